@@ -1,0 +1,106 @@
+/**
+ * The log engine's data model: what the storage layer (sources, readers, index) hands to the
+ * LogQL layer. Nothing here knows about Grafana.
+ *
+ * Time is epoch **milliseconds** as a JS number; the fractional part carries sub-millisecond
+ * precision down to the microsecond (a double has ~0.24 µs resolution at today's epoch, so
+ * nanosecond inputs are rounded to the microsecond). Use `time.ts` to convert to Loki's
+ * nanosecond strings.
+ */
+
+/** A label set: Loki label name → value. */
+export type Labels = Record<string, string>;
+
+/** One log entry. Readers compute labels lazily: reading `ts` and `line` must stay cheap. */
+export interface LogRecord {
+  /** Epoch milliseconds (fraction = microseconds). */
+  readonly ts: number;
+  /** The entry text without its trailing newline; multi-line text records are joined with "\n". */
+  readonly line: string;
+  /** Stable unique id: file identity + byte offset. Used for de-duplication and log context. */
+  readonly id: string;
+  /** Stream labels: `source`, `service_name`, `filename` (see docs/labels.md). */
+  readonly stream: Labels;
+  /** Structured metadata (Loki OTLP conventions): top-level scalar fields, `detected_level`, ... */
+  readonly metadata: Labels;
+  /**
+   * One stream label or structured-metadata value, without materialising the others when the
+   * reader can extract it cheaply (e.g. `detected_level` from a JSON line by a byte search).
+   */
+  label(name: string): string | undefined;
+}
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+/** A stream selector matcher, `{name op "value"}`. */
+export interface LabelMatcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+}
+
+export type Direction = 'forward' | 'backward';
+
+/** A notice for the user: data that was skipped, a limit that was hit, a file that was unreadable. */
+export interface Notice {
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+/** Limits that end a query early with a notice. All optional; undefined = unlimited. */
+export interface QueryLimits {
+  /** Maximum bytes read from disk (compressed bytes for gzip files). */
+  maxBytesScanned?: number;
+  /** Wall-clock budget in ms. */
+  maxDurationMs?: number;
+}
+
+/** What the storage layer is asked for. The range is [fromMs, toMs). */
+export interface ScanRequest {
+  /** Stream selector; the store evaluates it per record (service_name comes from record content). */
+  matchers: LabelMatcher[];
+  fromMs: number;
+  toMs: number;
+  direction: Direction;
+  /**
+   * Literal byte strings that every returned line must contain (a necessary condition the query
+   * layer derived from `|=` filters and equality matchers). The store may use them to skip lines
+   * before decoding or parsing them; it must never return fewer records than the exact filter would.
+   */
+  mustContain?: string[];
+  signal?: AbortSignal;
+  limits?: QueryLimits;
+}
+
+/** Counters a scan reports, surfaced to users as query stats and notices. */
+export interface ScanStats {
+  filesRead: number;
+  bytesScanned: number;
+  linesScanned: number;
+  malformedLines: number;
+  invalidUtf8Lines: number;
+  notices: Notice[];
+  /** Set when a limit, the deadline or cancellation ended the scan early. */
+  truncated?: 'bytes' | 'time' | 'cancelled';
+}
+
+/** The storage layer as the LogQL layer sees it. */
+export interface LogStore {
+  /**
+   * Records matching the selector in [fromMs, toMs), in batches. Each batch and the whole
+   * sequence is time-ordered in `direction` up to the small disorder real log files have
+   * (entries written out of order within `DISORDER_TOLERANCE_MS`).
+   */
+  scan(request: ScanRequest, stats: ScanStats): AsyncIterable<LogRecord[]>;
+  /** Stream-label and structured-metadata names seen in the range. */
+  labelNames(fromMs: number, toMs: number, signal?: AbortSignal): Promise<string[]>;
+  /** Values of one label in the range (optionally restricted by a selector). */
+  labelValues(name: string, fromMs: number, toMs: number, matchers?: LabelMatcher[], signal?: AbortSignal): Promise<string[]>;
+}
+
+/** How far out of time order entries of one file may be; seeks and early stops allow for it. */
+export const DISORDER_TOLERANCE_MS = 5_000;
+
+export function emptyStats(): ScanStats {
+  return { filesRead: 0, bytesScanned: 0, linesScanned: 0, malformedLines: 0, invalidUtf8Lines: 0, notices: [] };
+}

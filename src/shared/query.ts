@@ -1,0 +1,35 @@
+/**
+ * The query model shared by the frontend (editors, data source) and the backend (QueryData,
+ * streams). One definition: both sides import it from here.
+ */
+import type { DataQuery } from '@grafana/schema';
+
+/** How a query is evaluated, named as Loki's data source names them so dashboards carry over. */
+export enum LogsQueryType {
+  Range = 'range',
+  Instant = 'instant',
+  Stream = 'stream',
+}
+
+export type LogsDirection = 'forward' | 'backward';
+
+export interface KamiwazaLogsQuery extends DataQuery {
+  /** LogQL text. */
+  expr: string;
+  queryType?: LogsQueryType;
+  /** Maximum log lines returned by a log query. */
+  maxLines?: number;
+  direction?: LogsDirection;
+  /** Series name template for metric queries, e.g. `{{service_name}}`. */
+  legendFormat?: string;
+  /** Metric query step as a duration (`30s`) or empty for Grafana's interval. */
+  step?: string;
+}
+
+export const DEFAULT_MAX_LINES = 1000;
+
+export const DEFAULT_QUERY: Partial<KamiwazaLogsQuery> = {
+  expr: '{source="application"}',
+  queryType: LogsQueryType.Range,
+  direction: 'backward',
+};

@@ -1,0 +1,21 @@
+/**
+ * Data source settings (jsonData) shared by the config editor and the backend. Secrets never
+ * live here: the data source has none, and the app's secrets stay in secureJsonData.
+ */
+
+export interface KamiwazaLogsSettings {
+  /** Log roots the backend may read; defaults to $KAMIWAZA_LOG_DIR or $KAMIWAZA_ROOT/logs. */
+  logDirs?: string[];
+  /** Traefik access log path, absolute or relative to a log root or $KAMIWAZA_ROOT. */
+  accessLogPath?: string;
+  /** Per-query limits. */
+  maxLines?: number;
+  queryTimeoutSeconds?: number;
+  maxBytesScanned?: number;
+  /** UID of a Tempo data source for trace-id links (optional). */
+  tracesDatasourceUid?: string;
+}
+
+export const DEFAULT_KAMIWAZA_ROOT = '/opt/kamiwaza';
+export const DEFAULT_ACCESS_LOG_PATH = 'kamiwaza/traefik/access.log';
+export const DEFAULT_QUERY_TIMEOUT_SECONDS = 60;
