@@ -36,4 +36,28 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  {
+    // Layering: the backend is Node code that runs in the plugin executable; browser code (the app,
+    // the data source frontend, the shared types) and the e2e specs must never pull it in.
+    // src/generator is a Node tool and may use the engine.
+    name: 'kamiwaza/no-backend-in-browser-code',
+    files: ['src/**/*.{ts,tsx,js,jsx,mjs}', 'tests/**/*.{ts,tsx,js}'],
+    ignores: ['src/backend/**', 'src/generator/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          // Kept from @grafana/eslint-config, which this entry overrides for these files.
+          paths: [{ name: 'moment', message: 'Use dateTime from @grafana/data.' }],
+          patterns: [
+            {
+              // ../backend/…, ../../src/backend/…, ./backend, and baseUrl-rooted backend/… or src/backend/…
+              regex: '^(\\./|(\\.\\./)+)?(src/)?backend(/|$)',
+              message: 'src/backend is Node code for the plugin executable: share types through src/shared instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ]);

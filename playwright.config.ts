@@ -1,51 +1,38 @@
 import type { PluginOptions } from '@grafana/plugin-e2e';
 import { defineConfig, devices } from '@playwright/test';
-import { dirname } from 'node:path';
 
-const pluginE2eAuth = `${dirname(require.resolve('@grafana/plugin-e2e'))}/auth`;
-
-/**
- * Read environment variables from file.
- * https://github.com/motdotla/dotenv
- */
-// require('dotenv').config();
+import { GRAFANA_ADMIN, GRAFANA_URL } from './tests/grafana';
 
 /**
- * See https://playwright.dev/docs/test-configuration.
+ * E2E specs against the docker compose stack (`docker compose up`: Grafana on :3030 with the plugin
+ * and its data source provisioned). Without a reachable Grafana every spec skips with the reason;
+ * with E2E_REQUIRE_GRAFANA=true it fails instead. See tests/grafana.ts.
  */
 export default defineConfig<PluginOptions>({
   testDir: './tests',
-  /* Run tests in files in parallel */
   fullyParallel: true,
-  /* Fail the build on CI if you accidentally left test.only in the source code. */
   forbidOnly: !!process.env.CI,
-  /* Retry on CI only */
   retries: process.env.CI ? 2 : 0,
-  /* Reporter to use. See https://playwright.dev/docs/test-reporters */
-  reporter: 'html',
-  /* Shared settings for all the projects below. See https://playwright.dev/docs/api/class-testoptions. */
+  reporter: [['list'], ['html', { open: 'never' }]],
   use: {
-    /* Base URL to use in actions like `await page.goto('/')`. */
-    baseURL: process.env.GRAFANA_URL || 'http://localhost:3000',
-
-    /* Collect trace when retrying the failed test. See https://playwright.dev/docs/trace-viewer */
+    baseURL: GRAFANA_URL,
+    user: GRAFANA_ADMIN,
+    grafanaAPICredentials: GRAFANA_ADMIN,
     trace: 'on-first-retry',
   },
-
-  /* Configure projects for major browsers */
   projects: [
-    // 1. Login to Grafana and store the cookie on disk for use in other tests.
+    // 1. Log in once and store the session for the other specs.
     {
       name: 'auth',
-      testDir: pluginE2eAuth,
-      testMatch: [/.*\.js/],
+      testMatch: /auth\.setup\.ts/,
     },
-    // 2. Run tests in Google Chrome. Every test will start authenticated as admin user.
+    // 2. The specs, in Chrome, as the admin user.
     {
       name: 'chromium',
+      testIgnore: /auth\.setup\.ts/,
       use: {
         ...devices['Desktop Chrome'],
-        storageState: 'playwright/.auth/admin.json',
+        storageState: `playwright/.auth/${GRAFANA_ADMIN.user}.json`,
       },
       dependencies: ['auth'],
     },

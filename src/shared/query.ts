@@ -33,3 +33,15 @@ export const DEFAULT_QUERY: Partial<KamiwazaLogsQuery> = {
   queryType: LogsQueryType.Range,
   direction: 'backward',
 };
+
+/**
+ * Keys the backend puts in a logs frame's `meta.custom`. Grafana's Go FrameMeta has no `limit` or
+ * `searchWords`, so they cannot travel as top-level meta; the frontend data source copies them to
+ * `meta.limit` / `meta.searchWords`, where Explore reads them (limit notice, word highlighting).
+ */
+export interface KamiwazaLogsFrameCustomMeta {
+  /** The line limit the query ran with; Explore shows "limit reached" when rows == limit. */
+  limit?: number;
+  /** Line-filter words to highlight in the log rows. */
+  searchWords?: string[];
+}

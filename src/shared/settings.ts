@@ -19,3 +19,19 @@ export interface KamiwazaLogsSettings {
 export const DEFAULT_KAMIWAZA_ROOT = '/opt/kamiwaza';
 export const DEFAULT_ACCESS_LOG_PATH = 'kamiwaza/traefik/access.log';
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 60;
+
+/**
+ * The log roots to read, in the order the platform defines them: explicit settings, then
+ * $KAMIWAZA_LOG_DIR, then $KAMIWAZA_ROOT/logs, then the default install's log directory.
+ * `env` is passed in (not read from process.env) so the browser can call this too.
+ */
+export function resolveLogDirs(settings: Pick<KamiwazaLogsSettings, 'logDirs'>, env: Record<string, string | undefined>): string[] {
+  const configured = (settings.logDirs ?? []).map((dir) => dir.trim()).filter(Boolean);
+  if (configured.length > 0) {
+    return configured;
+  }
+  if (env.KAMIWAZA_LOG_DIR) {
+    return [env.KAMIWAZA_LOG_DIR];
+  }
+  return [`${(env.KAMIWAZA_ROOT || DEFAULT_KAMIWAZA_ROOT).replace(/\/+$/, '')}/logs`];
+}

@@ -79,6 +79,8 @@ export interface ScanStats {
   linesScanned: number;
   malformedLines: number;
   invalidUtf8Lines: number;
+  /** Lines longer than the reader's maximum, returned cut (optional: added for the file store). */
+  cutLines?: number;
   notices: Notice[];
   /** Set when a limit, the deadline or cancellation ended the scan early. */
   truncated?: 'bytes' | 'time' | 'cancelled';

@@ -1,0 +1,64 @@
+/**
+ * Renders query results for the terminal (`table`), for pipes (`jsonl`: one object per log
+ * entry or sample) and for tools that speak Loki's HTTP API (`loki-json`).
+ */
+import type { Direction, Labels } from '../engine/model';
+import { toLokiResponse, type QueryResult } from '../engine/query';
+import type { OutputFormat } from './args';
+
+export function renderResult(result: QueryResult, format: OutputFormat, direction: Direction = 'backward'): string[] {
+  if (format === 'loki-json') {
+    return [JSON.stringify(toLokiResponse(result))];
+  }
+  const rows = resultRows(result, direction);
+  return format === 'jsonl' ? rows.map((row) => JSON.stringify(row)) : rows.map(tableLine);
+}
+
+/** A flat row: a log entry or one sample. */
+interface Row {
+  time: string;
+  labels: Labels;
+  line?: string;
+  value?: number;
+}
+
+function resultRows(result: QueryResult, direction: Direction): Row[] {
+  switch (result.resultType) {
+    case 'streams': {
+      const rows = result.streams.flatMap((stream) =>
+        stream.entries.map((entry) => ({ ts: entry.ts, row: { time: isoTime(entry.ts), labels: stream.labels, line: entry.line } }))
+      );
+      // Streams are grouped by label set; a reader wants one timeline.
+      rows.sort((a, b) => (direction === 'backward' ? b.ts - a.ts : a.ts - b.ts));
+      return rows.map((r) => r.row);
+    }
+    case 'matrix':
+      return result.series.flatMap((series) =>
+        series.points.map(([ts, value]) => ({ time: isoTime(ts), labels: series.labels, value }))
+      );
+    case 'vector':
+      return result.samples.map((s) => ({ time: isoTime(s.ts), labels: s.labels, value: s.value }));
+    case 'scalar':
+      return [{ time: isoTime(result.ts), labels: {}, value: result.value }];
+  }
+}
+
+function tableLine(row: Row): string {
+  const payload = row.line ?? String(row.value);
+  return `${row.time}  ${formatLabels(row.labels)}  ${payload}`;
+}
+
+export function formatLabels(labels: Labels): string {
+  const pairs = Object.keys(labels)
+    .sort()
+    .map((name) => `${name}=${JSON.stringify(labels[name])}`);
+  return `{${pairs.join(', ')}}`;
+}
+
+/** ISO-8601 with the microseconds the engine keeps. */
+export function isoTime(ms: number): string {
+  const totalMicros = Math.round(ms * 1000);
+  const micros = ((totalMicros % 1000) + 1000) % 1000;
+  const iso = new Date((totalMicros - micros) / 1000).toISOString(); // ...SS.mmmZ
+  return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
+}

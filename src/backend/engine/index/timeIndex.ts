@@ -1,0 +1,276 @@
+/**
+ * Sparse time index per file identity, so a time-range query reads only the part of a file it
+ * needs. Files are nearly time-ordered: any entry after a given one is at most
+ * DISORDER_TOLERANCE_MS older. So a line with time t at offset p proves that everything before p
+ * is older than t + tolerance, and everything after p is newer than t - tolerance; binary search
+ * over such probes finds safe byte bounds for [from, to).
+ *
+ * The index remembers probes (offset → first timed line after it), the first and last times and,
+ * for gzip files (which cannot be probed), min/max time and line count after one full read.
+ * Identity = device, inode and a hash of the first line: a change (rotation, rewrite) or a smaller
+ * size (truncation) drops the entry; growth keeps the probes that did not touch the old end.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { DISORDER_TOLERANCE_MS } from '../model';
+import type { LineFormat } from '../readers/formats';
+
+export interface Probe {
+  /** Start offset of the first line at or after the probe offset that carries a timestamp. */
+  lineStart: number;
+  ts: number;
+}
+
+/** Bytes read per probe; a second, larger read when no timed line starts in the first. */
+const PROBE_BYTES = 64 << 10;
+const PROBE_RETRY_BYTES = 1 << 20;
+/** Binary search stops when the window is this small (reading it is cheaper than probing). */
+const SEEK_GRANULE = 256 << 10;
+/** Head bytes hashed into the identity (the first line, up to this many bytes). */
+const HEAD_HASH_BYTES = 256;
+
+export interface FileTimes {
+  /** Time of the first timed line (NaN when none was found in the head). */
+  firstTs: number;
+  /** Time of the last timed line (plain files; NaN when unknown). */
+  lastTs: number;
+  /** Gzip files after a complete read: exact span and line count. */
+  gzipSpan?: { minTs: number; maxTs: number; lines: number };
+}
+
+export class FileTimeIndex implements FileTimes {
+  firstTs = NaN;
+  lastTs = NaN;
+  gzipSpan?: { minTs: number; maxTs: number; lines: number };
+  /** offset → probe result and the end of the bytes it read. */
+  readonly probes = new Map<number, { probe: Probe | undefined; readEnd: number }>();
+
+  constructor(
+    readonly identity: string,
+    public size: number
+  ) {}
+}
+
+function fnv1a(b: Uint8Array, start: number, end: number): string {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= b[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16);
+}
+
+/** Head hash of a buffer holding the file's first bytes. */
+function headHash(head: Buffer): string {
+  const nl = head.indexOf(10);
+  return fnv1a(head, 0, Math.min(nl < 0 ? head.length : nl, HEAD_HASH_BYTES));
+}
+
+/** The first timed line in `buf` at or after `from` (from = a line start). */
+function firstTimedLine(format: LineFormat, buf: Buffer, from: number): Probe | undefined {
+  let s = from;
+  while (s < buf.length) {
+    const nl = buf.indexOf(10, s);
+    const ts = format.lineTs(buf, s, nl < 0 ? buf.length : nl);
+    if (!Number.isNaN(ts)) {
+      return { lineStart: s, ts };
+    }
+    if (nl < 0) {
+      return undefined;
+    }
+    s = nl + 1;
+  }
+  return undefined;
+}
+
+/** The last timed line in `buf` (lines scanned from the end). */
+function lastTimedLine(format: LineFormat, buf: Buffer): number {
+  let e = buf.length;
+  while (e > 0) {
+    const s = buf.lastIndexOf(10, e - 1) + 1;
+    if (s < e) {
+      const ts = format.lineTs(buf, s, e);
+      if (!Number.isNaN(ts) && s > 0) {
+        return ts;
+      }
+    }
+    if (s === 0) {
+      return NaN;
+    }
+    e = s - 1;
+  }
+  return NaN;
+}
+
+async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  const { bytesRead } = await fh.read(buf, 0, length, offset);
+  return buf.subarray(0, bytesRead);
+}
+
+/** Index entries per path, dropped when the identity changes. */
+export class IndexCache {
+  private readonly entries = new Map<string, FileTimeIndex>();
+
+  /** The index of an open plain file, created or revalidated (reads the head and, if needed, the tail). */
+  async plain(path: string, fh: FileHandle, dev: number, ino: number, size: number, format: LineFormat): Promise<FileTimeIndex> {
+    const head = await readAt(fh, 0, Math.min(size, PROBE_BYTES));
+    const identity = `${dev}:${ino}:${headHash(head)}`;
+    let index = this.entries.get(path);
+    if (index === undefined || index.identity !== identity || size < index.size) {
+      index = new FileTimeIndex(identity, size);
+      this.entries.set(path, index);
+    } else if (size > index.size) {
+      for (const [offset, entry] of index.probes) {
+        if (entry.readEnd >= index.size) {
+          index.probes.delete(offset);
+        }
+      }
+      index.lastTs = NaN;
+      index.size = size;
+    }
+    if (Number.isNaN(index.firstTs)) {
+      index.firstTs = firstTimedLine(format, head, 0)?.ts ?? NaN;
+    }
+    if (Number.isNaN(index.lastTs) && size > 0) {
+      const from = Math.max(0, size - PROBE_BYTES);
+      const tail = await readAt(fh, from, size - from);
+      index.lastTs = from === 0 ? lastTimedLineFromStart(format, tail) : lastTimedLine(format, tail);
+    }
+    return index;
+  }
+
+  /** The index of a gzip file (reads and decompresses its head when new). */
+  async gzip(path: string, dev: number, ino: number, size: number, format: LineFormat): Promise<FileTimeIndex> {
+    const key = `${dev}:${ino}:${size}`;
+    let index = this.entries.get(path);
+    if (index !== undefined && index.identity === key) {
+      return index;
+    }
+    index = new FileTimeIndex(key, size);
+    const head = await gunzipHead(path, PROBE_BYTES);
+    index.firstTs = firstTimedLine(format, head, 0)?.ts ?? NaN;
+    this.entries.set(path, index);
+    return index;
+  }
+
+  /** Forgets paths that no longer exist, so the cache does not grow with rotated-away files. */
+  retain(paths: Set<string>): void {
+    for (const path of this.entries.keys()) {
+      if (!paths.has(path)) {
+        this.entries.delete(path);
+      }
+    }
+  }
+}
+
+function lastTimedLineFromStart(format: LineFormat, buf: Buffer): number {
+  let last = NaN;
+  let s = 0;
+  while (s < buf.length) {
+    const nl = buf.indexOf(10, s);
+    const ts = format.lineTs(buf, s, nl < 0 ? buf.length : nl);
+    if (!Number.isNaN(ts)) {
+      last = ts;
+    }
+    if (nl < 0) {
+      break;
+    }
+    s = nl + 1;
+  }
+  return last;
+}
+
+/** The first `limit` decompressed bytes of a gzip file (fewer on corrupt or short files). */
+async function gunzipHead(path: string, limit: number): Promise<Buffer> {
+  const raw = createReadStream(path, { highWaterMark: 64 << 10 });
+  const gunzip = createGunzip();
+  raw.pipe(gunzip);
+  const parts: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const part of gunzip as AsyncIterable<Buffer>) {
+      parts.push(part);
+      total += part.length;
+      if (total >= limit) {
+        break;
+      }
+    }
+  } catch {
+    // A corrupt file: the head read so far (possibly nothing) is all there is.
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+  return Buffer.concat(parts);
+}
+
+async function probeAt(index: FileTimeIndex, fh: FileHandle, offset: number, format: LineFormat): Promise<Probe | undefined> {
+  const cached = index.probes.get(offset);
+  if (cached !== undefined) {
+    return cached.probe;
+  }
+  let probe: Probe | undefined;
+  let readEnd = offset;
+  for (const length of [PROBE_BYTES, PROBE_RETRY_BYTES]) {
+    const buf = await readAt(fh, offset, Math.min(length, index.size - offset));
+    readEnd = offset + buf.length;
+    const nl = offset === 0 ? -1 : buf.indexOf(10);
+    if (offset > 0 && nl < 0) {
+      continue;
+    }
+    const found = firstTimedLine(format, buf, nl + 1);
+    if (found !== undefined) {
+      probe = { lineStart: offset + found.lineStart, ts: found.ts };
+      break;
+    }
+    if (readEnd >= index.size) {
+      break;
+    }
+  }
+  index.probes.set(offset, { probe, readEnd });
+  return probe;
+}
+
+/**
+ * Byte bounds [start, end) of a plain file that contain every entry with time in [fromMs, toMs):
+ * start = a timed line older than from - tolerance (or 0), end = a timed line at least
+ * to + tolerance (or the size).
+ */
+export async function seekRange(index: FileTimeIndex, fh: FileHandle, format: LineFormat, fromMs: number, toMs: number): Promise<{ start: number; end: number }> {
+  const size = index.size;
+  let start = 0;
+  const lowTarget = fromMs - DISORDER_TOLERANCE_MS;
+  if (!(index.firstTs >= lowTarget)) {
+    let lo = 0;
+    let hi = size;
+    while (hi - lo > SEEK_GRANULE) {
+      const mid = Math.floor((lo + hi) / 2);
+      const p = await probeAt(index, fh, mid, format);
+      if (p === undefined || p.lineStart >= hi || p.ts >= lowTarget) {
+        hi = mid;
+      } else {
+        lo = p.lineStart;
+      }
+    }
+    start = lo;
+  }
+  let end = size;
+  const highTarget = toMs + DISORDER_TOLERANCE_MS;
+  if (!(index.lastTs < highTarget)) {
+    let lo = start;
+    let hi = size;
+    while (hi - lo > SEEK_GRANULE) {
+      const mid = Math.floor((lo + hi) / 2);
+      const p = await probeAt(index, fh, mid, format);
+      if (p !== undefined && p.lineStart < hi && p.ts >= highTarget) {
+        hi = p.lineStart;
+      } else {
+        lo = mid;
+      }
+    }
+    end = hi;
+  }
+  return { start, end: Math.max(start, end) };
+}

@@ -1,0 +1,334 @@
+/**
+ * Per-series accumulators of the range aggregations (`count_over_time`, `rate`, ...). Samples are
+ * added to the cell of the window layout that holds them; a window's value merges its cells.
+ * Additive and order-free operations keep one small summary per cell; only `quantile_over_time`
+ * and `rate_counter`, which need every sample of a window, keep the samples.
+ *
+ * Value semantics follow Loki's `pkg/logql/range_vector.go` aggregators.
+ */
+import type { RangeOp } from '../ast';
+import type { WindowLayout } from './windows';
+
+export interface RangeAccumulator {
+  add(cell: number, ts: number, value: number): void;
+  /** The op's value over window `w`, or undefined when the window holds no sample. */
+  windowValue(w: number): number | undefined;
+}
+
+export interface RangeOpSpec {
+  op: RangeOp;
+  rangeMs: number;
+  offsetMs: number;
+  /** quantile_over_time's φ. */
+  param?: number;
+  /** rate with `unwrap` sums values; without it counts lines. */
+  unwrapped: boolean;
+}
+
+/** Counts per cell; window sums via prefix sums (exact for counts). */
+class CountAccumulator implements RangeAccumulator {
+  private readonly counts: Float64Array;
+  private prefix: Float64Array | undefined;
+
+  constructor(
+    private readonly layout: WindowLayout,
+    private readonly finish: (count: number) => number
+  ) {
+    this.counts = new Float64Array(layout.cellCount);
+  }
+
+  add(cell: number): void {
+    this.counts[cell]++;
+    this.prefix = undefined;
+  }
+
+  windowValue(w: number): number | undefined {
+    if (!this.prefix) {
+      this.prefix = new Float64Array(this.counts.length + 1);
+      for (let i = 0; i < this.counts.length; i++) {
+        this.prefix[i + 1] = this.prefix[i] + this.counts[i];
+      }
+    }
+    const n = this.prefix[this.layout.endCell[w]] - this.prefix[this.layout.firstCell[w]];
+    return n > 0 ? this.finish(n) : undefined;
+  }
+}
+
+/** Sum and count per cell; windows add their cells in time order. */
+class SumAccumulator implements RangeAccumulator {
+  private readonly sums: Float64Array;
+  private readonly counts: Float64Array;
+
+  constructor(
+    private readonly layout: WindowLayout,
+    private readonly finish: (sum: number, count: number) => number
+  ) {
+    this.sums = new Float64Array(layout.cellCount);
+    this.counts = new Float64Array(layout.cellCount);
+  }
+
+  add(cell: number, _ts: number, value: number): void {
+    this.sums[cell] += value;
+    this.counts[cell]++;
+  }
+
+  windowValue(w: number): number | undefined {
+    let sum = 0;
+    let count = 0;
+    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+      if (this.counts[c] > 0) {
+        sum += this.sums[c];
+        count += this.counts[c];
+      }
+    }
+    return count > 0 ? this.finish(sum, count) : undefined;
+  }
+}
+
+/** Min or max per cell; a NaN is replaced by any later value, as Loki's min/max_over_time do. */
+class ExtremumAccumulator implements RangeAccumulator {
+  private readonly values: Float64Array;
+  private readonly present: Uint8Array;
+
+  constructor(
+    private readonly layout: WindowLayout,
+    private readonly better: (candidate: number, current: number) => boolean
+  ) {
+    this.values = new Float64Array(layout.cellCount);
+    this.present = new Uint8Array(layout.cellCount);
+  }
+
+  private merge(current: number | undefined, candidate: number): number {
+    return current === undefined || this.better(candidate, current) || Number.isNaN(current) ? candidate : current;
+  }
+
+  add(cell: number, _ts: number, value: number): void {
+    this.values[cell] = this.merge(this.present[cell] ? this.values[cell] : undefined, value);
+    this.present[cell] = 1;
+  }
+
+  windowValue(w: number): number | undefined {
+    let result: number | undefined;
+    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+      if (this.present[c]) {
+        result = this.merge(result, this.values[c]);
+      }
+    }
+    return result;
+  }
+}
+
+/** Count, mean and sum of squared deviations per cell (Welford), merged with Chan's formula. */
+class MomentsAccumulator implements RangeAccumulator {
+  private readonly counts: Float64Array;
+  private readonly means: Float64Array;
+  private readonly m2s: Float64Array;
+
+  constructor(
+    private readonly layout: WindowLayout,
+    private readonly finish: (variance: number) => number
+  ) {
+    this.counts = new Float64Array(layout.cellCount);
+    this.means = new Float64Array(layout.cellCount);
+    this.m2s = new Float64Array(layout.cellCount);
+  }
+
+  add(cell: number, _ts: number, value: number): void {
+    const n = ++this.counts[cell];
+    const delta = value - this.means[cell];
+    this.means[cell] += delta / n;
+    this.m2s[cell] += delta * (value - this.means[cell]);
+  }
+
+  windowValue(w: number): number | undefined {
+    let n = 0;
+    let mean = 0;
+    let m2 = 0;
+    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+      const nc = this.counts[c];
+      if (nc === 0) {
+        continue;
+      }
+      const total = n + nc;
+      const delta = this.means[c] - mean;
+      mean += (delta * nc) / total;
+      m2 += this.m2s[c] + (delta * delta * n * nc) / total;
+      n = total;
+    }
+    return n > 0 ? this.finish(m2 / n) : undefined;
+  }
+}
+
+/** The earliest (first_over_time) or latest (last_over_time) sample per cell. */
+class EdgeAccumulator implements RangeAccumulator {
+  private readonly times: Float64Array;
+  private readonly values: Float64Array;
+  private readonly present: Uint8Array;
+
+  constructor(
+    private readonly layout: WindowLayout,
+    private readonly wantLatest: boolean
+  ) {
+    this.times = new Float64Array(layout.cellCount);
+    this.values = new Float64Array(layout.cellCount);
+    this.present = new Uint8Array(layout.cellCount);
+  }
+
+  /** Ties keep the first-seen sample for `first`, the last-seen for `last` (iteration order). */
+  private replaces(ts: number, current: number): boolean {
+    return this.wantLatest ? ts >= current : ts < current;
+  }
+
+  add(cell: number, ts: number, value: number): void {
+    if (!this.present[cell] || this.replaces(ts, this.times[cell])) {
+      this.times[cell] = ts;
+      this.values[cell] = value;
+      this.present[cell] = 1;
+    }
+  }
+
+  windowValue(w: number): number | undefined {
+    let bestTs = 0;
+    let best: number | undefined;
+    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+      if (this.present[c] && (best === undefined || this.replaces(this.times[c], bestTs))) {
+        bestTs = this.times[c];
+        best = this.values[c];
+      }
+    }
+    return best;
+  }
+}
+
+/** Every sample, per cell, for operations that need the whole window. */
+class SampleListAccumulator implements RangeAccumulator {
+  private readonly cells: Array<Array<[number, number]> | undefined>;
+
+  constructor(
+    private readonly layout: WindowLayout,
+    private readonly finish: (samples: Array<[number, number]>, window: number) => number
+  ) {
+    this.cells = new Array(layout.cellCount);
+  }
+
+  add(cell: number, ts: number, value: number): void {
+    (this.cells[cell] ??= []).push([ts, value]);
+  }
+
+  windowValue(w: number): number | undefined {
+    const samples: Array<[number, number]> = [];
+    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+      const cell = this.cells[c];
+      if (cell) {
+        samples.push(...cell);
+      }
+    }
+    if (samples.length === 0) {
+      return undefined;
+    }
+    samples.sort((a, b) => a[0] - b[0]);
+    return this.finish(samples, w);
+  }
+}
+
+/** Loki's `Quantile`: linear interpolation between the two closest ranks. */
+export function quantile(q: number, values: number[]): number {
+  if (values.length === 0) {
+    return NaN;
+  }
+  if (q < 0) {
+    return -Infinity;
+  }
+  if (q > 1) {
+    return Infinity;
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = q * (sorted.length - 1);
+  const lower = Math.max(0, Math.floor(rank));
+  const upper = Math.min(sorted.length - 1, lower + 1);
+  const weight = rank - Math.floor(rank);
+  return sorted[lower] * (1 - weight) + sorted[upper] * weight;
+}
+
+/**
+ * Prometheus' extrapolated counter rate as Loki adapts it for `rate_counter`: counter resets add the
+ * previous value; the window boundaries come from the query, not from the samples.
+ */
+export function extrapolatedCounterRate(samples: Array<[number, number]>, rangeMs: number, rangeEndMs: number): number {
+  if (samples.length < 2) {
+    return 0;
+  }
+  const rangeStartMs = rangeEndMs - rangeMs;
+  const firstTs = samples[0][0];
+  const firstValue = samples[0][1];
+  const lastTs = samples[samples.length - 1][0];
+  let result = samples[samples.length - 1][1] - firstValue;
+  let previous = 0;
+  for (const [, value] of samples) {
+    if (value < previous) {
+      result += previous;
+    }
+    previous = value;
+  }
+  let durationToStart = (firstTs - rangeStartMs) / 1000;
+  let durationToEnd = (rangeEndMs - lastTs) / 1000;
+  const sampledInterval = (lastTs - firstTs) / 1000;
+  const averageBetweenSamples = sampledInterval / (samples.length - 1);
+  const threshold = averageBetweenSamples * 1.1;
+  if (durationToStart >= threshold) {
+    durationToStart = averageBetweenSamples / 2;
+  }
+  // A counter cannot go below zero: do not extrapolate past the zero point.
+  let durationToZero = durationToStart;
+  if (result > 0 && firstValue >= 0) {
+    durationToZero = sampledInterval * (firstValue / result);
+  }
+  durationToStart = Math.min(durationToStart, durationToZero);
+  if (durationToEnd >= threshold) {
+    durationToEnd = averageBetweenSamples / 2;
+  }
+  const extrapolated = sampledInterval + durationToStart + durationToEnd;
+  return (result * (extrapolated / sampledInterval)) / (rangeMs / 1000);
+}
+
+/** A factory of per-series accumulators for one range aggregation. */
+export function accumulatorFactory(spec: RangeOpSpec, layout: WindowLayout): () => RangeAccumulator {
+  const seconds = spec.rangeMs / 1000;
+  switch (spec.op) {
+    case 'count_over_time':
+    case 'absent_over_time':
+      return () => new CountAccumulator(layout, (n) => n);
+    case 'rate':
+      return spec.unwrapped
+        ? () => new SumAccumulator(layout, (sum) => sum / seconds)
+        : () => new CountAccumulator(layout, (n) => n / seconds);
+    case 'bytes_over_time':
+    case 'sum_over_time':
+      return () => new SumAccumulator(layout, (sum) => sum);
+    case 'bytes_rate':
+      return () => new SumAccumulator(layout, (sum) => sum / seconds);
+    case 'avg_over_time':
+      return () => new SumAccumulator(layout, (sum, count) => sum / count);
+    case 'max_over_time':
+      return () => new ExtremumAccumulator(layout, (candidate, current) => candidate > current);
+    case 'min_over_time':
+      return () => new ExtremumAccumulator(layout, (candidate, current) => candidate < current);
+    case 'stdvar_over_time':
+      return () => new MomentsAccumulator(layout, (variance) => variance);
+    case 'stddev_over_time':
+      return () => new MomentsAccumulator(layout, Math.sqrt);
+    case 'first_over_time':
+      return () => new EdgeAccumulator(layout, false);
+    case 'last_over_time':
+      return () => new EdgeAccumulator(layout, true);
+    case 'quantile_over_time': {
+      const q = spec.param ?? NaN;
+      return () => new SampleListAccumulator(layout, (samples) => quantile(q, samples.map((s) => s[1])));
+    }
+    case 'rate_counter':
+      return () =>
+        new SampleListAccumulator(layout, (samples, w) =>
+          extrapolatedCounterRate(samples, spec.rangeMs, layout.windowEnd(w))
+        );
+  }
+}

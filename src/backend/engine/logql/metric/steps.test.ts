@@ -1,0 +1,62 @@
+import { alignToStep, defaultStepMs, instantSteps, rangeSteps } from './steps';
+import { WindowLayout } from './windows';
+
+describe('evaluation steps', () => {
+  it("uses Loki's default step: max(floor(seconds/250), 1) seconds", () => {
+    expect(defaultStepMs(0, 3_600_000)).toBe(14_000); // 3600/250 = 14.4 → 14s
+    expect(defaultStepMs(0, 60_000)).toBe(1_000); // 0.24 → at least 1s
+    expect(defaultStepMs(0, 86_400_000)).toBe(345_000); // 86400/250 = 345.6
+  });
+
+  it('floors start and end to multiples of the step (StepAlignMiddleware)', () => {
+    expect(alignToStep(61_500, 179_999, 60_000)).toEqual({ startMs: 60_000, endMs: 120_000 });
+  });
+
+  it('evaluates at start, start+step, ... up to and including end', () => {
+    expect(rangeSteps(61_500, 180_000, 60_000).times).toEqual([60_000, 120_000, 180_000]);
+    expect(rangeSteps(0, 30_000, undefined).times.length).toBe(31); // default 1s step, end inclusive
+  });
+
+  it('evaluates an instant query once, at its end', () => {
+    expect(instantSteps(123_456).times).toEqual([123_456]);
+  });
+
+  it('rejects a non-positive step and too many points', () => {
+    expect(() => rangeSteps(0, 1000, 0)).toThrow(/step/);
+    expect(() => rangeSteps(0, 11_001_000, 1000)).toThrow(/11000 points/);
+  });
+});
+
+describe('range windows', () => {
+  it('are (t-range, t]: start exclusive, end inclusive', () => {
+    const layout = new WindowLayout([10, 20, 30], 10, 0);
+    const windowOf = (ts: number) => {
+      const cell = layout.cellOf(ts);
+      for (let w = 0; w < layout.windowCount; w++) {
+        if (cell >= layout.firstCell[w] && cell < layout.endCell[w]) {
+          return w;
+        }
+      }
+      return -1;
+    };
+    expect(windowOf(0)).toBe(-1);
+    expect(windowOf(0.001)).toBe(0);
+    expect(windowOf(10)).toBe(0);
+    expect(windowOf(10.001)).toBe(1);
+    expect(windowOf(30)).toBe(2);
+    expect(windowOf(30.001)).toBe(-1);
+  });
+
+  it('shift back by the offset', () => {
+    const layout = new WindowLayout([100], 10, 50);
+    expect(layout.cellOf(50)).toBeGreaterThanOrEqual(0);
+    expect(layout.cellOf(40)).toBe(-1);
+    expect(layout.cellOf(51)).toBe(-1);
+  });
+
+  it('leave gaps when the step exceeds the range', () => {
+    const layout = new WindowLayout([10, 30], 5, 0);
+    expect(layout.cellOf(20)).toBe(-1);
+    expect(layout.cellOf(28)).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Vector aggregations (`sum by (a) (...)`, `topk(3, ...)`, ...) over one step's samples, with the
+ * semantics of Loki's `VectorAggEvaluator` (itself Prometheus' aggregation rules).
+ */
+import type { Grouping, VectorOp } from '../ast';
+import { dropLabels, keepLabels, type Sample, type SeriesTable } from './labels';
+import type { Labels } from '../../model';
+
+interface Group {
+  labels: Labels;
+  samples: Sample[];
+}
+
+function groupLabels(labels: Labels, grouping: Grouping | undefined): Labels {
+  if (!grouping) {
+    return {};
+  }
+  return grouping.mode === 'by' ? keepLabels(labels, grouping.labels) : dropLabels(labels, grouping.labels);
+}
+
+/** Mean with Loki's care for infinities: a finite sample cannot change an infinite mean. */
+function mean(values: number[]): number {
+  let result = 0;
+  let count = 0;
+  for (const v of values) {
+    count++;
+    if (!Number.isFinite(result) && !Number.isNaN(result)) {
+      if (!Number.isFinite(v) && !Number.isNaN(v) && result > 0 === v > 0) {
+        continue;
+      }
+      if (Number.isFinite(v)) {
+        continue;
+      }
+    }
+    result += (v - result) / count;
+  }
+  return result;
+}
+
+/** Population variance by Welford's algorithm, as Loki's stddev/stdvar. */
+function variance(values: number[]): number {
+  let count = 0;
+  let avg = 0;
+  let m2 = 0;
+  for (const v of values) {
+    count++;
+    const delta = v - avg;
+    avg += delta / count;
+    m2 += delta * (v - avg);
+  }
+  return m2 / count;
+}
+
+function extremum(values: number[], better: (a: number, b: number) => boolean): number {
+  let result = values[0];
+  for (const v of values) {
+    if (better(v, result) || Number.isNaN(result)) {
+      result = v;
+    }
+  }
+  return result;
+}
+
+/** Descending by value with NaN last (topk/sort_desc), or ascending with NaN last (bottomk/sort). */
+function byValue(descending: boolean): (a: Sample, b: Sample) => number {
+  return (a, b) => {
+    if (Number.isNaN(a.value) || Number.isNaN(b.value)) {
+      return Number.isNaN(a.value) ? (Number.isNaN(b.value) ? 0 : 1) : -1;
+    }
+    return descending ? b.value - a.value : a.value - b.value;
+  };
+}
+
+export function aggregateVector(
+  op: VectorOp,
+  param: number | undefined,
+  grouping: Grouping | undefined,
+  samples: readonly Sample[],
+  table: SeriesTable
+): Sample[] {
+  if ((op === 'topk' || op === 'bottomk') && !((param ?? 0) >= 1)) {
+    return [];
+  }
+  const groups = new Map<string, Group>();
+  for (const sample of samples) {
+    const labels = groupLabels(sample.series.labels, grouping);
+    const id = table.get(labels);
+    let group = groups.get(id.key);
+    if (!group) {
+      group = { labels: id.labels, samples: [] };
+      groups.set(id.key, group);
+    }
+    group.samples.push(sample);
+  }
+  const out: Sample[] = [];
+  for (const group of groups.values()) {
+    const values = group.samples.map((s) => s.value);
+    const emit = (value: number) => out.push({ series: table.get(group.labels), value });
+    switch (op) {
+      case 'sum':
+        emit(values.reduce((a, b) => a + b, 0));
+        break;
+      case 'avg':
+        emit(mean(values));
+        break;
+      case 'count':
+        emit(values.length);
+        break;
+      case 'min':
+        emit(extremum(values, (a, b) => a < b));
+        break;
+      case 'max':
+        emit(extremum(values, (a, b) => a > b));
+        break;
+      case 'stdvar':
+        emit(variance(values));
+        break;
+      case 'stddev':
+        emit(Math.sqrt(variance(values)));
+        break;
+      case 'topk':
+      case 'bottomk':
+        out.push(...[...group.samples].sort(byValue(op === 'topk')).slice(0, Math.floor(param ?? 0)));
+        break;
+      case 'sort':
+      case 'sort_desc':
+        out.push(...[...group.samples].sort(byValue(op === 'sort_desc')));
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+/**
+ * The log pipeline: compiles the stages of a log query once, then runs them per record.
+ *
+ * Fast path: when every stage is a line filter, a label filter or `decolorize` (no parser, no
+ * line_format/label_format, no drop/keep), the pipeline never touches `record.stream` or
+ * `record.metadata`: label filters read single values through `record.label(name)`. If the
+ * caller also passes `outputLabels`, the result labels are read the same way, so a surviving
+ * record's label maps are never materialised either; without `outputLabels` the full label set
+ * of surviving records is built from `record.stream` + `record.metadata`.
+ * Otherwise `record.stream` and `record.metadata` are read once per record.
+ */
+import type { Grouping, LogExpr, Stage, Unwrap } from '../ast';
+import type { Labels, LogRecord } from '../../model';
+import { goParseFloat, parseGoDuration, tryParseBytes } from '../syntax/units';
+import { compileLabelFilter } from './labelFilter';
+import type { StageFn } from './parsers';
+import { compileStage } from './stages';
+import { LineState } from './state';
+
+export { ERROR_LABEL, ERROR_DETAILS_LABEL } from './state';
+export { JSON_PARSER_ERR, LOGFMT_PARSER_ERR } from './parsers';
+export { LABEL_FILTER_ERR } from './labelFilter';
+export { TEMPLATE_FORMAT_ERR } from './stages';
+export const SAMPLE_EXTRACTION_ERR = 'SampleExtractionErr';
+
+export interface PipelineOptions {
+  /**
+   * Only these labels are needed in results (e.g. `['service_name']` for `sum by (service_name)`).
+   * Undefined = all labels. `__error__` / `__error_details__` are included only when listed
+   * (and set).
+   */
+  outputLabels?: readonly string[];
+}
+
+export interface PipelineResult {
+  line: string;
+  labels: Labels;
+}
+
+export interface Pipeline {
+  /** null = the record is filtered out. Synchronous; one Pipeline must not be shared by workers. */
+  process(record: LogRecord): PipelineResult | null;
+  /** True when the fast path applies (see the module comment). */
+  readonly fastPath: boolean;
+}
+
+const FAST_PATH_STAGES = new Set<Stage['kind']>(['lineFilter', 'labelFilter', 'decolorize']);
+
+function runStages(stages: Stage[]): { state: LineState; run: (record: LogRecord) => boolean; fastPath: boolean } {
+  const fastPath = stages.every((s) => FAST_PATH_STAGES.has(s.kind));
+  const state = new LineState(fastPath);
+  const fns: StageFn[] = stages.map(compileStage);
+  const run = (record: LogRecord): boolean => {
+    state.reset(record);
+    for (let i = 0; i < fns.length; i++) {
+      if (!fns[i](state)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return { state, run, fastPath };
+}
+
+export function compilePipeline(stages: Stage[], options: PipelineOptions = {}): Pipeline {
+  const { state, run, fastPath } = runStages(stages);
+  const wanted = options.outputLabels;
+  return {
+    fastPath,
+    process(record) {
+      if (!run(record)) {
+        return null;
+      }
+      return { line: state.line, labels: state.labels(wanted) };
+    },
+  };
+}
+
+export interface Sample {
+  value: number;
+  labels: Labels;
+}
+
+export interface SampleExtractor {
+  /** null = no sample (filtered out, or the unwrapped label is missing/empty). */
+  process(record: LogRecord): Sample | null;
+}
+
+const CONVERSIONS: Record<NonNullable<Unwrap['conversion']> | 'float', (v: string) => number | string> = {
+  float: (v) => goParseFloat(v) ?? `strconv.ParseFloat: parsing ${JSON.stringify(v)}: invalid syntax`,
+  duration: (v) => {
+    const ms = parseGoDuration(v);
+    return ms === undefined ? `time: invalid duration ${JSON.stringify(v)}` : ms / 1000;
+  },
+  duration_seconds: (v) => CONVERSIONS.duration(v),
+  bytes: (v) => tryParseBytes(v) ?? `invalid byte size ${JSON.stringify(v)}`,
+};
+
+/**
+ * `| unwrap label` samples, after Loki's labelSampleExtractor:
+ * - the pipeline runs first; a missing or empty label yields no sample;
+ * - a value that does not convert yields 0 with `__error__=SampleExtractionErr` (post-unwrap
+ *   filters such as `| __error__=""` can drop it; otherwise the caller must report the error);
+ * - the unwrapped label is removed from the sample's labels unless grouping is `by (...)`.
+ * `duration`/`duration_seconds` give seconds, `bytes` gives bytes.
+ */
+export function compileSampleExtractor(
+  stages: Stage[],
+  unwrap: Unwrap,
+  options: PipelineOptions & { grouping?: Grouping } = {}
+): SampleExtractor {
+  const { state, run } = runStages(stages);
+  const convert = CONVERSIONS[unwrap.conversion ?? 'float'];
+  const postFilters = unwrap.postFilters.map(compileLabelFilter);
+  const removeLabel = !options.grouping || options.grouping.mode === 'without';
+  const wanted = options.outputLabels;
+  return {
+    process(record) {
+      if (!run(record)) {
+        return null;
+      }
+      const raw = state.get(unwrap.label);
+      if (raw === undefined || raw === '') {
+        return null;
+      }
+      let value = 0;
+      const converted = convert(raw);
+      if (typeof converted === 'string') {
+        state.setError(SAMPLE_EXTRACTION_ERR, converted);
+      } else {
+        value = converted;
+      }
+      for (const filter of postFilters) {
+        if (!filter(state)) {
+          return null;
+        }
+      }
+      if (removeLabel) {
+        state.delete(unwrap.label);
+      }
+      return { value, labels: state.labels(wanted) };
+    },
+  };
+}
+
+/**
+ * Literal substrings every raw line matching the query must contain: the values of `|=` filters
+ * with a single non-empty value, up to the first stage that rewrites the line (line_format,
+ * decolorize, unpack). For the storage layer's raw-byte prefilter (`ScanRequest.mustContain`).
+ */
+export function requiredLiterals(expr: LogExpr): string[] {
+  const out: string[] = [];
+  for (const stage of expr.stages) {
+    if (stage.kind === 'lineFormat' || stage.kind === 'decolorize' || stage.kind === 'unpack') {
+      break;
+    }
+    if (stage.kind === 'lineFilter' && stage.op === '|=' && stage.values.length === 1 && stage.values[0] !== '') {
+      out.push(stage.values[0]);
+    }
+  }
+  return [...new Set(out)];
+}

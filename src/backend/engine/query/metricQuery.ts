@@ -1,0 +1,59 @@
+/**
+ * Metric queries: evaluation steps, evaluation, and the result shapes of Loki's engine — a matrix
+ * for range queries (series sorted by labels), a vector for instant queries (sorted by labels
+ * unless the query sorts by value), a scalar for an instant literal — with the series limit.
+ */
+import type { MetricExpr } from '../logql/ast';
+import { evaluateMetric, isSortable } from '../logql/metric/evaluate';
+import { SeriesLimitError } from '../logql/metric/errors';
+import { compareLabels, SeriesTable, type Sample, type SeriesId } from '../logql/metric/labels';
+import { instantSteps, rangeSteps } from '../logql/metric/steps';
+import type { LogStore, ScanStats } from '../model';
+import { DEFAULT_MAX_SERIES, type MatrixResult, type QueryRequest, type ScalarResult, type VectorResult } from './types';
+
+export async function runMetricQuery(
+  store: LogStore,
+  expr: MetricExpr,
+  req: QueryRequest,
+  stats: ScanStats
+): Promise<MatrixResult | VectorResult | ScalarResult> {
+  const steps = req.instant ? instantSteps(req.endMs) : rangeSteps(req.startMs, req.endMs, req.stepMs);
+  const maxSeries = req.limits?.maxSeries ?? DEFAULT_MAX_SERIES;
+  const table = new SeriesTable();
+  const evaluated = await evaluateMetric(expr, { store, steps, stats, table, signal: req.signal, limits: req.limits });
+
+  if (evaluated.kind === 'scalar') {
+    if (steps.instant) {
+      return { resultType: 'scalar', ts: steps.times[0], value: evaluated.value };
+    }
+    return { resultType: 'matrix', series: [{ labels: {}, points: steps.times.map((t) => [t, evaluated.value]) }] };
+  }
+
+  if (steps.instant) {
+    const vector = evaluated.steps[0];
+    if (vector.length > maxSeries) {
+      throw new SeriesLimitError(maxSeries);
+    }
+    const samples = isSortable(expr) ? vector : [...vector].sort((a, b) => compareLabels(a.series.labels, b.series.labels));
+    return { resultType: 'vector', samples: samples.map((s) => ({ labels: s.series.labels, ts: steps.times[0], value: s.value })) };
+  }
+
+  const bySeries = new Map<string, { id: SeriesId; points: Array<[number, number]> }>();
+  evaluated.steps.forEach((vector: Sample[], i) => {
+    for (const sample of vector) {
+      let series = bySeries.get(sample.series.key);
+      if (!series) {
+        if (bySeries.size >= maxSeries) {
+          throw new SeriesLimitError(maxSeries);
+        }
+        series = { id: sample.series, points: [] };
+        bySeries.set(sample.series.key, series);
+      }
+      series.points.push([steps.times[i], sample.value]);
+    }
+  });
+  const series = [...bySeries.values()]
+    .sort((a, b) => compareLabels(a.id.labels, b.id.labels))
+    .map((s) => ({ labels: s.id.labels, points: s.points }));
+  return { resultType: 'matrix', series };
+}

@@ -1,0 +1,71 @@
+/** The query API's request and result types (used by the CLI and the Grafana data source). */
+import type { Direction, Labels, Notice, QueryLimits } from '../model';
+
+export interface QueryRequest {
+  query: string;
+  startMs: number;
+  endMs: number;
+  /** Metric range queries only; default: Loki's `defaultQueryRangeStep`. */
+  stepMs?: number;
+  /** Evaluate a metric query once, at `endMs`. */
+  instant?: boolean;
+  /** Log queries: maximum entries returned (default 100, as Loki's API). */
+  limit?: number;
+  /** Log queries: `backward` (newest first, default) or `forward`. */
+  direction?: Direction;
+  signal?: AbortSignal;
+  /** `maxSeries` defaults to Loki's `max_query_series` (500). */
+  limits?: QueryLimits & { maxSeries?: number };
+}
+
+export interface StreamEntry {
+  ts: number;
+  line: string;
+  id: string;
+  structuredMetadata: Labels;
+  parsed: Labels;
+}
+
+export interface StreamsResult {
+  resultType: 'streams';
+  /** Streams by full label set (stream labels + structured metadata + parsed), Loki's default encoding. */
+  streams: Array<{ labels: Labels; entries: StreamEntry[] }>;
+}
+
+export interface MatrixResult {
+  resultType: 'matrix';
+  series: Array<{ labels: Labels; points: Array<[tsMs: number, value: number]> }>;
+}
+
+export interface VectorResult {
+  resultType: 'vector';
+  samples: Array<{ labels: Labels; ts: number; value: number }>;
+}
+
+export interface ScalarResult {
+  resultType: 'scalar';
+  ts: number;
+  value: number;
+}
+
+export interface QueryStats {
+  /** Bytes read from disk (compressed bytes for gzip files). */
+  bytesScanned: number;
+  linesScanned: number;
+  /** Log entries returned, or samples for metric queries. */
+  linesReturned: number;
+  filesRead: number;
+  execTimeMs: number;
+  seriesCount: number;
+  malformedLines: number;
+  invalidUtf8Lines: number;
+}
+
+export type QueryResult = (StreamsResult | MatrixResult | VectorResult | ScalarResult) & {
+  stats: QueryStats;
+  notices: Notice[];
+};
+
+/** Loki's defaults for the API parameters a request may omit. */
+export const DEFAULT_LIMIT = 100;
+export const DEFAULT_MAX_SERIES = 500;

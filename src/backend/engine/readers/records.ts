@@ -1,0 +1,330 @@
+/**
+ * LogRecord implementations for the three line formats. A record keeps a view of the raw bytes
+ * it came from; `line`, `stream` and `metadata` are decoded on first access, and `label(name)`
+ * answers common names (level, detected_level, service_name, trace_id, ...) from the bytes
+ * without materialising the rest.
+ */
+import type { Labels, LogRecord } from '../model';
+import { FLAG_CUT, type FileContext } from './context';
+import { ABSENT, FOUND, findTopLevel, keyBytes, scalarText, type ValueSpan } from './jsonScan';
+import {
+  AUDIT_ALIASES,
+  ERROR_DETAILS_LABEL,
+  ERROR_LABEL,
+  JSON_PARSER_ERROR,
+  LINE_TRUNCATED_LABEL,
+  sanitizeLabelName,
+} from './labels';
+import { detectedLevel, LEVEL_KEYS } from './level';
+
+const span: ValueSpan = { start: 0, end: 0, keyIndex: 0 };
+
+/** Shared parts: identity, stream labels, the label() dispatch. */
+abstract class BaseRecord implements LogRecord {
+  private lineText?: string;
+  private metadataCache?: Labels;
+
+  constructor(
+    readonly ts: number,
+    protected readonly bytes: Buffer,
+    protected readonly start: number,
+    protected readonly end: number,
+    private readonly offset: number,
+    protected readonly ctx: FileContext,
+    protected readonly flags: number
+  ) {}
+
+  get id(): string {
+    return `${this.ctx.fileKey}:${this.offset}`;
+  }
+
+  get line(): string {
+    if (this.lineText === undefined) {
+      this.lineText = this.bytes.toString('utf8', this.start, this.end);
+    }
+    return this.lineText;
+  }
+
+  get stream(): Labels {
+    return { source: this.ctx.source, service_name: this.serviceName(), filename: this.ctx.filename };
+  }
+
+  get metadata(): Labels {
+    if (this.metadataCache === undefined) {
+      const labels = this.computeMetadata();
+      if (this.flags & FLAG_CUT) {
+        labels[LINE_TRUNCATED_LABEL] = 'true';
+      }
+      this.metadataCache = labels;
+    }
+    return this.metadataCache;
+  }
+
+  label(name: string): string | undefined {
+    switch (name) {
+      case 'source':
+        return this.ctx.source;
+      case 'filename':
+        return this.ctx.filename;
+      case 'service_name':
+        return this.serviceName();
+    }
+    if (this.metadataCache === undefined) {
+      const quick = this.quickLabel(name);
+      if (quick !== NOT_QUICK) {
+        return quick;
+      }
+    }
+    return this.metadata[name];
+  }
+
+  protected abstract serviceName(): string;
+  protected abstract computeMetadata(): Labels;
+  /** A label value found without computing all metadata, or NOT_QUICK. */
+  protected abstract quickLabel(name: string): string | undefined | typeof NOT_QUICK;
+}
+
+const NOT_QUICK = Symbol('not quick');
+
+const SERVICE_KEYS = keyBytes(['service', 'service.name', 'service_name', 'logger']);
+const LEVEL_KEY_BYTES = keyBytes(LEVEL_KEYS);
+const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const singleKeys = new Map<string, Uint8Array[]>();
+
+function singleKey(name: string): Uint8Array[] {
+  let keys = singleKeys.get(name);
+  if (keys === undefined) {
+    keys = keyBytes([name]);
+    if (singleKeys.size < 1000) {
+      singleKeys.set(name, keys);
+    }
+  }
+  return keys;
+}
+
+/** A JSON Lines record; `line` is the raw JSON text. */
+export class JsonRecord extends BaseRecord {
+  constructor(
+    ts: number,
+    bytes: Buffer,
+    start: number,
+    end: number,
+    offset: number,
+    ctx: FileContext,
+    flags: number,
+    private readonly malformed: boolean
+  ) {
+    super(ts, bytes, start, end, offset, ctx, flags);
+  }
+
+  private field(keys: Uint8Array[]): string | undefined {
+    return findTopLevel(this.bytes, this.start, this.end, keys, span) === FOUND ? scalarText(this.bytes, span) : undefined;
+  }
+
+  protected serviceName(): string {
+    return this.ctx.source === 'access' ? this.ctx.defaultService : (this.field(SERVICE_KEYS) || this.ctx.defaultService);
+  }
+
+  protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
+    if (name === 'detected_level') {
+      return detectedLevel(this.field(LEVEL_KEY_BYTES), () => this.line);
+    }
+    if (this.malformed || !SIMPLE_NAME.test(name)) {
+      return NOT_QUICK;
+    }
+    const result = findTopLevel(this.bytes, this.start, this.end, singleKey(name), span);
+    if (result === FOUND) {
+      return scalarText(this.bytes, span);
+    }
+    // Absent under its own name: only derived names (audit aliases, sanitised keys) can still exist.
+    if (result === ABSENT && !name.includes('_') && !(this.ctx.source === 'audit' && name in AUDIT_ALIASES)) {
+      return undefined;
+    }
+    return NOT_QUICK;
+  }
+
+  protected computeMetadata(): Labels {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(this.line);
+    } catch (e) {
+      return { [ERROR_LABEL]: JSON_PARSER_ERROR, [ERROR_DETAILS_LABEL]: (e as Error).message };
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return { [ERROR_LABEL]: JSON_PARSER_ERROR, [ERROR_DETAILS_LABEL]: 'line is not a JSON object' };
+    }
+    const fields = parsed as Record<string, unknown>;
+    const labels: Labels = {};
+    let level: string | undefined;
+    for (const [key, value] of Object.entries(fields)) {
+      const text = scalarString(value);
+      if (text === undefined) {
+        continue;
+      }
+      labels[sanitizeLabelName(key)] = text;
+      if (level === undefined && LEVEL_KEYS.includes(key)) {
+        level = text;
+      }
+    }
+    if (this.ctx.source === 'audit') {
+      for (const [name, aliases] of Object.entries(AUDIT_ALIASES)) {
+        const alias = labels[name] === undefined ? aliases.find((a) => labels[sanitizeLabelName(a)] !== undefined) : undefined;
+        if (alias !== undefined) {
+          labels[name] = labels[sanitizeLabelName(alias)];
+        }
+      }
+    }
+    labels.detected_level = detectedLevel(level, () => this.line);
+    return labels;
+  }
+}
+
+function scalarString(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    default:
+      return value === null ? '' : undefined;
+  }
+}
+
+/** Fields read from a text header line. */
+interface TextHeader {
+  level?: string;
+  service?: string;
+  trace_id?: string;
+  span_id?: string;
+}
+
+const LEVEL_WORD = /^(?:level=)?\[?(trace|debug|info|warn|warning|error|err|critical|fatal)\]?:?$/i;
+const LOGGER_WORD = /^\[?([A-Za-z_][\w-]*(?:\.[\w-]+)+)\]?:?$/;
+const TRACE_ID = /\btrace_?id=([0-9A-Za-z-]+)/;
+const SPAN_ID = /\bspan_?id=([0-9A-Za-z-]+)/;
+/** How many leading words after the timestamp may carry the level and the logger name. */
+const HEADER_WORDS = 6;
+
+/** Level, logger/service and trace ids from the first line of a text record (after its timestamp). */
+export function parseTextHeader(firstLine: string): TextHeader {
+  const header: TextHeader = {};
+  const words = firstLine.split(/\s+/, HEADER_WORDS + 3);
+  let seen = 0;
+  for (let i = 0; i < words.length && seen < HEADER_WORDS; i++) {
+    const w = words[i];
+    if (w === '' || w === '-' || (i < 3 && /^[\d:.,+TZ-]+$/.test(w))) {
+      continue;
+    }
+    seen++;
+    const level = LEVEL_WORD.exec(w);
+    if (level && header.level === undefined) {
+      header.level = level[1];
+      continue;
+    }
+    const logger = LOGGER_WORD.exec(w);
+    if (logger && header.service === undefined && seen <= 3) {
+      header.service = logger[1];
+    }
+  }
+  header.trace_id = TRACE_ID.exec(firstLine)?.[1];
+  header.span_id = SPAN_ID.exec(firstLine)?.[1];
+  return header;
+}
+
+/** A text record (possibly several physical lines: the first and its continuation lines). */
+export class TextRecord extends BaseRecord {
+  private header?: TextHeader;
+
+  private fields(): TextHeader {
+    if (this.header === undefined) {
+      const nl = this.bytes.indexOf(10, this.start);
+      const firstEnd = nl < 0 || nl > this.end ? this.end : nl;
+      this.header = parseTextHeader(this.bytes.toString('utf8', this.start, Math.min(firstEnd, this.start + 4096)));
+    }
+    return this.header;
+  }
+
+  protected serviceName(): string {
+    return this.fields().service ?? this.ctx.defaultService;
+  }
+
+  protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
+    switch (name) {
+      case 'level':
+      case 'trace_id':
+      case 'span_id':
+        return this.fields()[name];
+      case 'detected_level':
+        return detectedLevel(this.fields().level, () => this.line);
+      default:
+        return NOT_QUICK;
+    }
+  }
+
+  protected computeMetadata(): Labels {
+    const fields = this.fields();
+    const labels: Labels = {};
+    for (const name of ['level', 'trace_id', 'span_id'] as const) {
+      const value = fields[name];
+      if (value !== undefined) {
+        labels[name] = value;
+      }
+    }
+    labels.detected_level = detectedLevel(fields.level, () => this.line);
+    return labels;
+  }
+}
+
+/**
+ * Traefik's common log format with its extra fields:
+ * client ident user [date] "method path proto" status size "referer" "agent" count "router" "url" Nms
+ */
+const CLF =
+  /^(\S+) (\S+) (\S+) \[([^\]]+)\] "(\S+) (\S+) ?([^"]*)" (\d{3}|-) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(?: (\d+|-))?(?: "([^"]*)")?(?: "([^"]*)")?(?: (\d+)ms)?/;
+
+/** The CLF fields named as in Traefik's JSON format (so one query works on either). */
+export function parseClfFields(line: string): Labels | undefined {
+  const m = CLF.exec(line);
+  if (!m) {
+    return undefined;
+  }
+  const labels: Labels = {};
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined && value !== '-') {
+      labels[name] = value;
+    }
+  };
+  set('ClientHost', m[1]);
+  set('ClientUsername', m[3]);
+  set('RequestMethod', m[5]);
+  set('RequestPath', m[6]);
+  set('RequestProtocol', m[7] || undefined);
+  set('DownstreamStatus', m[8]);
+  set('DownstreamContentSize', m[9]);
+  set('request_Referer', m[10]);
+  set('request_User_Agent', m[11]);
+  set('RequestCount', m[12]);
+  set('RouterName', m[13]);
+  set('ServiceURL', m[14]);
+  // Traefik's JSON `Duration` is nanoseconds; the common format writes milliseconds.
+  set('Duration', m[15] === undefined ? undefined : `${m[15]}000000`);
+  return labels;
+}
+
+/** A Traefik access-log line in common log format. */
+export class ClfRecord extends BaseRecord {
+  protected serviceName(): string {
+    return this.ctx.defaultService;
+  }
+
+  protected quickLabel(): typeof NOT_QUICK {
+    return NOT_QUICK;
+  }
+
+  protected computeMetadata(): Labels {
+    const labels = parseClfFields(this.line) ?? {};
+    labels.detected_level = detectedLevel(undefined, () => this.line);
+    return labels;
+  }
+}

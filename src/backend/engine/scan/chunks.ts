@@ -1,0 +1,246 @@
+/**
+ * Reading files as chunks of complete lines, forward or backward, in large blocks (the scan then
+ * searches whole chunks with Buffer.indexOf). Memory stays bounded: a line longer than
+ * MAX_LINE_BYTES is cut to its first MAX_LINE_BYTES bytes (yielded alone with `cut` set) and the
+ * rest of it is skipped, in both directions.
+ */
+import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { ScanBudget } from './budget';
+
+/** Whole lines, each ending with "\n"; `base` is the file offset (decompressed for gzip) of buf[0]. */
+export interface LineChunk {
+  buf: Buffer;
+  base: number;
+  /** The chunk is one line cut at MAX_LINE_BYTES. */
+  cut: boolean;
+  /**
+   * Present when the reader can reuse the chunk's memory: call it when nothing refers to `buf`
+   * any more (saves allocating and faulting in a fresh buffer per chunk).
+   */
+  recycle?: () => void;
+}
+
+export const MAX_LINE_BYTES = 1 << 20;
+/**
+ * Block sizes. Literal-search scans keep almost nothing of a chunk, so they use big blocks in one
+ * recycled buffer; scans returning every line keep views into their chunks, so smaller blocks
+ * bound what unconsumed records pin in memory.
+ */
+export const SEARCH_CHUNK_BYTES = 4 << 20;
+export const CHUNK_BYTES = 1 << 20;
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Reads the next block and returns it behind `carry` (the unfinished line of the previous block),
+ * in one buffer; undefined or just the carry at the end.
+ */
+type BlockReader = (carry: Buffer | undefined) => Promise<Buffer | undefined>;
+
+/** Splits a forward byte stream into line chunks. `holdTail`: drop an unterminated last line (live file). */
+async function* splitForward(read: BlockReader, startOffset: number, holdTail: boolean, recycle?: (data: Buffer) => void): AsyncGenerator<LineChunk> {
+  let carry: Buffer | undefined;
+  let dataBase = startOffset;
+  let skippingCutLine = false;
+  for (;;) {
+    const prefixLength = carry?.length ?? 0;
+    const data = await read(carry);
+    if (data === undefined || data.length === prefixLength) {
+      break;
+    }
+    const base = dataBase;
+    let from = 0;
+    if (skippingCutLine) {
+      const nl = data.indexOf(10);
+      if (nl < 0) {
+        dataBase = base + data.length;
+        continue;
+      }
+      from = nl + 1;
+      skippingCutLine = false;
+    }
+    const lastNl = data.lastIndexOf(10);
+    if (lastNl < from) {
+      const rest = data.subarray(from);
+      if (rest.length > MAX_LINE_BYTES) {
+        yield { buf: Buffer.concat([rest.subarray(0, MAX_LINE_BYTES), NEWLINE]), base: base + from, cut: true };
+        skippingCutLine = true;
+        carry = undefined;
+        dataBase = base + data.length;
+      } else {
+        carry = rest;
+        dataBase = base + from;
+      }
+      continue;
+    }
+    yield { buf: data.subarray(from, lastNl + 1), base: base + from, cut: false, recycle: recycle && (() => recycle(data)) };
+    carry = lastNl + 1 < data.length ? data.subarray(lastNl + 1) : undefined;
+    dataBase = base + lastNl + 1;
+  }
+  if (carry !== undefined && !holdTail) {
+    yield { buf: Buffer.concat([carry, NEWLINE]), base: dataBase, cut: false };
+  }
+}
+
+/** Chunks of `[start, end)` of a plain file, oldest first. */
+export function forwardChunks(
+  fh: FileHandle,
+  start: number,
+  end: number,
+  holdTail: boolean,
+  budget: ScanBudget,
+  recycling = false
+): AsyncGenerator<LineChunk> {
+  const blockBytes = recycling ? SEARCH_CHUNK_BYTES : CHUNK_BYTES;
+  let pos = start;
+  // One recycled buffer big enough for a carried partial line plus a block.
+  let spare: Buffer | undefined;
+  const read: BlockReader = async (carry) => {
+    if (pos >= end || !budget.ok()) {
+      return undefined;
+    }
+    const carryLength = carry?.length ?? 0;
+    const want = Math.min(blockBytes, end - pos);
+    let buf: Buffer;
+    if (spare !== undefined && spare.length >= carryLength + want) {
+      buf = spare;
+      spare = undefined;
+    } else {
+      buf = Buffer.allocUnsafe(recycling ? blockBytes + MAX_LINE_BYTES + 1 : carryLength + want);
+    }
+    // The carry may be the tail of the recycled buffer itself: copy() handles the overlap.
+    carry?.copy(buf, 0);
+    const { bytesRead } = await fh.read(buf, carryLength, want, pos);
+    budget.add(bytesRead);
+    pos += bytesRead;
+    return buf.subarray(0, carryLength + bytesRead);
+  };
+  const recycle = (data: Buffer) => {
+    spare = Buffer.from(data.buffer, data.byteOffset, data.buffer.byteLength - data.byteOffset);
+  };
+  return splitForward(read, start, holdTail, recycling ? recycle : undefined);
+}
+
+async function* gunzipBlocks(path: string, budget: ScanBudget): AsyncGenerator<Buffer> {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  raw.on('data', (chunk) => budget.add(chunk.length));
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  raw.pipe(gunzip);
+  try {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for await (const part of gunzip as AsyncIterable<Buffer>) {
+      pending.push(part);
+      pendingBytes += part.length;
+      if (pendingBytes >= CHUNK_BYTES) {
+        yield Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        if (!budget.ok()) {
+          return;
+        }
+      }
+    }
+    if (pendingBytes > 0) {
+      yield Buffer.concat(pending);
+    }
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+}
+
+/** Chunks of a whole gzip file, oldest first (offsets are decompressed offsets). Throws on corrupt data. */
+export async function* gzipChunks(path: string, budget: ScanBudget): AsyncGenerator<LineChunk> {
+  const blocks = gunzipBlocks(path, budget);
+  const read: BlockReader = async (carry) => {
+    const next = await blocks.next();
+    if (next.done) {
+      return undefined;
+    }
+    return carry === undefined ? next.value : Buffer.concat([carry, next.value]);
+  };
+  try {
+    yield* splitForward(read, 0, false);
+  } finally {
+    await blocks.return(undefined);
+  }
+}
+
+/**
+ * Chunks of `[start, end)` of a plain file, newest first; lines inside a chunk are still in file
+ * order (the scan walks them from the end). `end` must be a line start or the file size.
+ */
+export async function* backwardChunks(fh: FileHandle, start: number, end: number, holdTail: boolean, budget: ScanBudget): AsyncGenerator<LineChunk> {
+  let pos = end;
+  // The bytes from a line's beginning-not-yet-seen to the end of what has been seen (capped to a
+  // prefix when the line is huge: its first MAX_LINE_BYTES bytes are all that is ever kept).
+  let carry: Buffer | undefined;
+  let carryCut = false;
+  let dropTail = holdTail;
+  let first = true;
+  while (pos > start && budget.ok()) {
+    const want = Math.min(CHUNK_BYTES, pos - start);
+    const block = Buffer.allocUnsafe(want);
+    const { bytesRead } = await fh.read(block, 0, want, pos - want);
+    budget.add(bytesRead);
+    if (bytesRead < want) {
+      return; // the file shrank under us: stop rather than yield stale bytes
+    }
+    pos -= want;
+    let data: Buffer = block;
+    if (first && data[data.length - 1] !== 10 && !dropTail) {
+      data = Buffer.concat([data, NEWLINE]);
+    }
+    first = false;
+    if (dropTail) {
+      const lastNl = data.lastIndexOf(10);
+      if (lastNl < 0) {
+        continue;
+      }
+      data = data.subarray(0, lastNl + 1);
+      dropTail = false;
+    }
+    const carryAt = data.length;
+    if (carry !== undefined) {
+      data = Buffer.concat([data, carry]);
+    }
+    const firstNl = pos === start ? -1 : data.indexOf(10);
+    if (firstNl < 0 || (carry !== undefined && firstNl >= carryAt)) {
+      // No line starts inside this block (or it is the file start): all of it belongs to the carry line.
+      if (pos === start) {
+        yield* emitBackward(data, pos, 0, carryAt, carry !== undefined, carryCut);
+        return;
+      }
+      carry = data;
+      if (carry.length > MAX_LINE_BYTES + 1) {
+        carry = Buffer.from(carry.subarray(0, MAX_LINE_BYTES + 1));
+        carryCut = true;
+      }
+      continue;
+    }
+    yield* emitBackward(data, pos, firstNl + 1, carryAt, carry !== undefined, carryCut);
+    carry = Buffer.from(data.subarray(0, firstNl + 1));
+    carryCut = false;
+  }
+}
+
+/**
+ * Yields `data[from, ...)` newest first: the carried line (when it was cut, it goes alone as a cut
+ * chunk), then the complete lines before it.
+ */
+function* emitBackward(data: Buffer, base: number, from: number, carryAt: number, hasCarry: boolean, carryCut: boolean): Generator<LineChunk> {
+  if (hasCarry && carryCut) {
+    const lineStart = carryAt > from ? data.lastIndexOf(10, carryAt - 1) + 1 : from;
+    const start = Math.max(lineStart, from);
+    yield { buf: Buffer.concat([data.subarray(start, start + MAX_LINE_BYTES), NEWLINE]), base: base + start, cut: true };
+    if (start > from) {
+      yield { buf: data.subarray(from, start), base: base + from, cut: false };
+    }
+    return;
+  }
+  if (data.length > from) {
+    yield { buf: data.subarray(from), base: base + from, cut: false };
+  }
+}

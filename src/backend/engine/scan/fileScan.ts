@@ -1,0 +1,498 @@
+/**
+ * Scanning one file (or one byte range of it) into records, forward or backward.
+ *
+ * Hot path: with `literals` on a single-line format, each chunk is searched with Buffer.indexOf
+ * for the first literal and only the lines around hits are looked at (like ripgrep); nothing runs
+ * per non-matching line. Without literals, each line's timestamp is read from its bytes.
+ *
+ * Time of lines without a timestamp (malformed lines, junk): the time of the nearest earlier
+ * timed line of the file, or the file's first timed line when there is none before it. This rule
+ * does not depend on direction or on where the scan started, so seeks and both directions agree.
+ */
+import { isUtf8 } from 'node:buffer';
+import { open, type FileHandle } from 'node:fs/promises';
+import { DISORDER_TOLERANCE_MS, type Direction, type LogRecord } from '../model';
+import { FLAG_CUT, FLAG_INVALID_UTF8, type FileContext } from '../readers/context';
+import { isMalformed, type LineFormat } from '../readers/formats';
+import type { ScanBudget } from './budget';
+import { backwardChunks, forwardChunks, gzipChunks, MAX_LINE_BYTES, type LineChunk } from './chunks';
+
+export interface FileScanPlan {
+  path: string;
+  gzip: boolean;
+  format: LineFormat;
+  ctx: FileContext;
+  /** Byte range to read (plain files; gzip files are always read whole). */
+  start: number;
+  end: number;
+  /** Live file: an unterminated last line is not complete yet and is not returned. */
+  holdTail: boolean;
+  direction: Direction;
+  fromMs: number;
+  toMs: number;
+  /** Byte strings every returned line must contain (checked on raw bytes before decoding). */
+  literals: Buffer[];
+  /** Per-record stream-label check (matchers that depend on record content). */
+  accept: (record: LogRecord) => boolean;
+  /** Time given to untimed lines before the first timed line. */
+  firstTs: number;
+  /** An already open handle (the caller closes it); otherwise the path is opened and closed here. */
+  fh?: FileHandle;
+  /**
+   * Called after a complete forward read of a whole file with its time span and line count (the
+   * gzip index keeps them). Asking for it makes the scan read every line's time.
+   */
+  onComplete?: (span: { minTs: number; maxTs: number; lines: number }) => void;
+}
+
+/** How many preceding lines to look back through for the time of an untimed candidate line. */
+const UNTIMED_LOOKBACK_LINES = 1000;
+
+/** Open group of lines forming one multi-line record. */
+interface Group {
+  /** Bytes already copied out of other chunks (forward: before the span; backward: after it). */
+  extra?: Buffer;
+  buf: Buffer;
+  s: number;
+  e: number;
+  offset: number;
+  ts: number;
+  flags: number;
+}
+
+interface PendingLine {
+  buf: Buffer;
+  s: number;
+  e: number;
+  offset: number;
+  flags: number;
+}
+
+export class FileScanner {
+  private lastTs = NaN;
+  private stopped = false;
+  private out: LogRecord[] = [];
+  private group?: Group;
+  /** Backward: untimed lines waiting for the time of an earlier timed line. */
+  private pending: PendingLine[] = [];
+
+  constructor(
+    private readonly plan: FileScanPlan,
+    private readonly budget: ScanBudget
+  ) {}
+
+  async *records(): AsyncGenerator<LogRecord[]> {
+    const { plan } = this;
+    if (plan.gzip && plan.direction === 'backward') {
+      // Gzip cannot be read from the end: read it forward, then hand the result out reversed.
+      const all: LogRecord[] = [];
+      for await (const batch of new FileScanner({ ...plan, direction: 'forward' }, this.budget).records()) {
+        all.push(...batch);
+      }
+      if (all.length > 0) {
+        yield all.reverse();
+      }
+      return;
+    }
+    this.budget.stats.filesRead++;
+    if (plan.gzip) {
+      try {
+        yield* this.run(gzipChunks(plan.path, this.budget));
+      } catch (e) {
+        this.budget.stats.notices.push({ severity: 'warning', text: `${plan.path} is not a readable gzip file (${(e as Error).message}); the rest of it was skipped` });
+        return;
+      }
+      if (plan.onComplete && this.budget.stats.truncated === undefined && !this.stopped && this.span.lines > 0) {
+        plan.onComplete(this.span);
+      }
+      return;
+    }
+    const fh = plan.fh ?? (await open(plan.path, 'r'));
+    try {
+      const chunks =
+        plan.direction === 'forward'
+          ? forwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget, this.searchesLiterals())
+          : backwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget);
+      yield* this.run(chunks);
+    } finally {
+      if (plan.fh === undefined) {
+        await fh.close();
+      }
+    }
+  }
+
+  /** Forward plain scans: end offset of the last complete line read (where a tail resumes). */
+  consumedEnd = 0;
+  /** Time span and line count seen (tracked when `onComplete` is set). */
+  private readonly span = { minTs: Infinity, maxTs: -Infinity, lines: 0 };
+
+  private async *run(chunks: AsyncGenerator<LineChunk>): AsyncGenerator<LogRecord[]> {
+    const forward = this.plan.direction === 'forward';
+    for await (const chunk of chunks) {
+      this.consumedEnd = chunk.base + chunk.buf.length;
+      if (forward) {
+        this.forwardChunk(chunk);
+      } else {
+        this.backwardChunk(chunk);
+      }
+      if (this.out.length > 0) {
+        yield this.takeOut();
+      }
+      if (this.stopped) {
+        await chunks.return(undefined);
+        break;
+      }
+    }
+    this.finish();
+    if (this.out.length > 0) {
+      yield this.takeOut();
+    }
+  }
+
+  private takeOut(): LogRecord[] {
+    const batch = this.out;
+    this.out = [];
+    return batch;
+  }
+
+  // ---- forward -------------------------------------------------------------------------------
+
+  private forwardChunk(chunk: LineChunk): void {
+    const { buf } = chunk;
+    const invalid = !isUtf8(buf);
+    const { format } = this.plan;
+    if (this.searchesLiterals()) {
+      this.forwardCandidates(chunk, invalid);
+      return;
+    }
+    const span = this.span;
+    let s = 0;
+    while (s < buf.length && !this.stopped) {
+      const nl = buf.indexOf(10, s);
+      const e = lineEnd(buf, s, nl);
+      const ts = format.lineTs(buf, s, e);
+      this.budget.stats.linesScanned++;
+      span.lines++;
+      if (ts < span.minTs) {
+        span.minTs = ts;
+      }
+      if (ts > span.maxTs) {
+        span.maxTs = ts;
+      }
+      if (format.multiline) {
+        this.forwardTextLine(chunk, s, e, ts, invalid);
+      } else {
+        if (!Number.isNaN(ts)) {
+          this.lastTs = ts;
+          if (ts >= this.plan.toMs + DISORDER_TOLERANCE_MS) {
+            this.stopped = true;
+            break;
+          }
+        }
+        this.emit(buf, s, e, chunk.base + s, Number.isNaN(ts) ? this.untimedForward() : ts, ts, chunk.cut, invalid, true);
+      }
+      s = nl + 1;
+    }
+  }
+
+  /** Whether lines are found by searching chunks for a literal (instead of visiting every line). */
+  private searchesLiterals(): boolean {
+    const { literals, format, onComplete } = this.plan;
+    return literals.length > 0 && !format.multiline && onComplete === undefined;
+  }
+
+  private forwardCandidates(chunk: LineChunk, invalid: boolean): void {
+    const { buf } = chunk;
+    const needle = this.plan.literals[0];
+    let pos = 0;
+    while (pos < buf.length) {
+      const hit = buf.indexOf(needle, pos);
+      if (hit < 0) {
+        break;
+      }
+      const s = hit === 0 ? 0 : buf.lastIndexOf(10, hit - 1) + 1;
+      const nl = buf.indexOf(10, hit);
+      const e = lineEnd(buf, s, nl);
+      this.budget.stats.linesScanned++;
+      const ts = this.plan.format.lineTs(buf, s, e);
+      const time = Number.isNaN(ts) ? (timeOfEarlierLine(this.plan.format, buf, s) ?? this.untimedForward()) : ts;
+      this.emit(buf, s, e, chunk.base + s, time, ts, chunk.cut, invalid, false, false, chunk.recycle !== undefined);
+      pos = nl + 1;
+    }
+    this.lastTs = timeOfEarlierLine(this.plan.format, buf, buf.length) ?? this.lastTs;
+    chunk.recycle?.();
+  }
+
+  private untimedForward(): number {
+    return Number.isNaN(this.lastTs) ? this.plan.firstTs : this.lastTs;
+  }
+
+  private forwardTextLine(chunk: LineChunk, s: number, e: number, ts: number, invalid: boolean): void {
+    const { buf } = chunk;
+    const flags = (chunk.cut ? FLAG_CUT : 0) | (invalid && !isUtf8(buf.subarray(s, e)) ? FLAG_INVALID_UTF8 : 0);
+    const g = this.group;
+    if (!Number.isNaN(ts) || g === undefined) {
+      this.flushGroup();
+      if (!Number.isNaN(ts) && ts >= this.plan.toMs + DISORDER_TOLERANCE_MS) {
+        this.stopped = true;
+        return;
+      }
+      this.group = { buf, s, e, offset: chunk.base + s, ts: Number.isNaN(ts) ? this.plan.firstTs : ts, flags };
+      return;
+    }
+    g.flags |= flags;
+    if (groupLength(g) + (e - s) > MAX_LINE_BYTES) {
+      g.flags |= FLAG_CUT;
+      return;
+    }
+    if (g.buf === buf) {
+      g.e = e;
+      return;
+    }
+    g.extra = Buffer.concat([...(g.extra ? [g.extra] : []), g.buf.subarray(g.s, g.e), NEWLINE]);
+    g.buf = buf;
+    g.s = s;
+    g.e = e;
+  }
+
+  // ---- backward ------------------------------------------------------------------------------
+
+  private backwardChunk(chunk: LineChunk): void {
+    const { buf } = chunk;
+    const invalid = !isUtf8(buf);
+    const { literals, format } = this.plan;
+    if (this.pending.length > 0 && !format.multiline) {
+      const ts = timeOfEarlierLine(format, buf, buf.length);
+      if (ts !== undefined) {
+        this.flushPending(ts);
+      }
+    }
+    if (literals.length > 0 && !format.multiline) {
+      this.backwardCandidates(chunk, invalid);
+      return;
+    }
+    let e = buf.length - 1;
+    while (e >= 0 && !this.stopped) {
+      const s = e === 0 ? 0 : buf.lastIndexOf(10, e - 1) + 1;
+      const le = lineEnd(buf, s, e);
+      const ts = format.lineTs(buf, s, le);
+      this.budget.stats.linesScanned++;
+      if (format.multiline) {
+        this.backwardTextLine(chunk, s, le, ts, invalid);
+      } else {
+        this.backwardLine(buf, s, le, chunk.base + s, ts, chunk.cut, invalid);
+      }
+      e = s - 1;
+    }
+  }
+
+  private backwardLine(buf: Buffer, s: number, e: number, offset: number, ts: number, cut: boolean, invalid: boolean): void {
+    if (Number.isNaN(ts)) {
+      this.pending.push({ buf, s, e, offset, flags: (cut ? FLAG_CUT : 0) | (invalid ? FLAG_INVALID_UTF8 : 0) });
+      return;
+    }
+    this.flushPending(ts);
+    if (ts < this.plan.fromMs - DISORDER_TOLERANCE_MS) {
+      this.stopped = true;
+      return;
+    }
+    this.emit(buf, s, e, offset, ts, ts, cut, invalid, true);
+  }
+
+  private backwardCandidates(chunk: LineChunk, invalid: boolean): void {
+    const { buf } = chunk;
+    const needle = this.plan.literals[0];
+    const starts: number[] = [];
+    let pos = 0;
+    while (pos < buf.length) {
+      const hit = buf.indexOf(needle, pos);
+      if (hit < 0) {
+        break;
+      }
+      starts.push(hit === 0 ? 0 : buf.lastIndexOf(10, hit - 1) + 1);
+      pos = buf.indexOf(10, hit) + 1;
+    }
+    for (let i = starts.length - 1; i >= 0; i--) {
+      const s = starts[i];
+      const e = lineEnd(buf, s, buf.indexOf(10, s));
+      this.budget.stats.linesScanned++;
+      const ts = this.plan.format.lineTs(buf, s, e);
+      if (Number.isNaN(ts)) {
+        const earlier = timeOfEarlierLine(this.plan.format, buf, s);
+        if (earlier === undefined) {
+          this.pending.push({ buf, s, e, offset: chunk.base + s, flags: (chunk.cut ? FLAG_CUT : 0) | (invalid ? FLAG_INVALID_UTF8 : 0) });
+        } else {
+          this.emit(buf, s, e, chunk.base + s, earlier, ts, chunk.cut, invalid, false);
+        }
+        continue;
+      }
+      this.emit(buf, s, e, chunk.base + s, ts, ts, chunk.cut, invalid, false);
+    }
+  }
+
+  private flushPending(ts: number): void {
+    for (const p of this.pending) {
+      this.emit(p.buf, p.s, p.e, p.offset, ts, NaN, (p.flags & FLAG_CUT) !== 0, (p.flags & FLAG_INVALID_UTF8) !== 0, true);
+    }
+    this.pending = [];
+  }
+
+  private backwardTextLine(chunk: LineChunk, s: number, e: number, ts: number, invalid: boolean): void {
+    const { buf } = chunk;
+    const flags = (chunk.cut ? FLAG_CUT : 0) | (invalid && !isUtf8(buf.subarray(s, e)) ? FLAG_INVALID_UTF8 : 0);
+    const g = this.group;
+    if (g === undefined) {
+      this.group = { buf, s, e, offset: chunk.base + s, ts, flags };
+    } else if (g.buf === buf) {
+      g.s = s;
+      g.offset = chunk.base + s;
+      g.flags |= flags;
+    } else {
+      const tail = Buffer.concat([NEWLINE, g.buf.subarray(g.s, g.e), ...(g.extra ? [g.extra] : [])]);
+      g.extra = tail.length > MAX_LINE_BYTES + 1 ? Buffer.from(tail.subarray(0, MAX_LINE_BYTES + 1)) : tail;
+      g.buf = buf;
+      g.s = s;
+      g.e = e;
+      g.offset = chunk.base + s;
+      g.flags |= flags;
+    }
+    if (!Number.isNaN(ts)) {
+      this.group!.ts = ts;
+      if (ts < this.plan.fromMs - DISORDER_TOLERANCE_MS) {
+        this.group = undefined;
+        this.stopped = true;
+        return;
+      }
+      this.flushGroup();
+    }
+  }
+
+  // ---- shared --------------------------------------------------------------------------------
+
+  private finish(): void {
+    if (this.plan.direction === 'backward') {
+      // A group or untimed lines still open here precede the file's first timestamp, unless the
+      // scan ended early (range or limits), in which case they are outside what was asked for.
+      if (this.stopped || this.budget.stats.truncated !== undefined) {
+        this.group = undefined;
+        this.pending = [];
+      } else {
+        if (this.group !== undefined) {
+          this.group.ts = this.plan.firstTs;
+        }
+        this.flushPending(this.plan.firstTs);
+      }
+    }
+    this.flushGroup();
+  }
+
+  private flushGroup(): void {
+    const g = this.group;
+    this.group = undefined;
+    if (g === undefined || Number.isNaN(g.ts)) {
+      return;
+    }
+    let buf = g.buf;
+    let s = g.s;
+    let e = g.e;
+    if (g.extra !== undefined) {
+      buf = this.plan.direction === 'forward' ? Buffer.concat([g.extra, g.buf.subarray(g.s, g.e)]) : Buffer.concat([g.buf.subarray(g.s, g.e), g.extra]);
+      s = 0;
+      e = buf.length;
+    }
+    if (e - s > MAX_LINE_BYTES) {
+      e = s + MAX_LINE_BYTES;
+      g.flags |= FLAG_CUT;
+    }
+    this.emit(buf, s, e, g.offset, g.ts, g.ts, (g.flags & FLAG_CUT) !== 0, (g.flags & FLAG_INVALID_UTF8) !== 0, true, true);
+  }
+
+  /**
+   * Range, literal and stream checks, counting, then the record. `lineTime` is the line's own
+   * timestamp (NaN when it had none), `time` the one it gets.
+   */
+  private emit(
+    buf: Buffer,
+    s: number,
+    e: number,
+    offset: number,
+    time: number,
+    lineTime: number,
+    cut: boolean,
+    invalid: boolean,
+    checkLiterals: boolean,
+    utf8Checked = false,
+    copy = false
+  ): void {
+    const { plan } = this;
+    if (!(time >= plan.fromMs && time < plan.toMs)) {
+      return;
+    }
+    let end = e;
+    let flags = cut ? FLAG_CUT : 0;
+    if (end - s > MAX_LINE_BYTES) {
+      end = s + MAX_LINE_BYTES;
+      flags |= FLAG_CUT;
+    }
+    const literals = plan.literals;
+    for (let i = checkLiterals ? 0 : 1; i < literals.length; i++) {
+      if (!contains(buf, literals[i], s, end)) {
+        return;
+      }
+    }
+    const stats = this.budget.stats;
+    if (invalid && (utf8Checked || !isUtf8(buf.subarray(s, end)))) {
+      flags |= FLAG_INVALID_UTF8;
+    }
+    // A copy when the chunk's memory will be reused (candidate lines are few).
+    const record = copy
+      ? plan.format.record(plan.ctx, time, Buffer.from(buf.subarray(s, end)), 0, end - s, offset, flags)
+      : plan.format.record(plan.ctx, time, buf, s, end, offset, flags);
+    if (!plan.accept(record)) {
+      return;
+    }
+    if (flags & FLAG_INVALID_UTF8) {
+      stats.invalidUtf8Lines++;
+    }
+    if (flags & FLAG_CUT) {
+      stats.cutLines = (stats.cutLines ?? 0) + 1;
+    }
+    if (isMalformed(plan.format, buf, s, end, lineTime)) {
+      stats.malformedLines++;
+    }
+    this.out.push(record);
+  }
+}
+
+const NEWLINE = Buffer.from('\n');
+
+function groupLength(g: Group): number {
+  return (g.extra?.length ?? 0) + (g.e - g.s);
+}
+
+/** End of the line starting at `s` whose newline is at `nl`, without a trailing "\r". */
+function lineEnd(buf: Buffer, s: number, nl: number): number {
+  const e = nl < 0 ? buf.length : nl;
+  return e > s && buf[e - 1] === 13 ? e - 1 : e;
+}
+
+function contains(buf: Buffer, needle: Buffer, s: number, e: number): boolean {
+  if (needle.length === 0) {
+    return true;
+  }
+  return buf.subarray(s, e).indexOf(needle) >= 0;
+}
+
+/** The time of the nearest timed line that ends before `pos` in this chunk (bounded look-back). */
+function timeOfEarlierLine(format: LineFormat, buf: Buffer, pos: number): number | undefined {
+  let e = pos - 1;
+  for (let n = 0; e >= 0 && n < UNTIMED_LOOKBACK_LINES; n++) {
+    const s = e === 0 ? 0 : buf.lastIndexOf(10, e - 1) + 1;
+    const ts = format.lineTs(buf, s, lineEnd(buf, s, e));
+    if (!Number.isNaN(ts)) {
+      return ts;
+    }
+    e = s - 1;
+  }
+  return undefined;
+}

@@ -1,0 +1,68 @@
+/**
+ * Merging per-file record streams into one stream ordered by time in the scan direction. Each
+ * input is already (nearly) ordered; one input is passed through untouched.
+ */
+import type { Direction, LogRecord } from '../model';
+
+interface Head {
+  source: AsyncIterator<LogRecord[]>;
+  batch: LogRecord[];
+  i: number;
+}
+
+async function advance(head: Head): Promise<boolean> {
+  for (;;) {
+    const next = await head.source.next();
+    if (next.done) {
+      return false;
+    }
+    if (next.value.length > 0) {
+      head.batch = next.value;
+      head.i = 0;
+      return true;
+    }
+  }
+}
+
+export async function* mergeByTime(sources: Array<AsyncIterator<LogRecord[]>>, direction: Direction, batchSize: number): AsyncGenerator<LogRecord[]> {
+  if (sources.length === 1) {
+    for (let next = await sources[0].next(); !next.done; next = await sources[0].next()) {
+      if (next.value.length > 0) {
+        yield next.value;
+      }
+    }
+    return;
+  }
+  const heads: Head[] = [];
+  for (const source of sources) {
+    const head: Head = { source, batch: [], i: 0 };
+    if (await advance(head)) {
+      heads.push(head);
+    }
+  }
+  const sign = direction === 'forward' ? 1 : -1;
+  let out: LogRecord[] = [];
+  while (heads.length > 0) {
+    let best = 0;
+    let bestTs = heads[0].batch[heads[0].i].ts * sign;
+    for (let h = 1; h < heads.length; h++) {
+      const ts = heads[h].batch[heads[h].i].ts * sign;
+      if (ts < bestTs) {
+        best = h;
+        bestTs = ts;
+      }
+    }
+    const head = heads[best];
+    out.push(head.batch[head.i++]);
+    if (head.i === head.batch.length && !(await advance(head))) {
+      heads.splice(best, 1);
+    }
+    if (out.length >= batchSize || (head.i === 0 && out.length > 0)) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) {
+    yield out;
+  }
+}

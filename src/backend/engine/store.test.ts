@@ -1,0 +1,326 @@
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DISORDER_TOLERANCE_MS, emptyStats, type LabelMatcher, type LogRecord, type ScanRequest, type ScanStats } from './model';
+import { createFileLogStore, type FileLogStore } from './store';
+
+const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kw-store-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function write(path: string, content: string | Buffer): string {
+  const full = join(dir, path);
+  mkdirSync(join(full, '..'), { recursive: true });
+  writeFileSync(full, content);
+  return full;
+}
+
+function appLine(ms: number, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ timestamp: iso(ms), level: 'INFO', service: 'kamiwaza.serving', message: `m${ms}`, ...extra }) + '\n';
+}
+
+async function collect(store: FileLogStore, req: Partial<ScanRequest>, stats: ScanStats = emptyStats()): Promise<LogRecord[]> {
+  const out: LogRecord[] = [];
+  const request: ScanRequest = { matchers: [], fromMs: -Infinity, toMs: Infinity, direction: 'forward', ...req };
+  for await (const batch of store.scan(request, stats)) {
+    out.push(...batch);
+  }
+  return out;
+}
+
+const sel = (name: string, value: string, op: LabelMatcher['op'] = '='): LabelMatcher => ({ name, op, value });
+
+/** Small seeded PRNG (mulberry32) so property tests are reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('discovery and labels', () => {
+  it('finds every source, groups rotated siblings and labels them', async () => {
+    const logs = join(dir, 'logs');
+    write('logs/application.jsonl', appLine(T0 + 2000));
+    write('logs/application.jsonl.1', appLine(T0 + 1000));
+    write('logs/application.jsonl.2.gz', gzipSync(appLine(T0)));
+    write('logs/audit-events.jsonl', '{"timestamp":"2026-11-20T10:00:00Z","event_type":"auth.login","actor":"alice","outcome":"success"}\n');
+    write('logs/application.log', '2026-11-20 10:00:00,123 - kamiwaza.api - INFO - [trace_id=abc] hello\n');
+    write('logs/kamiwazad.log', '2026-11-20 10:00:00,123 [INFO] kamiwazad.supervisor: starting service ray\n');
+    write('logs/kamiwazad-core.log', '2026-11-20T10:00:00.123456Z ERROR kamiwaza.core.worker pid=4121 boom\n');
+    write('logs/kamiwazad-containers.log.2026-11-19', '2026-11-19T10:00:00Z INFO kamiwaza.containers started\n');
+    write('logs/extra/worker.jsonl', '{"ts":1795168800,"msg":"generic"}\n');
+    write('root/kamiwaza/traefik/access.log', '10.0.0.7 - - [20/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl" 1 "r@docker" "http://x" 3ms\n');
+    const store = createFileLogStore({ roots: [logs], kamiwazaRoot: join(dir, 'root') });
+
+    const records = await collect(store, {});
+    const bySource = (s: string) => records.filter((r) => r.stream.source === s);
+    expect(bySource('application').map((r) => r.ts)).toEqual([T0, T0 + 1000, T0 + 2000]);
+    expect(new Set(bySource('application').map((r) => r.stream.filename))).toEqual(new Set([join(logs, 'application.jsonl')]));
+    expect(bySource('audit')[0].metadata).toMatchObject({ event_type: 'auth.login', actor: 'alice', outcome: 'success' });
+    expect(bySource('application-text')[0].metadata.trace_id).toBe('abc');
+    expect(bySource('kamiwazad')[0].stream.service_name).toBe('kamiwazad.supervisor');
+    expect(bySource('kamiwazad-core')[0].label('detected_level')).toBe('error');
+    expect(bySource('kamiwazad-containers')).toHaveLength(1);
+    expect(bySource('worker')[0].stream).toEqual({ source: 'worker', service_name: 'unknown_service', filename: join(logs, 'extra/worker.jsonl') });
+    expect(bySource('access')[0].metadata).toMatchObject({ RequestMethod: 'GET', DownstreamStatus: '200', Duration: '3000000' });
+
+    const described = store.describeSources();
+    const app = described.find((s) => s.source === 'application')!;
+    expect(app.files.map((f) => [f.compressed, f.live])).toEqual([
+      [false, true],
+      [false, false],
+      [true, false],
+    ]);
+    expect(app.files[0].firstTime).toBe('2026-11-20T10:00:02.000000Z');
+
+    expect(await store.labelValues('source', 0, Infinity)).toEqual(
+      ['access', 'application', 'application-text', 'audit', 'kamiwazad', 'kamiwazad-containers', 'kamiwazad-core', 'worker'].sort()
+    );
+    expect(await store.labelValues('service_name', -Infinity, Infinity, [sel('source', 'application')])).toEqual(['kamiwaza.serving']);
+    const names = await store.labelNames(-Infinity, Infinity);
+    expect(names).toEqual(expect.arrayContaining(['source', 'service_name', 'filename', 'level', 'detected_level', 'trace_id', 'RequestPath']));
+  });
+
+  it('selects by stream labels, service_name from content', async () => {
+    write('application.jsonl', appLine(T0) + appLine(T0 + 1, { service: 'kamiwaza.api' }) + appLine(T0 + 2, { service: undefined }));
+    const store = createFileLogStore({ roots: [dir] });
+    expect((await collect(store, { matchers: [sel('service_name', 'kamiwaza.api')] })).map((r) => r.ts)).toEqual([T0 + 1]);
+    expect((await collect(store, { matchers: [sel('service_name', 'unknown_service')] })).map((r) => r.ts)).toEqual([T0 + 2]);
+    expect((await collect(store, { matchers: [sel('service_name', 'kamiwaza.*', '=~')] })).map((r) => r.ts)).toEqual([T0, T0 + 1]);
+    expect(await collect(store, { matchers: [sel('source', 'audit')] })).toEqual([]);
+    expect(await collect(store, { matchers: [sel('level', 'INFO')] })).toEqual([]);
+  });
+
+  it('rejects symlinks that escape the roots and reports missing roots', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'kw-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.jsonl'), appLine(T0, { message: 'secret' }));
+      write('logs/application.jsonl', appLine(T0));
+      symlinkSync(join(outside, 'secret.jsonl'), join(dir, 'logs/leak.jsonl'));
+      symlinkSync(outside, join(dir, 'logs/leakdir'));
+      const store = createFileLogStore({ roots: [join(dir, 'logs'), join(dir, 'missing')], accessLogPath: '../../etc/passwd' });
+      const stats = emptyStats();
+      const records = await collect(store, {}, stats);
+      expect(records.map((r) => r.stream.source)).toEqual(['application']);
+      const text = stats.notices.map((n) => n.text).join('\n');
+      expect(text).toContain('leak.jsonl points outside');
+      expect(text).toContain('leakdir points outside');
+      expect(text).toContain('missing does not exist');
+      expect(text).toContain('contains ".."');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('damaged input', () => {
+  it('keeps malformed lines, replaces invalid UTF-8, cuts huge lines, holds an incomplete last line', async () => {
+    const huge = '{"timestamp":"2026-11-20T10:00:03Z","message":"' + 'x'.repeat(3 << 20) + '"}\n';
+    const content = Buffer.concat([
+      Buffer.from(appLine(T0)),
+      Buffer.from('{"timestamp":"2026-11-20T10:00:01Z","level":"ERR\n'),
+      Buffer.from('\x00\x01 binary junk\n'),
+      Buffer.from('{"timestamp":"2026-11-20T10:00:02Z","message":"bad \xff\xfe bytes"}\n', 'latin1'),
+      Buffer.from(huge),
+      Buffer.from(appLine(T0 + 4000)),
+      Buffer.from(appLine(T0 + 5000).trimEnd()),
+    ]);
+    write('application.jsonl', content);
+    write('application.jsonl.1', appLine(T0 - 2000) + appLine(T0 - 1000).trimEnd());
+    const store = createFileLogStore({ roots: [dir] });
+    for (const direction of ['forward', 'backward'] as const) {
+      const stats = emptyStats();
+      const records = await collect(store, { direction }, stats);
+      const ordered = direction === 'forward' ? records : [...records].reverse();
+      expect(ordered.map((r) => r.ts)).toEqual([T0 - 2000, T0 - 1000, T0, T0 + 1000, T0 + 1000, T0 + 2000, T0 + 3000, T0 + 4000]);
+      expect(ordered[3].label('__error__')).toBe('JSONParserErr');
+      expect(ordered[4].line).toBe('\x00\x01 binary junk');
+      expect(ordered[5].line).toContain('bad \ufffd\ufffd bytes');
+      expect(ordered[6].line.length).toBe(1 << 20);
+      expect(ordered[6].metadata.line_truncated).toBe('true');
+      expect(stats).toMatchObject({ malformedLines: 2, invalidUtf8Lines: 1, cutLines: 1 });
+      expect(stats.notices.map((n) => n.text).join('\n')).toMatch(/2 malformed line/);
+    }
+    appendFileSync(join(dir, 'application.jsonl'), '\n');
+    expect((await collect(store, {})).map((r) => r.ts).pop()).toBe(T0 + 5000);
+  });
+
+  it('keeps stack traces with their first line in both directions', async () => {
+    const text = [
+      '2026-11-20 10:00:00,000 - kamiwaza.api - INFO - ok',
+      '2026-11-20 10:00:01,000 - kamiwaza.api - ERROR - [trace_id=t1] Request failed',
+      'Traceback (most recent call last):',
+      '  File "routes.py", line 88, in handle',
+      'TimeoutError: upstream timeout',
+      '2026-11-20 10:00:02,000 - kamiwaza.api - INFO - after',
+      '',
+    ].join('\n');
+    write('application.log', text);
+    const store = createFileLogStore({ roots: [dir] });
+    const forward = await collect(store, {});
+    expect(forward.map((r) => r.line.split('\n').length)).toEqual([1, 4, 1]);
+    expect(forward[1].label('trace_id')).toBe('t1');
+    const backward = await collect(store, { direction: 'backward' });
+    expect(backward.map((r) => r.line)).toEqual(forward.map((r) => r.line).reverse());
+    expect((await collect(store, { mustContain: ['TimeoutError'] })).map((r) => r.ts)).toEqual([T0 + 1000]);
+  });
+});
+
+/** A randomized source: live file and rotated siblings (some gzip), disorder within the tolerance, junk lines. */
+function randomSource(seed: number): { lines: number; times: number[] } {
+  const rnd = prng(seed);
+  const files = 1 + Math.floor(rnd() * 3);
+  let t = T0;
+  const times: number[] = [];
+  for (let f = files - 1; f >= 0; f--) {
+    const parts: string[] = [];
+    const count = 2000 + Math.floor(rnd() * 6000);
+    for (let i = 0; i < count; i++) {
+      t += Math.floor(rnd() * 3000);
+      if (rnd() < 0.01) {
+        parts.push('junk line without time ' + i + '\n');
+        continue;
+      }
+      const ts = t - Math.floor(rnd() * DISORDER_TOLERANCE_MS * 0.9);
+      times.push(ts);
+      parts.push(appLine(ts, { trace_id: rnd() < 0.05 ? 'needle' : 'hay', pad: 'p'.repeat(Math.floor(rnd() * 200)) }));
+    }
+    const body = parts.join('');
+    const name = f === 0 ? 'application.jsonl' : `application.jsonl.${f}`;
+    if (f > 0 && rnd() < 0.5) {
+      write(name + '.gz', gzipSync(body));
+    } else {
+      write(name, body);
+    }
+  }
+  return { lines: times.length, times };
+}
+
+describe('seek and direction (property test)', () => {
+  it('returns with seeks exactly what a full scan filtered by time returns, in both directions', async () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      const { times } = randomSource(seed);
+      const store = createFileLogStore({ roots: [dir] });
+      const full = await collect(store, {});
+      expect(full.filter((r) => !r.line.startsWith('junk')).length).toBe(times.length);
+      const rnd = prng(seed * 7919);
+      const min = Math.min(...times);
+      const max = Math.max(...times);
+      for (let q = 0; q < 8; q++) {
+        const a = min + rnd() * (max - min);
+        const b = a + rnd() * (max - min) * (q % 2 ? 0.02 : 0.5);
+        const mustContain = q % 3 === 0 ? ['needle'] : undefined;
+        const expected = full.filter((r) => r.ts >= a && r.ts < b && (!mustContain || r.line.includes('needle'))).map((r) => r.id);
+        const forward = await collect(store, { fromMs: a, toMs: b, mustContain });
+        expect([seed, q, forward.map((r) => r.id).sort()]).toEqual([seed, q, [...expected].sort()]);
+        const backward = await collect(store, { fromMs: a, toMs: b, mustContain, direction: 'backward' });
+        expect(backward.map((r) => r.id).sort()).toEqual([...expected].sort());
+        for (let i = 1; i < forward.length; i++) {
+          expect(forward[i].ts).toBeGreaterThanOrEqual(forward[i - 1].ts - DISORDER_TOLERANCE_MS);
+          expect(backward[i].ts).toBeLessThanOrEqual(backward[i - 1].ts + DISORDER_TOLERANCE_MS);
+        }
+      }
+    }
+  });
+
+  it('reads a single file backward as the exact reverse of forward', async () => {
+    randomSource(99);
+    rmSync(join(dir, 'application.jsonl.1'), { force: true });
+    rmSync(join(dir, 'application.jsonl.1.gz'), { force: true });
+    rmSync(join(dir, 'application.jsonl.2'), { force: true });
+    rmSync(join(dir, 'application.jsonl.2.gz'), { force: true });
+    const store = createFileLogStore({ roots: [dir] });
+    const forward = await collect(store, {});
+    const backward = await collect(store, { direction: 'backward' });
+    expect(backward.map((r) => r.id)).toEqual(forward.map((r) => r.id).reverse());
+  });
+});
+
+describe('limits and cancellation', () => {
+  beforeEach(() => {
+    write('application.jsonl', Array.from({ length: 20000 }, (_, i) => appLine(T0 + i * 10)).join(''));
+  });
+
+  it('stops at maxBytesScanned with a notice', async () => {
+    const stats = emptyStats();
+    const records = await collect(createFileLogStore({ roots: [dir] }), { limits: { maxBytesScanned: 1000 } }, stats);
+    expect(stats.truncated).toBe('bytes');
+    expect(records.length).toBeLessThan(20000);
+    expect(stats.notices.some((n) => /limit/.test(n.text))).toBe(true);
+  });
+
+  it('stops when the time budget is spent', async () => {
+    const stats = emptyStats();
+    await collect(createFileLogStore({ roots: [dir] }), { limits: { maxDurationMs: -1 } }, stats);
+    expect(stats.truncated).toBe('time');
+  });
+
+  it('stops when cancelled', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const stats = emptyStats();
+    const records = await collect(createFileLogStore({ roots: [dir] }), { signal: abort.signal }, stats);
+    expect(records).toEqual([]);
+    expect(stats.truncated).toBe('cancelled');
+  });
+});
+
+describe('tail', () => {
+  async function take(iter: AsyncIterator<LogRecord[]>, n: number): Promise<string[]> {
+    const lines: string[] = [];
+    while (lines.length < n) {
+      const next = await iter.next();
+      if (next.done) {
+        break;
+      }
+      lines.push(...next.value.map((r) => r.line));
+    }
+    return lines;
+  }
+
+  it('follows appends, rotation and truncation without losing or repeating lines', async () => {
+    const live = write('application.jsonl', appLine(T0, { message: 'old' }));
+    const store = createFileLogStore({ roots: [dir] });
+    const abort = new AbortController();
+    const notices: string[] = [];
+    const iter = store.tail({ matchers: [sel('source', 'application')], signal: abort.signal, onNotice: (n) => notices.push(n.text) })[Symbol.asyncIterator]();
+    try {
+      const first = iter.next();
+      await new Promise((r) => setTimeout(r, 100));
+      appendFileSync(live, appLine(T0 + 1, { message: 'a1' }) + '{"timestamp":"2026-11-20T10:00:00Z","message":"par');
+      const firstBatch = await first;
+      expect(firstBatch.value!.map((r: LogRecord) => JSON.parse(r.line).message)).toEqual(['a1']);
+
+      appendFileSync(live, 'tial"}\n' + appLine(T0 + 2, { message: 'a2' }));
+      renameSync(live, live + '.1');
+      writeFileSync(live, appLine(T0 + 3, { message: 'b1' }));
+      const afterRotation = (await take(iter, 3)).map((l) => JSON.parse(l).message);
+      expect(afterRotation).toEqual(['partial', 'a2', 'b1']);
+      expect(notices.join('\n')).toContain('rotated');
+
+      truncateSync(live, 0);
+      await new Promise((r) => setTimeout(r, 700));
+      appendFileSync(live, appLine(T0 + 4, { message: 'c1' }));
+      expect((await take(iter, 1)).map((l) => JSON.parse(l).message)).toEqual(['c1']);
+      expect(notices.join('\n')).toContain('truncated');
+    } finally {
+      abort.abort();
+      await iter.return?.(undefined);
+    }
+  });
+});

@@ -1,0 +1,395 @@
+/**
+ * The file-backed LogStore: discovers the Kamiwaza log files under the configured roots, seeks
+ * each file to the asked time range with its sparse time index, scans the bytes in large chunks
+ * (raw-byte literal prefilter first) and merges the files' records into one time-ordered stream.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { matcherTest, type StringTest } from './logql/regex';
+import {
+  DISORDER_TOLERANCE_MS,
+  emptyStats,
+  type LabelMatcher,
+  type LogRecord,
+  type LogStore,
+  type Notice,
+  type ScanRequest,
+  type ScanStats,
+} from './model';
+import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
+import type { FileContext } from './readers/context';
+import { JSON_PARSER_ERROR } from './readers/labels';
+import { ScanBudget } from './scan/budget';
+import { FileScanner, type FileScanPlan } from './scan/fileScan';
+import { mergeByTime } from './scan/merge';
+import { followSources, type TailRequest, type TailTarget } from './scan/tail';
+import { discoverSources, type Discovery, type LogicalSource, type SourceFile, type StoreConfig } from './sources/discovery';
+import { msToIso } from './time';
+
+export type { StoreConfig } from './sources/discovery';
+export type { TailRequest } from './scan/tail';
+
+/** One logical source as diagnostics show it. */
+export interface SourceDescription {
+  source: string;
+  filename: string;
+  format: 'json' | 'text' | 'access';
+  files: Array<{ path: string; size: number; compressed: boolean; live: boolean; firstTime?: string; lastTime?: string }>;
+  problems: string[];
+}
+
+export interface FileLogStore extends LogStore {
+  tail(request: TailRequest): AsyncIterable<LogRecord[]>;
+  describeSources(): SourceDescription[];
+}
+
+/** Records per batch handed to the query layer. */
+const BATCH_SIZE = 1000;
+/** labelNames/labelValues sample at most this many records per source, newest first. */
+const LABEL_SAMPLE_RECORDS = 2000;
+const LABEL_SAMPLE_BYTES = 16 << 20;
+
+export function createFileLogStore(config: StoreConfig): FileLogStore {
+  return new FileStore(config);
+}
+
+/** How a scan's selector applies: per source (static labels) and per record (service_name). */
+interface Selection {
+  sources: LogicalSource[];
+  accept: (record: LogRecord) => boolean;
+  /** A raw-byte literal implied by a `service_name="..."` matcher, per source. */
+  serviceLiteral?: string;
+}
+
+const STATIC_LABELS = new Set(['source', 'filename']);
+/** Characters a service name may have for its JSON and text spellings to be the same bytes. */
+const PLAIN_VALUE = /^[A-Za-z0-9_.:@ -]+$/;
+
+function select(sources: LogicalSource[], matchers: LabelMatcher[]): Selection {
+  const tests = matchers.map((m) => ({ name: m.name, test: matcherTest(m) as StringTest }));
+  const selected = sources.filter((s) =>
+    tests.every((t) => !STATIC_LABELS.has(t.name) || t.test(t.name === 'source' ? s.source : s.filename))
+  );
+  const perRecord = tests.filter((t) => !STATIC_LABELS.has(t.name));
+  const accept =
+    perRecord.length === 0
+      ? () => true
+      : (record: LogRecord) => perRecord.every((t) => t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : ''));
+  const service = matchers.find((m) => m.name === 'service_name' && m.op === '=');
+  const serviceLiteral = service && PLAIN_VALUE.test(service.value) ? service.value : undefined;
+  return { sources: selected, accept, serviceLiteral };
+}
+
+/** The raw-byte literals for one source: longest first (it is searched with indexOf). */
+function literalsFor(source: LogicalSource, selection: Selection, mustContain: string[] | undefined): Buffer[] {
+  const texts = (mustContain ?? []).filter((t) => t.length > 0 && !(t.includes('\n') && !source.format.multiline));
+  const service = selection.serviceLiteral;
+  if (service !== undefined && service !== source.defaultService) {
+    texts.push(source.format.name === 'json' ? `"${service}"` : service);
+  }
+  return [...new Set(texts)].map((t) => Buffer.from(t, 'utf8')).sort((a, b) => b.length - a.length);
+}
+
+interface OpenedFile {
+  file: SourceFile;
+  fh?: FileHandle;
+  index: FileTimeIndex;
+}
+
+class FileStore implements FileLogStore {
+  private readonly indexes = new IndexCache();
+  private fileKeys = new Map<string, string>();
+
+  constructor(private readonly config: StoreConfig) {}
+
+  private discover(): Discovery {
+    const discovery = discoverSources(this.config);
+    this.indexes.retain(new Set(discovery.sources.flatMap((s) => s.files.map((f) => f.path))));
+    return discovery;
+  }
+
+  private fileKey(file: SourceFile): string {
+    const identity = `${file.dev}:${file.ino}`;
+    let key = this.fileKeys.get(identity);
+    if (key === undefined) {
+      key = `${file.ino.toString(36)}.${file.dev.toString(36)}`;
+      if (this.fileKeys.size > 100_000) {
+        this.fileKeys = new Map();
+      }
+      this.fileKeys.set(identity, key);
+    }
+    return key;
+  }
+
+  private context(source: LogicalSource, file: SourceFile): FileContext {
+    return { source: source.source, filename: source.filename, defaultService: source.defaultService, fileKey: this.fileKey(file) };
+  }
+
+  /** Opens the files of a source and reads their indexes; unreadable files become notices. */
+  private async openFiles(source: LogicalSource, notices: Notice[]): Promise<OpenedFile[]> {
+    const opened: OpenedFile[] = [];
+    for (const file of source.files) {
+      try {
+        if (file.gzip) {
+          opened.push({ file, index: await this.indexes.gzip(file.path, file.dev, file.ino, file.size, source.format) });
+          continue;
+        }
+        const fh = await open(file.path, 'r');
+        try {
+          const st = await fh.stat();
+          const current = { ...file, size: st.size, dev: st.dev, ino: st.ino };
+          opened.push({ file: current, fh, index: await this.indexes.plain(file.path, fh, st.dev, st.ino, st.size, source.format) });
+        } catch (e) {
+          await fh.close();
+          throw e;
+        }
+      } catch (e) {
+        notices.push({ severity: 'warning', text: `cannot read ${file.path}: ${(e as Error).message}` });
+      }
+    }
+    // Time order (oldest first); a file without known times keeps its rotation-name order.
+    opened.sort((a, b) => {
+      const ta = a.index.firstTs;
+      const tb = b.index.firstTs;
+      return Number.isNaN(ta) || Number.isNaN(tb) || ta === tb ? b.file.age - a.file.age : ta - tb;
+    });
+    return opened;
+  }
+
+  async *scan(request: ScanRequest, stats: ScanStats): AsyncGenerator<LogRecord[]> {
+    const budget = new ScanBudget(stats, request.limits, request.signal);
+    const discovery = this.discover();
+    for (const problem of discovery.problems) {
+      stats.notices.push({ severity: 'warning', text: problem });
+    }
+    const selection = select(discovery.sources, request.matchers);
+    const opened: OpenedFile[] = [];
+    const streams: AsyncGenerator<LogRecord[]>[] = [];
+    try {
+      for (const source of selection.sources) {
+        const files = await this.openFiles(source, stats.notices);
+        opened.push(...files);
+        const literals = literalsFor(source, selection, request.mustContain);
+        for (let i = 0; i < files.length; i++) {
+          const plan = await this.plan(source, files, i, request, literals, selection.accept);
+          if (plan !== undefined) {
+            streams.push(new FileScanner(plan, budget).records());
+          }
+        }
+      }
+      yield* mergeByTime(streams, request.direction, BATCH_SIZE);
+    } finally {
+      await Promise.all(streams.map((s) => s.return(undefined)));
+      await Promise.all(opened.map((o) => o.fh?.close()));
+      summarise(stats);
+    }
+  }
+
+  /** The scan plan of one file, or undefined when its time span misses the range. */
+  private async plan(
+    source: LogicalSource,
+    files: OpenedFile[],
+    i: number,
+    request: Pick<ScanRequest, 'fromMs' | 'toMs' | 'direction'>,
+    literals: Buffer[],
+    accept: (r: LogRecord) => boolean
+  ): Promise<FileScanPlan | undefined> {
+    const { file, fh, index } = files[i];
+    const { fromMs, toMs } = request;
+    // The newest time a file can hold: its last line, or (gzip) its indexed maximum, or the next
+    // newer file's first time; all up to the disorder tolerance.
+    const nextFirst = i + 1 < files.length ? files[i + 1].index.firstTs : NaN;
+    const maxTs = file.gzip ? (index.gzipSpan?.maxTs ?? nextFirst) : index.lastTs;
+    const minTs = index.gzipSpan?.minTs ?? index.firstTs;
+    if (minTs - DISORDER_TOLERANCE_MS >= toMs || maxTs + DISORDER_TOLERANCE_MS < fromMs) {
+      return undefined;
+    }
+    let start = 0;
+    let end = file.size;
+    if (fh !== undefined) {
+      ({ start, end } = await seekRange(index, fh, source.format, fromMs, toMs));
+    }
+    return {
+      path: file.path,
+      fh,
+      gzip: file.gzip,
+      format: source.format,
+      ctx: this.context(source, file),
+      start,
+      end,
+      holdTail: file.live,
+      direction: request.direction,
+      fromMs,
+      toMs,
+      literals,
+      accept,
+      firstTs: Number.isNaN(index.firstTs) ? file.mtimeMs : index.firstTs,
+      onComplete: file.gzip && index.gzipSpan === undefined ? (span) => (index.gzipSpan = span) : undefined,
+    };
+  }
+
+  async labelNames(fromMs: number, toMs: number, signal?: AbortSignal): Promise<string[]> {
+    const names = new Set<string>();
+    await this.sample(fromMs, toMs, [], signal, (record) => {
+      for (const name of Object.keys(record.stream)) {
+        names.add(name);
+      }
+      for (const name of Object.keys(record.metadata)) {
+        names.add(name);
+      }
+    });
+    return [...names].sort();
+  }
+
+  async labelValues(name: string, fromMs: number, toMs: number, matchers: LabelMatcher[] = [], signal?: AbortSignal): Promise<string[]> {
+    const values = new Set<string>();
+    if (STATIC_LABELS.has(name)) {
+      for (const source of select(this.discover().sources, matchers).sources) {
+        values.add(name === 'source' ? source.source : source.filename);
+      }
+    } else {
+      await this.sample(fromMs, toMs, matchers, signal, (record) => {
+        const value = record.label(name);
+        if (value !== undefined && value !== '') {
+          values.add(value);
+        }
+      });
+    }
+    return [...values].sort();
+  }
+
+  /** Visits the newest records of each selected source in the range (bounded per source). */
+  private async sample(fromMs: number, toMs: number, matchers: LabelMatcher[], signal: AbortSignal | undefined, visit: (r: LogRecord) => void) {
+    const discovery = this.discover();
+    for (const source of select(discovery.sources, matchers).sources) {
+      let seen = 0;
+      const scan = this.scan(
+        {
+          matchers: [...matchers.filter((m) => !STATIC_LABELS.has(m.name)), { name: 'filename', op: '=', value: source.filename }],
+          fromMs,
+          toMs,
+          direction: 'backward',
+          signal,
+          limits: { maxBytesScanned: LABEL_SAMPLE_BYTES },
+        },
+        emptyStats()
+      );
+      for await (const batch of scan) {
+        for (const record of batch) {
+          visit(record);
+        }
+        seen += batch.length;
+        if (seen >= LABEL_SAMPLE_RECORDS || signal?.aborted) {
+          break;
+        }
+      }
+    }
+  }
+
+  tail(request: TailRequest): AsyncGenerator<LogRecord[]> {
+    return followSources(() => this.tailTargets(request.matchers, request.mustContain), request);
+  }
+
+  private tailTargets(matchers: LabelMatcher[], mustContain: string[] | undefined): TailTarget[] {
+    const selection = select(this.discover().sources, matchers);
+    return selection.sources.map((source) => ({
+      source,
+      literals: literalsFor(source, selection, mustContain),
+      accept: selection.accept,
+      context: (file: SourceFile) => this.context(source, file),
+    }));
+  }
+
+  describeSources(): SourceDescription[] {
+    const discovery = this.discover();
+    const described: SourceDescription[] = discovery.sources.map((source) => ({
+      source: source.source,
+      filename: source.filename,
+      format: source.format.name,
+      problems: [],
+      files: source.files.map((file) => {
+        const times = file.gzip ? undefined : timesOfPlainFile(file.path, source, file.size);
+        return {
+          path: file.path,
+          size: file.size,
+          compressed: file.gzip,
+          live: file.live,
+          firstTime: times?.first,
+          lastTime: times?.last,
+        };
+      }),
+    }));
+    if (discovery.problems.length > 0 || discovery.accessLogMissing) {
+      described.push({
+        source: '(discovery)',
+        filename: '',
+        format: 'text',
+        files: [],
+        problems: [...discovery.problems, ...(discovery.accessLogMissing ? [discovery.accessLogMissing] : [])],
+      });
+    }
+    return described;
+  }
+}
+
+/** First and last time of a plain file from its head and tail (synchronous, for diagnostics). */
+function timesOfPlainFile(path: string, source: LogicalSource, size: number): { first?: string; last?: string } | undefined {
+  const window = 64 << 10;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const read = (position: number, length: number) => {
+      const buf = Buffer.alloc(length);
+      return buf.subarray(0, readSync(fd!, buf, 0, length, position));
+    };
+    const times = (buf: Buffer, skipFirstLine: boolean) => {
+      let first: number | undefined;
+      let last: number | undefined;
+      let s = skipFirstLine ? buf.indexOf(10) + 1 : 0;
+      if (skipFirstLine && s === 0) {
+        return { first, last };
+      }
+      while (s < buf.length) {
+        const nl = buf.indexOf(10, s);
+        const ts = source.format.lineTs(buf, s, nl < 0 ? buf.length : nl);
+        if (!Number.isNaN(ts)) {
+          first ??= ts;
+          last = ts;
+        }
+        if (nl < 0) {
+          break;
+        }
+        s = nl + 1;
+      }
+      return { first, last };
+    };
+    const head = times(read(0, window), false);
+    const tail = size > window ? times(read(size - window, window), true) : head;
+    return {
+      first: head.first === undefined ? undefined : msToIso(head.first),
+      last: tail.last === undefined ? undefined : msToIso(tail.last),
+    };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Notices summarising damage seen by a scan. */
+function summarise(stats: ScanStats): void {
+  if (stats.malformedLines > 0) {
+    stats.notices.push({
+      severity: 'warning',
+      text: `${stats.malformedLines} malformed line(s) were returned as raw text, flagged with __error__="${JSON_PARSER_ERROR}"`,
+    });
+  }
+  if (stats.invalidUtf8Lines > 0) {
+    stats.notices.push({ severity: 'warning', text: `${stats.invalidUtf8Lines} line(s) had invalid UTF-8, replaced with U+FFFD` });
+  }
+  if ((stats.cutLines ?? 0) > 0) {
+    stats.notices.push({ severity: 'warning', text: `${stats.cutLines} line(s) longer than 1 MiB were cut, flagged with line_truncated="true"` });
+  }
+}

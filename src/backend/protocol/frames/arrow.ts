@@ -1,0 +1,169 @@
+/**
+ * Frame → Arrow IPC **file** bytes, the form `DataResponse.frames` carries (grafana-plugin-sdk-go
+ * `data/arrow.go` reads it). Columns are built buffer by buffer with explicit types: arrow-js type
+ * inference would produce Dictionary strings and millisecond dates, both wrong for Grafana.
+ */
+import {
+  Binary,
+  Bool,
+  type DataType,
+  Field as ArrowField,
+  Float64,
+  Int64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableToIPC,
+  TimestampNanosecond,
+  Uint16,
+  Utf8,
+  type Data,
+} from 'apache-arrow';
+
+import {
+  type Field,
+  type FieldType,
+  type Frame,
+  fieldIsNullable,
+  frameLength,
+  metaJson,
+  toEpochNanos,
+  toInt64,
+} from './frame';
+
+/** The `tstype` field metadata the Go SDK writes (it reads it back only for enums). */
+const TS_TYPE: Record<FieldType, string> = {
+  time: 'time',
+  number: 'number',
+  int64: 'number',
+  string: 'string',
+  boolean: 'boolean',
+  json: 'other',
+  enum: 'enum',
+};
+
+export function frameToArrow(frame: Frame): Uint8Array {
+  const length = frameLength(frame);
+  const arrowFields: ArrowField[] = [];
+  const columns: Data[] = [];
+  for (const field of frame.fields) {
+    const nullable = fieldIsNullable(field);
+    const column = buildColumn(field, length);
+    arrowFields.push(new ArrowField(field.name, column.type, nullable, fieldMetadata(field)));
+    columns.push(column);
+  }
+
+  const schemaMetadata = new Map<string, string>([
+    ['name', frame.name ?? ''],
+    ['refId', frame.refId ?? ''],
+  ]);
+  if (frame.meta) {
+    schemaMetadata.set('meta', metaJson(frame.meta));
+  }
+  const schema = new Schema(arrowFields, schemaMetadata);
+  const batch = new RecordBatch(
+    schema,
+    makeData({ type: new Struct(arrowFields), length, nullCount: 0, children: columns })
+  );
+  return tableToIPC(new Table(schema, batch), 'file');
+}
+
+function fieldMetadata(field: Field): Map<string, string> {
+  const metadata = new Map<string, string>([['tstype', TS_TYPE[field.type]]]);
+  if (field.labels && Object.keys(field.labels).length > 0) {
+    metadata.set('labels', JSON.stringify(field.labels));
+  }
+  if (field.config) {
+    metadata.set('config', JSON.stringify(field.config));
+  }
+  return metadata;
+}
+
+function buildColumn(field: Field, length: number): Data<DataType> {
+  const { nullBitmap, nullCount } = validity(field.values);
+  const common = { length, nullCount, nullBitmap };
+  switch (field.type) {
+    case 'time':
+      return makeData({
+        ...common,
+        type: new TimestampNanosecond(),
+        data: fill(new BigInt64Array(length), field.values, toEpochNanos),
+      });
+    case 'number':
+      return makeData({ ...common, type: new Float64(), data: fill(new Float64Array(length), field.values, Number) });
+    case 'int64':
+      return makeData({ ...common, type: new Int64(), data: fill(new BigInt64Array(length), field.values, toInt64) });
+    case 'enum':
+      return makeData({ ...common, type: new Uint16(), data: fill(new Uint16Array(length), field.values, Number) });
+    case 'boolean':
+      return makeData({ ...common, type: new Bool(), data: packBits(field.values.map((value) => value === true)) });
+    case 'string':
+      return makeData({ ...common, type: new Utf8(), ...utf8Buffers(field.values) });
+    case 'json':
+      return makeData({
+        ...common,
+        type: new Binary(),
+        ...utf8Buffers(field.values.map((value) => (value === null || value === undefined ? null : jsonText(value)))),
+      });
+  }
+}
+
+function jsonText(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) {
+    throw new Error(`value ${String(value)} cannot be written as JSON`);
+  }
+  return text;
+}
+
+function fill<V, A extends { [index: number]: E }, E>(
+  target: A,
+  values: ReadonlyArray<V | null>,
+  convert: (value: V) => E
+): A {
+  values.forEach((value, index) => {
+    if (value !== null && value !== undefined) {
+      target[index] = convert(value);
+    }
+  });
+  return target;
+}
+
+function validity(values: readonly unknown[]): { nullBitmap?: Uint8Array; nullCount: number } {
+  const valid = values.map((value) => value !== null && value !== undefined);
+  const nullCount = valid.filter((isValid) => !isValid).length;
+  return nullCount === 0 ? { nullCount } : { nullCount, nullBitmap: packBits(valid) };
+}
+
+/** Arrow bit order: value i is bit (i % 8) of byte (i / 8). */
+function packBits(bits: readonly boolean[]): Uint8Array {
+  const bytes = new Uint8Array(Math.ceil(bits.length / 8));
+  bits.forEach((bit, index) => {
+    if (bit) {
+      bytes[index >> 3] |= 1 << (index & 7);
+    }
+  });
+  return bytes;
+}
+
+/** Offsets + data of a Utf8/Binary column; nulls are empty slots. */
+function utf8Buffers(values: ReadonlyArray<string | null>): { valueOffsets: Int32Array; data: Uint8Array } {
+  const valueOffsets = new Int32Array(values.length + 1);
+  let total = 0;
+  values.forEach((value, index) => {
+    total += value ? Buffer.byteLength(value, 'utf8') : 0;
+    valueOffsets[index + 1] = total;
+  });
+  if (total > 0x7fffffff) {
+    throw new Error('string column exceeds 2 GiB');
+  }
+  const data = Buffer.allocUnsafe(total);
+  values.forEach((value, index) => {
+    if (value) {
+      data.write(value, valueOffsets[index], 'utf8');
+    }
+  });
+  return { valueOffsets, data };
+}

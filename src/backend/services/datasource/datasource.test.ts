@@ -1,0 +1,211 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { frameToArrow } from '../../protocol/frames/arrow';
+import { createHclogLogger } from '../../protocol/logger';
+import type { DataQuery, PluginContext, QueryDataRequest, StreamRequest } from '../../protocol/messages';
+import { decodeGrafanaFrame } from '../../protocol/testing/grafana-frame';
+import { createDataSourceService } from './datasource';
+
+const logger = createHclogLogger({ write: () => undefined });
+
+function context(jsonData: unknown, lastUpdatedMS = 1): PluginContext {
+  return {
+    orgId: 1,
+    pluginId: 'kamiwaza-logs-datasource',
+    grafanaConfig: {},
+    pluginVersion: '',
+    userAgent: '',
+    apiVersion: '',
+    namespace: '',
+    dataSourceInstanceSettings: {
+      id: 1,
+      uid: 'logs',
+      name: 'Logs',
+      url: '',
+      user: '',
+      database: '',
+      basicAuthEnabled: false,
+      basicAuthUser: '',
+      jsonData: Buffer.from(JSON.stringify(jsonData)),
+      decryptedSecureJsonData: {},
+      lastUpdatedMS,
+      apiVersion: '',
+    },
+  };
+}
+
+function dataQuery(json: unknown, refId = 'A'): DataQuery {
+  return {
+    refId,
+    queryType: '',
+    maxDataPoints: 100,
+    intervalMS: 1000,
+    timeRange: { from: 0, to: 1 },
+    json: Buffer.from(typeof json === 'string' ? json : JSON.stringify(json)),
+  };
+}
+
+describe('Kamiwaza Logs data source service', () => {
+  let root: string;
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-'));
+    fs.mkdirSync(path.join(root, 'a', 'b'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'a', 'b', 'old.log'), 'x');
+    fs.writeFileSync(path.join(root, 'new.log'), 'y');
+    fs.utimesSync(path.join(root, 'a', 'b', 'old.log'), new Date(1_000_000), new Date(1_000_000));
+    fs.utimesSync(path.join(root, 'new.log'), new Date(2_000_000), new Date(2_000_000));
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const service = () => createDataSourceService({ logger, env: {} });
+  const request = (ctx: PluginContext, queries: DataQuery[]): QueryDataRequest => ({
+    pluginContext: ctx,
+    headers: {},
+    queries,
+    format: 'arrow',
+  });
+
+  it('answers a query with a log-lines frame of the files found, newest first', async () => {
+    const ctx = context({ logDirs: [root] });
+    const q = dataQuery({ expr: '{source="x"}', queryType: 'range', maxLines: 10 });
+    const response = await service().handlers.query!(q, request(ctx, [q]), new AbortController().signal);
+    const frame = decodeGrafanaFrame(frameToArrow(response.frames[0]));
+    expect(frame.meta).toMatchObject({ type: 'log-lines', typeVersion: [0, 0], preferredVisualisationType: 'logs' });
+    expect(frame.fields.map((field) => field.name)).toEqual(['timestamp', 'body', 'id']);
+    expect(frame.fields[1].values).toEqual([path.join(root, 'new.log'), path.join(root, 'a', 'b', 'old.log')]);
+    expect(frame.fields[0].values).toEqual([
+      BigInt(2_000_000) * BigInt(1_000_000),
+      BigInt(1_000_000) * BigInt(1_000_000),
+    ]);
+  });
+
+  it('limits the listing to maxLines and says so in a notice', async () => {
+    const ctx = context({ logDirs: [root] });
+    const q = dataQuery({ expr: '', maxLines: 1 });
+    const response = await service().handlers.query!(q, request(ctx, [q]), new AbortController().signal);
+    expect(response.frames[0].fields[1].values).toHaveLength(1);
+    expect(response.frames[0].meta?.notices).toEqual([
+      { severity: 'warning', text: 'Showing 1 of 2 files (limit 1).' },
+    ]);
+  });
+
+  it('rejects undecodable or ill-typed query JSON with status 400', async () => {
+    const ctx = context({ logDirs: [root] });
+    const { handlers } = service();
+    for (const [json, message] of [
+      ['{"expr": ', /not valid JSON/],
+      ['[]', /JSON object/],
+      [{ expr: 5 }, /expr must be a string/],
+      [{ expr: '', queryType: 'sideways' }, /unknown queryType/],
+    ] as const) {
+      const q = dataQuery(json);
+      await expect(handlers.query!(q, request(ctx, [q]), new AbortController().signal)).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
+  it('reports health OK with per-directory details when one directory is readable', async () => {
+    const missing = path.join(root, 'missing');
+    const result = await service().handlers.checkHealth!({
+      pluginContext: context({ logDirs: [root, missing] }),
+      headers: {},
+    });
+    expect(result.status).toBe('OK');
+    expect(result.message).toContain(root);
+    expect(result.jsonDetails).toEqual({
+      logDirs: [
+        { path: root, readable: true },
+        { path: missing, readable: false, error: 'does not exist' },
+      ],
+    });
+  });
+
+  it('reports health ERROR when no directory is readable, and for broken settings', async () => {
+    const file = path.join(root, 'new.log');
+    const result = await service().handlers.checkHealth!({ pluginContext: context({ logDirs: [file] }), headers: {} });
+    expect(result.status).toBe('ERROR');
+    expect(result.message).toMatch(/No readable log directory: .*new\.log \(not a directory\)/);
+    const broken = context({});
+    broken.dataSourceInstanceSettings!.jsonData = Buffer.from('not json');
+    expect(await service().handlers.checkHealth!({ pluginContext: broken, headers: {} })).toMatchObject({
+      status: 'ERROR',
+      message: expect.stringMatching(/not valid JSON/),
+    });
+  });
+
+  it('rebuilds the instance when the data source is saved with other directories', async () => {
+    const { handlers } = service();
+    const before = await handlers.checkHealth!({ pluginContext: context({ logDirs: [root] }, 1), headers: {} });
+    const after = await handlers.checkHealth!({
+      pluginContext: context({ logDirs: [path.join(root, 'a')] }, 2),
+      headers: {},
+    });
+    expect(before.jsonDetails).toEqual({ logDirs: [{ path: root, readable: true }] });
+    expect(after.jsonDetails).toEqual({ logDirs: [{ path: path.join(root, 'a'), readable: true }] });
+  });
+
+  it('routes resources: GET health, 404 for unknown paths, 405 for other methods, params from patterns', async () => {
+    const ds = service();
+    const ctx = context({ logDirs: [root] });
+    const call = (method: string, url: string) =>
+      ds.handlers.callResource!(
+        { pluginContext: ctx, method, url, path: url.split('?')[0], headers: {}, body: Buffer.alloc(0) },
+        new AbortController().signal
+      );
+    const health = await call('GET', 'health');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(String(health.body))).toMatchObject({
+      status: 'OK',
+      details: { logDirs: [{ path: root, readable: true }] },
+    });
+    expect((await call('GET', 'labels')).status).toBe(404);
+    expect((await call('POST', 'health')).status).toBe(405);
+
+    ds.resources.add('GET', 'label/:name/values', async ({ params, query }) => ({
+      status: 200,
+      body: `${params.name}:${query.get('start')}`,
+    }));
+    expect((await call('GET', 'label/service%20name/values?start=5')).body).toBe('service name:5');
+  });
+
+  it('routes streams by path prefix and answers NOT_FOUND for unknown paths', async () => {
+    const ds = service();
+    const ctx = context({ logDirs: [root] });
+    const stream = (path: string): StreamRequest => ({ pluginContext: ctx, path, data: Buffer.alloc(0), headers: {} });
+    expect(await ds.handlers.subscribeStream!(stream('tail/abc'))).toEqual({ status: 'NOT_FOUND' });
+    expect(await ds.handlers.publishStream!(stream('tail/abc'))).toEqual({ status: 'NOT_FOUND' });
+    await expect(
+      ds.handlers.runStream!(stream('tail/abc'), async () => undefined, new AbortController().signal)
+    ).rejects.toMatchObject({ status: 404 });
+
+    const sent: string[] = [];
+    ds.streams.register('tail', {
+      subscribe: async ({ subPath }) => ({ status: 'OK', data: JSON.stringify({ subPath }) }),
+      run: async ({ subPath }, send) => send(subPath),
+    });
+    expect(await ds.handlers.subscribeStream!(stream('tail/abc/def'))).toEqual({
+      status: 'OK',
+      data: '{"subPath":"abc/def"}',
+    });
+    expect(await ds.handlers.publishStream!(stream('tail/abc'))).toEqual({ status: 'PERMISSION_DENIED' });
+    await ds.handlers.runStream!(
+      stream('tail/xyz'),
+      async (data) => void sent.push(String(data)),
+      new AbortController().signal
+    );
+    expect(sent).toEqual(['xyz']);
+    expect(await ds.handlers.subscribeStream!(stream('tailgate'))).toEqual({ status: 'NOT_FOUND' });
+  });
+
+  it('refuses calls without a data source instance in the context', async () => {
+    const ctx = { ...context({}), dataSourceInstanceSettings: undefined };
+    const q = dataQuery({});
+    await expect(service().handlers.query!(q, request(ctx, [q]), new AbortController().signal)).rejects.toMatchObject({
+      status: 400,
+    });
+  });
+});
