@@ -27,7 +27,24 @@ describe('parseSize', () => {
 
 describe('parseGeneratorArgs', () => {
   it('parses the documented command', () => {
-    const o = run(['--out', 'd', '--size', '200MB', '--days', '7', '--seed', '9', '--end', '2026-11-20T00:00:00Z', '--follow', '--only', 'application.jsonl,access.log', '--no-rotate', '--access-format', 'json']);
+    const o = run([
+      '--out',
+      'd',
+      '--size',
+      '200MB',
+      '--days',
+      '7',
+      '--seed',
+      '9',
+      '--end',
+      '2026-11-20T00:00:00Z',
+      '--follow',
+      '--only',
+      'application.jsonl,access.log',
+      '--no-rotate',
+      '--access-format',
+      'json',
+    ]);
     expect(o).toMatchObject({
       out: 'd',
       sizeBytes: 200 * 1024 * 1024,

@@ -96,7 +96,10 @@ function parseEnd(text: string): number {
 }
 
 function parseFiles(text: string): FileId[] {
-  const wanted = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const files = wanted.map((name) => {
     const file = FILES.find((f) => f === name || (name === 'access.log' && f.endsWith('/access.log')));
     if (!file) {
@@ -158,7 +161,8 @@ export function parseGeneratorArgs(argv: string[], nowMs: number): GeneratorComm
   }
   // Without --end: the start of the current hour, so reruns within the hour are identical;
   // with --follow the history runs up to now, where the live part takes over.
-  const endUs = v.end !== undefined ? parseEnd(v.end) : (follow ? nowMs : Math.floor(nowMs / 3_600_000) * 3_600_000) * 1000;
+  const endUs =
+    v.end !== undefined ? parseEnd(v.end) : (follow ? nowMs : Math.floor(nowMs / 3_600_000) * 3_600_000) * 1000;
   return {
     kind: 'run',
     options: {

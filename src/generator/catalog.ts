@@ -37,7 +37,8 @@ export const USERS: readonly User[] = [
   {
     name: 'carol',
     ip: '10.0.1.23',
-    userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    userAgent:
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
     weight: 7,
   },
   {
@@ -49,7 +50,12 @@ export const USERS: readonly User[] = [
   { name: 'erin', ip: '10.0.2.8', userAgent: 'kamiwaza-sdk/0.8.1 python/3.11.9', weight: 5 },
   { name: 'svc-ingest', ip: '172.18.0.21', userAgent: 'kamiwaza-sdk/0.8.1 python/3.11.9', weight: 4 },
   { name: 'svc-ci', ip: '10.0.3.5', userAgent: 'curl/8.5.0', weight: 2 },
-  { name: 'admin', ip: '10.0.0.2', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', weight: 1 },
+  {
+    name: 'admin',
+    ip: '10.0.0.2',
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    weight: 1,
+  },
 ];
 
 /** Addresses that hammer the login endpoint during a brute-force incident. */
@@ -67,7 +73,11 @@ export const CORE_SERVICES = [
   { name: 'cockroachdb', container: 'kamiwaza-cockroachdb', image: 'cockroachdb/cockroach:v24.2.4' },
   { name: 'traefik', container: 'kamiwaza-traefik', image: 'traefik:v3.2.1' },
   { name: 'milvus', container: 'kamiwaza-milvus', image: 'milvusdb/milvus:v2.4.17' },
-  { name: 'otel-collector', container: 'kamiwaza-otel-collector', image: 'otel/opentelemetry-collector-contrib:0.114.0' },
+  {
+    name: 'otel-collector',
+    container: 'kamiwaza-otel-collector',
+    image: 'otel/opentelemetry-collector-contrib:0.114.0',
+  },
   { name: 'ray', container: 'kamiwaza-ray-head', image: `kamiwaza/ray:${VERSION}` },
   { name: 'kamiwaza-api', container: 'kamiwaza-api', image: `kamiwaza/api:${VERSION}` },
   { name: 'kamiwaza-frontend', container: 'kamiwaza-frontend', image: `kamiwaza/frontend:${VERSION}` },
@@ -100,7 +110,12 @@ export const EXCEPTIONS = {
     type: 'httpx.ReadTimeout',
     message: 'timed out',
     frames: [
-      [`${KZ}/serving/client.py`, 142, 'forward', 'response = await self._client.post(url, json=payload, timeout=self.timeout)'],
+      [
+        `${KZ}/serving/client.py`,
+        142,
+        'forward',
+        'response = await self._client.post(url, json=payload, timeout=self.timeout)',
+      ],
       [`${SITE}/httpx/_client.py`, 1905, 'post', 'return await self.request('],
       [`${SITE}/httpx/_transports/default.py`, 393, 'handle_async_request', 'with map_httpcore_exceptions():'],
     ],
@@ -112,24 +127,41 @@ export const EXCEPTIONS = {
       'CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB of which 1.21 GiB is free. Including non-PyTorch memory, this process has 77.92 GiB memory in use.',
     frames: [
       [`${KZ}/serving/engine/vllm_runner.py`, 211, 'load_model', 'self.llm = LLM(model=model_path, **engine_args)'],
-      [`${SITE}/vllm/worker/model_runner.py`, 1093, 'load_model', 'self.model = get_model(vllm_config=self.vllm_config)'],
+      [
+        `${SITE}/vllm/worker/model_runner.py`,
+        1093,
+        'load_model',
+        'self.model = get_model(vllm_config=self.vllm_config)',
+      ],
       [`${SITE}/torch/nn/modules/module.py`, 1174, 'to', 'return self._apply(convert)'],
     ],
     status: 500,
   },
   vectordbDown: {
     type: 'pymilvus.exceptions.MilvusException',
-    message: '<MilvusException: (code=2, message=Fail connecting to server on milvus:19530, illegal connection params or server unavailable)>',
+    message:
+      '<MilvusException: (code=2, message=Fail connecting to server on milvus:19530, illegal connection params or server unavailable)>',
     frames: [
-      [`${KZ}/vectordb/milvus_store.py`, 87, 'search', 'results = self._collection.search(vectors, anns_field=self.field, param=params, limit=top_k)'],
+      [
+        `${KZ}/vectordb/milvus_store.py`,
+        87,
+        'search',
+        'results = self._collection.search(vectors, anns_field=self.field, param=params, limit=top_k)',
+      ],
       [`${SITE}/pymilvus/orm/collection.py`, 801, 'search', 'resp = conn.search('],
-      [`${SITE}/pymilvus/decorators.py`, 147, 'handler', 'raise MilvusException(message=f"{to_msg}, message={e.details()}")'],
+      [
+        `${SITE}/pymilvus/decorators.py`,
+        147,
+        'handler',
+        'raise MilvusException(message=f"{to_msg}, message={e.details()}")',
+      ],
     ],
     status: 503,
   },
   dbDown: {
     type: 'sqlalchemy.exc.OperationalError',
-    message: '(psycopg2.OperationalError) connection to server at cockroachdb (172.18.0.3), port 26257 failed: Connection refused',
+    message:
+      '(psycopg2.OperationalError) connection to server at cockroachdb (172.18.0.3), port 26257 failed: Connection refused',
     frames: [
       [`${KZ}/models/repository.py`, 64, 'get_model', 'row = session.execute(stmt).scalar_one_or_none()'],
       [`${SITE}/sqlalchemy/orm/session.py`, 2362, 'execute', 'return self._execute_internal('],
@@ -149,9 +181,7 @@ export const EXCEPTIONS = {
   weightsMissing: {
     type: 'FileNotFoundError',
     message: "[Errno 2] No such file or directory: '/opt/kamiwaza/models/{model}/config.json'",
-    frames: [
-      [`${KZ}/catalog/downloader.py`, 198, 'verify', 'with open(os.path.join(path, "config.json")) as fh:'],
-    ],
+    frames: [[`${KZ}/catalog/downloader.py`, 198, 'verify', 'with open(os.path.join(path, "config.json")) as fh:']],
     status: 500,
   },
   embeddingShape: {
@@ -159,7 +189,12 @@ export const EXCEPTIONS = {
     message: 'embedding dimension mismatch for collection {collection}: expected 1024, got 768',
     frames: [
       [`${KZ}/ingestion/pipeline.py`, 233, 'embed_batch', 'self.store.upsert(collection, vectors, metadata)'],
-      [`${KZ}/vectordb/milvus_store.py`, 121, 'upsert', 'raise ValueError(f"embedding dimension mismatch for collection {name}: expected {dim}, got {got}")'],
+      [
+        `${KZ}/vectordb/milvus_store.py`,
+        121,
+        'upsert',
+        'raise ValueError(f"embedding dimension mismatch for collection {name}: expected {dim}, got {got}")',
+      ],
     ],
     status: 500,
   },
@@ -175,7 +210,12 @@ export const EXCEPTIONS = {
     type: 'jose.exceptions.JWTError',
     message: 'Signature verification failed.',
     frames: [
-      [`${KZ}/auth/tokens.py`, 58, 'decode', 'claims = jwt.decode(token, self._key, algorithms=["RS256"], audience="kamiwaza")'],
+      [
+        `${KZ}/auth/tokens.py`,
+        58,
+        'decode',
+        'claims = jwt.decode(token, self._key, algorithms=["RS256"], audience="kamiwaza")',
+      ],
       [`${SITE}/jose/jws.py`, 262, '_verify_signature', 'raise JWSSignatureError()'],
     ],
     status: 500,
@@ -185,8 +225,14 @@ export const EXCEPTIONS = {
 export type ExceptionName = keyof typeof EXCEPTIONS;
 
 /** The exception's message with the trace's names filled in. */
-export function exceptionMessage(kind: ExceptionKind, vars: { model: string; node: string; collection: string }): string {
-  return kind.message.replace('{model}', vars.model).replace('{node}', vars.node).replace('{collection}', vars.collection);
+export function exceptionMessage(
+  kind: ExceptionKind,
+  vars: { model: string; node: string; collection: string }
+): string {
+  return kind.message
+    .replace('{model}', vars.model)
+    .replace('{node}', vars.node)
+    .replace('{collection}', vars.collection);
 }
 
 export function pyException(kind: ExceptionKind, message: string): PyException {

@@ -9,20 +9,33 @@ import { World } from './world';
 export function kamiwazadChatter(world: World, t: number): void {
   const { rng } = world;
   const r = rng.float();
-  const log = (level: 'DEBUG' | 'INFO' | 'WARNING', logger: string, message: string) => world.daemon('kamiwazad.log', t, level, logger, message);
+  const log = (level: 'DEBUG' | 'INFO' | 'WARNING', logger: string, message: string) =>
+    world.daemon('kamiwazad.log', t, level, logger, message);
   if (r < 0.35) {
     log('INFO', 'kamiwazad.health', `${CORE_SERVICES.length}/${CORE_SERVICES.length} core services healthy`);
   } else if (r < 0.55) {
-    log('DEBUG', 'kamiwazad.supervisor', `heartbeat ok (${rng.range(3, 14)} managed processes, load ${(rng.float() * 6).toFixed(2)})`);
+    log(
+      'DEBUG',
+      'kamiwazad.supervisor',
+      `heartbeat ok (${rng.range(3, 14)} managed processes, load ${(rng.float() * 6).toFixed(2)})`
+    );
   } else if (r < 0.75) {
-    log('INFO', 'kamiwazad.ray', `cluster resources: CPU ${rng.range(40, 250)}/256, GPU ${rng.range(1, 4)}/4, memory ${rng.range(200, 900)}/1024 GiB`);
+    log(
+      'INFO',
+      'kamiwazad.ray',
+      `cluster resources: CPU ${rng.range(40, 250)}/256, GPU ${rng.range(1, 4)}/4, memory ${rng.range(200, 900)}/1024 GiB`
+    );
   } else if (r < 0.85) {
     log('INFO', 'kamiwazad.deployments', `reconciled ${rng.range(2, 6)} deployments, 0 changes`);
   } else if (r < 0.93) {
     log('INFO', 'kamiwazad.otel', `exported ${rng.range(200, 5000)} log records to otel-collector:4317`);
   } else {
     const svc = rng.pick(CORE_SERVICES);
-    log('WARNING', 'kamiwazad.health', `service ${svc.name} health check slow (${(1.5 + rng.float() * 3).toFixed(1)}s)`);
+    log(
+      'WARNING',
+      'kamiwazad.health',
+      `service ${svc.name} health check slow (${(1.5 + rng.float() * 3).toFixed(1)}s)`
+    );
   }
 }
 
@@ -30,11 +43,15 @@ export function containersChatter(world: World, t: number): void {
   const { rng } = world;
   const r = rng.float();
   const svc = rng.pick(CORE_SERVICES);
-  const log = (level: 'DEBUG' | 'INFO' | 'WARNING', message: string) => world.daemon('kamiwazad-containers.log', t, level, 'kamiwazad.containers', message);
+  const log = (level: 'DEBUG' | 'INFO' | 'WARNING', message: string) =>
+    world.daemon('kamiwazad-containers.log', t, level, 'kamiwazad.containers', message);
   if (r < 0.5) {
     log('DEBUG', `container ${svc.container} health: healthy (${rng.range(3, 80)}ms)`);
   } else if (r < 0.8) {
-    log('INFO', `stats ${svc.container} cpu=${rng.range(1, 300)}% mem=${(rng.float() * 30 + 0.2).toFixed(1)}GiB/62.7GiB`);
+    log(
+      'INFO',
+      `stats ${svc.container} cpu=${rng.range(1, 300)}% mem=${(rng.float() * 30 + 0.2).toFixed(1)}GiB/62.7GiB`
+    );
   } else if (r < 0.9) {
     log('WARNING', `container ${svc.container} memory at ${rng.range(85, 97)}% of limit`);
   } else {
@@ -47,13 +64,20 @@ export function coreChatter(world: World, t: number): void {
   const proc = rng.pick(CORE_PROCESSES);
   const pid = world.pid(proc.logger);
   const r = rng.float();
-  const log = (level: 'DEBUG' | 'INFO' | 'WARNING', message: string) => world.daemon('kamiwazad-core.log', t, level, proc.logger, message, { pid });
+  const log = (level: 'DEBUG' | 'INFO' | 'WARNING', message: string) =>
+    world.daemon('kamiwazad-core.log', t, level, proc.logger, message, { pid });
   if (r < 0.4) {
     log('INFO', `172.18.0.1:${rng.range(30000, 60000)} - GET /health 200`);
   } else if (r < 0.6) {
-    log('INFO', `Running job ${rng.pick(['sync_catalog', 'gc_deployments', 'refresh_node_inventory', 'rotate_tokens'])} (next run in ${rng.pick([60, 300, 3600])}s)`);
+    log(
+      'INFO',
+      `Running job ${rng.pick(['sync_catalog', 'gc_deployments', 'refresh_node_inventory', 'rotate_tokens'])} (next run in ${rng.pick([60, 300, 3600])}s)`
+    );
   } else if (r < 0.75) {
-    log('WARNING', `(raylet) Spilled ${rng.range(100, 4000)} MiB, ${rng.range(2, 90)} objects, write throughput ${rng.range(200, 900)} MiB/s`);
+    log(
+      'WARNING',
+      `(raylet) Spilled ${rng.range(100, 4000)} MiB, ${rng.range(2, 90)} objects, write throughput ${rng.range(200, 900)} MiB/s`
+    );
   } else if (r < 0.85) {
     log(
       'WARNING',
@@ -64,8 +88,21 @@ export function coreChatter(world: World, t: number): void {
   }
 }
 
-const STATIC_ASSETS = ['/static/js/main.8f3a2c1e.js', '/static/css/main.41b2c9d0.css', '/static/media/logo.3c8a.svg', '/favicon.ico', '/'];
-const SCANNER_PATHS = ['/wp-login.php', '/.env', '/admin/config.php', '/.git/config', '/actuator/health', '/cgi-bin/luci'];
+const STATIC_ASSETS = [
+  '/static/js/main.8f3a2c1e.js',
+  '/static/css/main.41b2c9d0.css',
+  '/static/media/logo.3c8a.svg',
+  '/favicon.ico',
+  '/',
+];
+const SCANNER_PATHS = [
+  '/wp-login.php',
+  '/.env',
+  '/admin/config.php',
+  '/.git/config',
+  '/actuator/health',
+  '/cgi-bin/luci',
+];
 const BROWSERS = USERS.filter((u) => u.userAgent.startsWith('Mozilla'));
 
 /** Gateway traffic without a traced service behind it. */
@@ -117,10 +154,22 @@ export function appNoise(world: World, t: number): void {
   const { rng } = world;
   const r = rng.float();
   if (r < 0.4) {
-    world.app({ ts: t, level: 'DEBUG', service: 'kamiwaza.api', message: `Connection pool stats: ${rng.range(1, 30)} active, ${rng.range(5, 40)} idle`, fields: ',"pool":"cockroachdb"' });
+    world.app({
+      ts: t,
+      level: 'DEBUG',
+      service: 'kamiwaza.api',
+      message: `Connection pool stats: ${rng.range(1, 30)} active, ${rng.range(5, 40)} idle`,
+      fields: ',"pool":"cockroachdb"',
+    });
   } else if (r < 0.7) {
     const model = rng.pick(MODELS);
-    world.app({ ts: t, level: 'DEBUG', service: 'kamiwaza.models', message: `Metadata cache refreshed for ${model}`, fields: `,"model_id":"${model}","ttl_s":300` });
+    world.app({
+      ts: t,
+      level: 'DEBUG',
+      service: 'kamiwaza.models',
+      message: `Metadata cache refreshed for ${model}`,
+      fields: `,"model_id":"${model}","ttl_s":300`,
+    });
   } else if (r < 0.9) {
     const node = rng.pick(NODES);
     world.app({
@@ -128,9 +177,15 @@ export function appNoise(world: World, t: number): void {
       level: 'INFO',
       service: 'kamiwaza.cluster',
       message: `Node ${node} heartbeat`,
-      fields: `,"node":"${node}","gpu_util":${(rng.float()).toFixed(2)},"gpu_mem_used_gib":${rng.range(4, 78)}`,
+      fields: `,"node":"${node}","gpu_util":${rng.float().toFixed(2)},"gpu_mem_used_gib":${rng.range(4, 78)}`,
     });
   } else {
-    world.app({ ts: t, level: 'WARNING', service: 'kamiwaza.api', message: 'Token cache miss rate above 20 percent', fields: `,"miss_rate":${(0.2 + rng.float() * 0.2).toFixed(2)}` });
+    world.app({
+      ts: t,
+      level: 'WARNING',
+      service: 'kamiwaza.api',
+      message: 'Token cache miss rate above 20 percent',
+      fields: `,"miss_rate":${(0.2 + rng.float() * 0.2).toFixed(2)}`,
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { DamagePlan, LONG_LINE_BYTES, MIN_PER_FILE } from './damage';
 import { Prng } from './prng';
 
-const jsonLine = (i: number) => `{"timestamp":"2026-11-20T10:00:00.000000Z","level":"INFO","service":"kamiwaza.api","message":"Request number ${i} completed"}\n`;
+const jsonLine = (i: number) =>
+  `{"timestamp":"2026-11-20T10:00:00.000000Z","level":"INFO","service":"kamiwaza.api","message":"Request number ${i} completed"}\n`;
 
 function runPlan(plan: DamagePlan, lines: number) {
   const damaged: Array<{ index: number; text?: string; bytes?: Buffer }> = [];

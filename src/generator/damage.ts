@@ -94,7 +94,9 @@ export class DamagePlan {
       }
       case 'invalid-utf8': {
         // Inside a string value, so a reader that replaces bad bytes with U+FFFD still has valid JSON.
-        const anchor = ['"message":"', '"request_User-Agent":"', '"actor":"'].map((a) => text.indexOf(a)).find((i) => i >= 0);
+        const anchor = ['"message":"', '"request_User-Agent":"', '"actor":"']
+          .map((a) => text.indexOf(a))
+          .find((i) => i >= 0);
         const at = anchor !== undefined ? text.indexOf('":"', anchor) + 3 + 2 : Math.min(40, text.length - 1);
         const bad = Buffer.from(rng.pick(INVALID_SEQUENCES));
         return { bytes: Buffer.concat([Buffer.from(text.slice(0, at)), bad, Buffer.from(text.slice(at))]) };
@@ -111,7 +113,24 @@ export class DamagePlan {
   }
 }
 
-const WORDS = ['the', 'model', 'context', 'summarize', 'contract', 'clause', 'customer', 'latency', 'report', 'quarterly', 'invoice', 'policy', 'vector', 'answer', 'question', 'data'];
+const WORDS = [
+  'the',
+  'model',
+  'context',
+  'summarize',
+  'contract',
+  'clause',
+  'customer',
+  'latency',
+  'report',
+  'quarterly',
+  'invoice',
+  'policy',
+  'vector',
+  'answer',
+  'question',
+  'data',
+];
 
 /** A JSON record with a ~200 KB `payload` member: a debug dump of a huge prompt. */
 function withPayload(text: string, rng: Prng): string {
@@ -120,5 +139,7 @@ function withPayload(text: string, rng: Prng): string {
     payload += `${rng.pick(WORDS)} `;
   }
   const close = text.lastIndexOf('}');
-  return close > 0 ? `${text.slice(0, close)},"payload":"${payload}"${text.slice(close)}` : `${text.slice(0, -1)} ${payload}\n`;
+  return close > 0
+    ? `${text.slice(0, close)},"payload":"${payload}"${text.slice(close)}`
+    : `${text.slice(0, -1)} ${payload}\n`;
 }

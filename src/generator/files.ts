@@ -12,7 +12,7 @@ import { isoDay } from './timefmt';
 const CHUNK_BYTES = 4 << 20;
 
 /**
- * An append-only file written in big chunks. Records are ASCII (the generator's catalog is, and
+ * A new file, written in big chunks. Records are ASCII (the generator's catalog is, and
  * invalid bytes come through `writeBytes`), so text is copied into the chunk as Latin-1, which
  * skips UTF-8 encoding.
  */
@@ -23,13 +23,10 @@ export class FileSink {
   private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
 
-  constructor(
-    readonly path: string,
-    append: boolean
-  ) {
+  constructor(readonly path: string) {
     fs.mkdirSync(path.substring(0, path.lastIndexOf('/')) || '.', { recursive: true });
-    this.fd = fs.openSync(path, append ? 'a' : 'w');
-    this.bytes = append ? fs.fstatSync(this.fd).size : 0;
+    this.fd = fs.openSync(path, 'w');
+    this.bytes = 0;
   }
 
   write(text: string): void {
@@ -40,7 +37,7 @@ export class FileSink {
         return;
       }
     }
-    this.used += this.chunk.latin1Write(text, this.used);
+    this.used += this.chunk.write(text, this.used, 'latin1');
     this.bytes += text.length;
   }
 
@@ -86,11 +83,8 @@ export interface LogFile {
 export class PlainFile implements LogFile {
   private readonly sink: FileSink;
 
-  constructor(
-    readonly path: string,
-    append: boolean
-  ) {
-    this.sink = new FileSink(path, append);
+  constructor(readonly path: string) {
+    this.sink = new FileSink(path);
   }
 
   write(text: string): void {
@@ -125,11 +119,10 @@ export class NumberedFile implements LogFile {
 
   constructor(
     readonly path: string,
-    append: boolean,
     private readonly thresholdBytes: number,
     private readonly keep = 10
   ) {
-    this.sink = new FileSink(path, append);
+    this.sink = new FileSink(path);
   }
 
   write(text: string): void {
@@ -158,7 +151,7 @@ export class NumberedFile implements LogFile {
     }
     const hadOne = await renameIfExists(`${p}.1`, `${p}.2`);
     fs.renameSync(p, `${p}.1`);
-    this.sink = new FileSink(p, false);
+    this.sink = new FileSink(p);
     this.rotations++;
     if (hadOne) {
       this.compressing = gzipFile(`${p}.2`, `${p}.2.gz`);
@@ -177,14 +170,8 @@ export class DatedFile implements LogFile {
   private day: string | undefined;
   private readonly jobs: Array<Promise<void>> = [];
 
-  constructor(
-    readonly path: string,
-    append: boolean,
-    /** The day of the records already in the file when appending. */
-    currentDay?: string
-  ) {
-    this.sink = new FileSink(path, append);
-    this.day = currentDay;
+  constructor(readonly path: string) {
+    this.sink = new FileSink(path);
   }
 
   private dayOf(ts: number): void {
@@ -196,7 +183,7 @@ export class DatedFile implements LogFile {
       const dated = `${this.path}.${this.day}`;
       fs.renameSync(this.path, dated);
       this.jobs.push(gzipFile(dated, `${dated}.gz`));
-      this.sink = new FileSink(this.path, false);
+      this.sink = new FileSink(this.path);
       this.day = day;
     }
   }

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { FILES, GeneratorOptions } from './args';
 import { follow } from './follow';
 import { generateHistory } from './generate';
-import { linesOf, readPart, streamParts, tempDir } from './testing';
+import { linesOf, readPart, streamParts, removeTempDirs, tempDir } from './testing';
+
+afterAll(removeTempDirs);
 
 const END_MS = Date.parse('2026-11-19T23:58:00Z');
 
@@ -44,7 +46,11 @@ describe('follow', () => {
     expect(sizes.filter((s, i) => i > 0 && s > sizes[i - 1]).length).toBeGreaterThan(30);
     const parts = streamParts(path.join(out, 'application.jsonl'));
     expect(parts.length).toBeGreaterThan(rotationsBefore);
-    expect(parts.map((p) => path.basename(p)).slice(-3)).toEqual(['application.jsonl.2.gz', 'application.jsonl.1', 'application.jsonl']);
+    expect(parts.map((p) => path.basename(p)).slice(-3)).toEqual([
+      'application.jsonl.2.gz',
+      'application.jsonl.1',
+      'application.jsonl',
+    ]);
 
     // Time-ordered across siblings, and the live part reaches the simulated now.
     let max = 0;

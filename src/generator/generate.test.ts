@@ -14,8 +14,11 @@ import {
   pythonMs,
   readPart,
   streamParts,
+  removeTempDirs,
   tempDir,
 } from './testing';
+
+afterAll(removeTempDirs);
 
 const MB = 1024 * 1024;
 const END_MS = Date.parse('2026-11-20T00:00:00Z');
@@ -92,16 +95,24 @@ describe('generateHistory', () => {
     for (const file of FILES) {
       const parts = streamParts(path.join(dir, file));
       expect(parts.length).toBeGreaterThan(0);
-      expect(streamParts(path.join(again, file)).map((p) => path.relative(again, p))).toEqual(parts.map((p) => path.relative(dir, p)));
+      expect(streamParts(path.join(again, file)).map((p) => path.relative(again, p))).toEqual(
+        parts.map((p) => path.relative(dir, p))
+      );
       for (const p of parts) {
         expect(fs.readFileSync(path.join(again, path.relative(dir, p))).equals(fs.readFileSync(p))).toBe(true);
       }
     }
-    expect(fs.readFileSync(path.join(other, 'application.jsonl')).equals(fs.readFileSync(path.join(dir, 'application.jsonl')))).toBe(false);
+    expect(
+      fs
+        .readFileSync(path.join(other, 'application.jsonl'))
+        .equals(fs.readFileSync(path.join(dir, 'application.jsonl')))
+    ).toBe(false);
   }, 60_000);
 
   it('writes about the requested size, application.jsonl the largest share', () => {
-    const sizes = new Map(FILES.map((f) => [f, streamParts(path.join(dir, f)).reduce((n, p) => n + readPart(p).length, 0)]));
+    const sizes = new Map(
+      FILES.map((f) => [f, streamParts(path.join(dir, f)).reduce((n, p) => n + readPart(p).length, 0)])
+    );
     const total = [...sizes.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(0.9 * 3 * MB);
     expect(total).toBeLessThan(1.1 * 3 * MB);
@@ -168,7 +179,8 @@ describe('generateHistory', () => {
             (file === 'application.jsonl'
               ? keys.slice(0, 4).join() === appKeys &&
                 levels.has(rec.level as string) &&
-                (rec.trace_id === undefined || (/^[0-9a-f]{32}$/.test(rec.trace_id as string) && /^[0-9a-f]{16}$/.test(rec.span_id as string)))
+                (rec.trace_id === undefined ||
+                  (/^[0-9a-f]{32}$/.test(rec.trace_id as string) && /^[0-9a-f]{16}$/.test(rec.span_id as string)))
               : keys.slice(0, 7).join() === auditKeys && (rec.outcome === 'success' || rec.outcome === 'failure'));
           if (!ok) {
             wrong.push(line);
@@ -176,7 +188,8 @@ describe('generateHistory', () => {
         } else if (file.endsWith('access.log')) {
           CLF.test(line) ? records++ : bad++;
         } else {
-          const header = file === 'application.log' ? APP_TEXT : file === 'kamiwazad-core.log' ? CORE_TEXT : DAEMON_TEXT;
+          const header =
+            file === 'application.log' ? APP_TEXT : file === 'kamiwazad-core.log' ? CORE_TEXT : DAEMON_TEXT;
           if (header.test(line)) {
             records++;
           } else if (STARTS_WITH_TIMESTAMP.test(line) || line.includes('\u0000') || line.includes('\ufffd')) {
@@ -246,7 +259,9 @@ describe('generateHistory', () => {
     expect(http).toBeGreaterThan(500);
     let mismatched = 0;
     expected.forEach((n, key) => (mismatched += Math.abs((seen.get(key) ?? 0) - n)));
-    expect(mismatched).toBeLessThanOrEqual(damageOf(run, 'kamiwaza/traefik/access.log') + damageOf(run, 'application.jsonl'));
+    expect(mismatched).toBeLessThanOrEqual(
+      damageOf(run, 'kamiwaza/traefik/access.log') + damageOf(run, 'application.jsonl')
+    );
 
     let outside = 0;
     traces.forEach((t) => (outside += t.services.size < 2 || t.services.size > 6 ? 1 : 0));
@@ -275,7 +290,9 @@ describe('generateHistory', () => {
     expect(levels.get('WARNING')).toBeGreaterThan(0);
     expect(levels.get('INFO')! / n).toBeGreaterThan(0.5);
 
-    const audit = streamLines(dir, 'audit-events.jsonl').map((l) => parseJson(l.line)).filter(Boolean) as Array<Record<string, string>>;
+    const audit = streamLines(dir, 'audit-events.jsonl')
+      .map((l) => parseJson(l.line))
+      .filter(Boolean) as Array<Record<string, string>>;
     expect(new Set(audit.map((a) => a.event_type)).size).toBeGreaterThanOrEqual(6);
     expect(audit.some((a) => a.outcome === 'failure')).toBe(true);
 
@@ -292,7 +309,9 @@ describe('generateHistory', () => {
 describe('generateHistory options', () => {
   it('writes one file spanning the days with --only application.jsonl --no-rotate', async () => {
     const out = tempDir('only');
-    const r = await generateHistory(options(out, { files: ['application.jsonl'], rotate: false, sizeBytes: 2 * MB, days: 1 }));
+    const r = await generateHistory(
+      options(out, { files: ['application.jsonl'], rotate: false, sizeBytes: 2 * MB, days: 1 })
+    );
     expect(fs.readdirSync(out)).toEqual(['application.jsonl']);
     const lines = linesOf(fs.readFileSync(path.join(out, 'application.jsonl')));
     const first = Date.parse(JSON.parse(lines[0]).timestamp);
@@ -302,9 +321,31 @@ describe('generateHistory options', () => {
     expect(r.summary.files.map((f) => f.file)).toEqual(['application.jsonl']);
   });
 
+  it('damages lines at the configured rate', async () => {
+    const out = tempDir('rate');
+    const r = await generateHistory(
+      options(out, { files: ['application.jsonl'], rotate: false, sizeBytes: MB, days: 1, damageRate: 1 / 500 })
+    );
+    const lines = linesOf(fs.readFileSync(path.join(out, 'application.jsonl')));
+    const damaged =
+      lines.filter((l) => l.includes('\ufffd') || !parseJson(l)).length +
+      lines.filter((l) => l.length > 200 * 1024).length;
+    const counted = damageOf(r, 'application.jsonl');
+    expect(damaged).toBe(counted);
+    expect(Math.abs(counted - lines.length / 500)).toBeLessThan(0.1 * (lines.length / 500) + 2);
+  });
+
   it('leaves the last line of application.jsonl without its newline when asked', async () => {
     const out = tempDir('partial');
-    const r = await generateHistory(options(out, { files: ['application.jsonl', 'audit-events.jsonl'], rotate: false, sizeBytes: 256 * 1024, days: 1, partialLastLine: true }));
+    const r = await generateHistory(
+      options(out, {
+        files: ['application.jsonl', 'audit-events.jsonl'],
+        rotate: false,
+        sizeBytes: 256 * 1024,
+        days: 1,
+        partialLastLine: true,
+      })
+    );
     const app = fs.readFileSync(path.join(out, 'application.jsonl'));
     expect(app[app.length - 1]).not.toBe(0x0a);
     expect(r.summary.files[0].damage['partial-last-line']).toBe(1);
@@ -314,7 +355,16 @@ describe('generateHistory options', () => {
 
   it('writes Traefik JSON whose traceparent links each traced request to its trace', async () => {
     const out = tempDir('json');
-    await generateHistory(options(out, { files: ['application.jsonl', 'kamiwaza/traefik/access.log'], accessFormat: 'json', sizeBytes: MB, days: 1, damageRate: 0, rotate: false }));
+    await generateHistory(
+      options(out, {
+        files: ['application.jsonl', 'kamiwaza/traefik/access.log'],
+        accessFormat: 'json',
+        sizeBytes: MB,
+        days: 1,
+        damageRate: 0,
+        rotate: false,
+      })
+    );
     const roots = new Map<string, Record<string, any>>();
     for (const line of linesOf(fs.readFileSync(path.join(out, 'application.jsonl')))) {
       const rec = JSON.parse(line);

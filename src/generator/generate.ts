@@ -14,7 +14,7 @@ import { FileOutput, FileStats } from './output';
 import { END_MARGIN_US, measureCosts, planRun } from './plan';
 import { Prng } from './prng';
 import { Simulation } from './simulation';
-import { US_PER_DAY, isoDay } from './timefmt';
+import { US_PER_DAY, isoSeconds } from './timefmt';
 import { MINUTE } from './world';
 
 const SLICE_US = 10 * MINUTE;
@@ -42,7 +42,11 @@ export type Progress = (message: string) => void;
  * Writes the history. With `keepOpen` the files stay open (for `--follow`) and `summary.files`
  * reflects what was written so far; otherwise everything is flushed, compressed and closed.
  */
-export async function generateHistory(opts: GeneratorOptions, progress: Progress = () => {}, keepOpen = false): Promise<HistoryRun> {
+export async function generateHistory(
+  opts: GeneratorOptions,
+  progress: Progress = () => {},
+  keepOpen = false
+): Promise<HistoryRun> {
   const began = performance.now();
   const rng = new Prng(opts.seed, 'kamiwaza');
   const endUs = opts.endUs;
@@ -51,7 +55,10 @@ export async function generateHistory(opts: GeneratorOptions, progress: Progress
 
   const costs = measureCosts(files, opts.accessFormat, rng.fork('calibration'), startUs);
   let plan = planRun(costs, opts.sizeBytes, startUs, endUs, 0);
-  const longLine = files.has('application.jsonl') && opts.damageRate > 0 && (plan.expectedBytes.get('application.jsonl') ?? 0) > MIN_DAMAGE_FILE_BYTES;
+  const longLine =
+    files.has('application.jsonl') &&
+    opts.damageRate > 0 &&
+    (plan.expectedBytes.get('application.jsonl') ?? 0) > MIN_DAMAGE_FILE_BYTES;
   if (longLine) {
     plan = planRun(costs, opts.sizeBytes, startUs, endUs, LONG_LINE_BYTES);
   }
@@ -61,7 +68,14 @@ export async function generateHistory(opts: GeneratorOptions, progress: Progress
     const json = file.endsWith('.jsonl') || (file.endsWith('access.log') && opts.accessFormat === 'json');
     damage.set(
       file,
-      new DamagePlan(rng.fork(`damage:${file}`), plan.expectedLines.get(file) ?? 0, plan.expectedBytes.get(file) ?? 0, opts.damageRate, json, longLine && file === 'application.jsonl')
+      new DamagePlan(
+        rng.fork(`damage:${file}`),
+        plan.expectedLines.get(file) ?? 0,
+        plan.expectedBytes.get(file) ?? 0,
+        opts.damageRate,
+        json,
+        longLine && file === 'application.jsonl'
+      )
     );
   }
 
@@ -73,8 +87,8 @@ export async function generateHistory(opts: GeneratorOptions, progress: Progress
     dir: opts.out,
     files: opts.files,
     accessFormat: opts.accessFormat,
-    rotateBytes: opts.rotate ? (opts.rotateBytes ?? Math.max(64 * 1024, Math.ceil(jsonlBytes / 4))) : undefined,
-    append: false,
+    // A bit over a quarter, so a run ends with the live file, .1 and two gzipped siblings.
+    rotateBytes: opts.rotate ? (opts.rotateBytes ?? Math.max(64 * 1024, Math.ceil(jsonlBytes * 0.275))) : undefined,
     damage,
     partialLastLine: opts.partialLastLine && !keepOpen,
     rng: rng.fork('writers'),
@@ -84,20 +98,25 @@ export async function generateHistory(opts: GeneratorOptions, progress: Progress
   const booted = Math.min(startup(sim, startUs), endUs - END_MARGIN_US);
   sim.resumeAt(booted);
   const incidentWindowStart = Math.min(booted + 10 * MINUTE, endUs - END_MARGIN_US);
-  for (const incident of scheduleIncidents(rng.fork('incidents'), incidentWindowStart, endUs - END_MARGIN_US, plan.incidents)) {
+  for (const incident of scheduleIncidents(
+    rng.fork('incidents'),
+    incidentWindowStart,
+    endUs - END_MARGIN_US,
+    plan.incidents
+  )) {
     sim.schedule(incident.startUs, () => startIncident(sim, incident));
   }
 
   const stopUs = endUs - END_MARGIN_US;
   let reported = 0;
-  for (let t = startUs; t < stopUs; ) {
+  for (let t = startUs; t < stopUs;) {
     t = Math.min(t + SLICE_US, stopUs);
     sim.run(t, plan.rate);
     await output.maintain();
     const done = (t - startUs) / (stopUs - startUs);
     if (done - reported >= 0.1 || t === stopUs) {
       reported = done;
-      progress(`  ${Math.round(done * 100)}% (simulated up to ${isoDay(t)}, ${sim.units} arrivals)`);
+      progress(`  ${Math.round(done * 100)}% (simulated up to ${isoSeconds(t)}, ${sim.units} arrivals)`);
     }
     // Lets zlib compress rotated files while generation goes on.
     await new Promise((resolve) => setImmediate(resolve));

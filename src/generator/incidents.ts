@@ -12,7 +12,13 @@ import { MINUTE, SECOND, World } from './world';
 
 export type IncidentKind = 'deploy-failure' | 'vectordb-outage' | 'core-crash' | 'brute-force' | 'otel-outage';
 
-export const INCIDENT_KINDS: IncidentKind[] = ['deploy-failure', 'vectordb-outage', 'core-crash', 'brute-force', 'otel-outage'];
+export const INCIDENT_KINDS: IncidentKind[] = [
+  'deploy-failure',
+  'vectordb-outage',
+  'core-crash',
+  'brute-force',
+  'otel-outage',
+];
 
 export interface Incident {
   kind: IncidentKind;
@@ -30,7 +36,10 @@ export function scheduleIncidents(rng: Prng, startUs: number, endUs: number, cou
   for (let i = 0; i < count; i++) {
     // One per slot, never in the slot's last 20 minutes, so incidents do not overlap.
     const room = Math.max(0, slot - 20 * MINUTE);
-    out.push({ kind: INCIDENT_KINDS[(offset + i) % INCIDENT_KINDS.length], startUs: Math.floor(startUs + i * slot + rng.float() * room) });
+    out.push({
+      kind: INCIDENT_KINDS[(offset + i) % INCIDENT_KINDS.length],
+      startUs: Math.floor(startUs + i * slot + rng.float() * room),
+    });
   }
   return out;
 }
@@ -64,18 +73,48 @@ function deployFailure(world: World, start: number): void {
   let attempt = 0;
   const tryOnce = (t: number) => {
     attempt++;
-    world.daemon('kamiwazad-containers.log', t, 'INFO', 'kamiwazad.containers', `creating container ${container} from image ${RUNTIME_IMAGE} (gpus=1, node=${ctx.node})`);
-    world.daemon('kamiwazad-containers.log', t + 300_000, 'INFO', 'kamiwazad.containers', `container ${container} started (id=${rng.hex(12)})`);
+    world.daemon(
+      'kamiwazad-containers.log',
+      t,
+      'INFO',
+      'kamiwazad.containers',
+      `creating container ${container} from image ${RUNTIME_IMAGE} (gpus=1, node=${ctx.node})`
+    );
+    world.daemon(
+      'kamiwazad-containers.log',
+      t + 300_000,
+      'INFO',
+      'kamiwazad.containers',
+      `container ${container} started (id=${rng.hex(12)})`
+    );
     const trace = traces.build(DEPLOY_ATTEMPT, t + SECOND, { ...ctx, user: admin }, { exception: 'cudaOom' });
     world.emitTrace(trace, false);
-    world.daemon('kamiwazad-containers.log', trace.endUs + 400_000, 'ERROR', 'kamiwazad.containers', `container ${container} exited with code 137 (OOMKilled)`);
+    world.daemon(
+      'kamiwazad-containers.log',
+      trace.endUs + 400_000,
+      'ERROR',
+      'kamiwazad.containers',
+      `container ${container} exited with code 137 (OOMKilled)`
+    );
     const next = t + interval * SECOND;
     if (next < end) {
-      world.daemon('kamiwazad.log', trace.endUs + 600_000, 'WARNING', 'kamiwazad.deployments', `deployment ${ctx.deploymentId} (${model}) failed attempt ${attempt}: CUDA out of memory; retrying in ${interval}s`);
+      world.daemon(
+        'kamiwazad.log',
+        trace.endUs + 600_000,
+        'WARNING',
+        'kamiwazad.deployments',
+        `deployment ${ctx.deploymentId} (${model}) failed attempt ${attempt}: CUDA out of memory; retrying in ${interval}s`
+      );
       world.schedule(next, tryOnce);
     } else {
       const t2 = trace.endUs + 600_000;
-      world.daemon('kamiwazad.log', t2, 'ERROR', 'kamiwazad.deployments', `deployment ${ctx.deploymentId} (${model}) failed after ${attempt} attempts, giving up`);
+      world.daemon(
+        'kamiwazad.log',
+        t2,
+        'ERROR',
+        'kamiwazad.deployments',
+        `deployment ${ctx.deploymentId} (${model}) failed after ${attempt} attempts, giving up`
+      );
       world.audit({
         ts: t2 + 1000,
         eventType: 'model.deploy',
@@ -97,18 +136,43 @@ function deployFailure(world: World, start: number): void {
 function vectordbOutage(world: World, start: number): void {
   const { rng, traces } = world;
   const end = start + (8 + rng.int(8)) * MINUTE;
-  world.daemon('kamiwazad-containers.log', start, 'ERROR', 'kamiwazad.containers', 'container kamiwaza-milvus exited with code 139 (SIGSEGV)');
-  world.daemon('kamiwazad.log', start + 2 * SECOND, 'ERROR', 'kamiwazad.health', 'service milvus unhealthy: connection refused on milvus:19530');
+  world.daemon(
+    'kamiwazad-containers.log',
+    start,
+    'ERROR',
+    'kamiwazad.containers',
+    'container kamiwaza-milvus exited with code 139 (SIGSEGV)'
+  );
+  world.daemon(
+    'kamiwazad.log',
+    start + 2 * SECOND,
+    'ERROR',
+    'kamiwazad.health',
+    'service milvus unhealthy: connection refused on milvus:19530'
+  );
   world.addOverride({
     untilUs: end,
-    plan: (s) => (crossesService(s, 'kamiwaza.vectordb') && rng.chance(0.9) ? { exception: 'vectordbDown' } : undefined),
+    plan: (s) =>
+      crossesService(s, 'kamiwaza.vectordb') && rng.chance(0.9) ? { exception: 'vectordbDown' } : undefined,
   });
   let restart = 0;
   const restartLoop = (t: number) => {
     restart++;
-    world.daemon('kamiwazad-containers.log', t, 'WARNING', 'kamiwazad.containers', `restarting container kamiwaza-milvus (attempt ${restart}/5)`);
+    world.daemon(
+      'kamiwazad-containers.log',
+      t,
+      'WARNING',
+      'kamiwazad.containers',
+      `restarting container kamiwaza-milvus (attempt ${restart}/5)`
+    );
     if (t + 90 * SECOND < end) {
-      world.daemon('kamiwazad-containers.log', t + 20 * SECOND, 'ERROR', 'kamiwazad.containers', 'container kamiwaza-milvus exited with code 139 (SIGSEGV)');
+      world.daemon(
+        'kamiwazad-containers.log',
+        t + 20 * SECOND,
+        'ERROR',
+        'kamiwazad.containers',
+        'container kamiwaza-milvus exited with code 139 (SIGSEGV)'
+      );
       world.schedule(t + (60 + rng.int(30)) * SECOND, restartLoop);
     }
   };
@@ -121,8 +185,20 @@ function vectordbOutage(world: World, start: number): void {
   };
   world.schedule(start + 5 * SECOND, batchRetry);
   world.schedule(end, (t) => {
-    world.daemon('kamiwazad-containers.log', t, 'INFO', 'kamiwazad.containers', 'container kamiwaza-milvus health: healthy (41ms)');
-    world.daemon('kamiwazad.log', t + SECOND, 'INFO', 'kamiwazad.health', `service milvus recovered after ${Math.round((t - start) / MINUTE)} min`);
+    world.daemon(
+      'kamiwazad-containers.log',
+      t,
+      'INFO',
+      'kamiwazad.containers',
+      'container kamiwaza-milvus health: healthy (41ms)'
+    );
+    world.daemon(
+      'kamiwazad.log',
+      t + SECOND,
+      'INFO',
+      'kamiwazad.health',
+      `service milvus recovered after ${Math.round((t - start) / MINUTE)} min`
+    );
   });
 }
 
@@ -177,12 +253,35 @@ function coreCrash(world: World, start: number): void {
   const attempts = rng.chance(0.35) ? 2 : 1;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const pid = world.pid(proc.logger);
-    world.daemon('kamiwazad-core.log', t, 'ERROR', proc.logger, `Unhandled exception in task ${crash.task}`, { pid, traceback: crash.traceback.join('\n') });
-    world.daemon('kamiwazad-core.log', t + 5_000, 'CRITICAL', proc.logger, 'worker process exiting (exit code 1)', { pid });
-    world.daemon('kamiwazad.log', t + 300_000, 'ERROR', 'kamiwazad.supervisor', `service ${service} exited unexpectedly (code 1)`);
+    world.daemon('kamiwazad-core.log', t, 'ERROR', proc.logger, `Unhandled exception in task ${crash.task}`, {
+      pid,
+      traceback: crash.traceback.join('\n'),
+    });
+    world.daemon('kamiwazad-core.log', t + 5_000, 'CRITICAL', proc.logger, 'worker process exiting (exit code 1)', {
+      pid,
+    });
+    world.daemon(
+      'kamiwazad.log',
+      t + 300_000,
+      'ERROR',
+      'kamiwazad.supervisor',
+      `service ${service} exited unexpectedly (code 1)`
+    );
     t += 2 * SECOND;
-    world.daemon('kamiwazad.log', t, 'INFO', 'kamiwazad.supervisor', `starting service ${service} (attempt ${attempt}/3)`);
-    world.daemon('kamiwazad-containers.log', t + 100_000, 'INFO', 'kamiwazad.containers', `restarting container ${service} (exit code 1)`);
+    world.daemon(
+      'kamiwazad.log',
+      t,
+      'INFO',
+      'kamiwazad.supervisor',
+      `starting service ${service} (attempt ${attempt}/3)`
+    );
+    world.daemon(
+      'kamiwazad-containers.log',
+      t + 100_000,
+      'INFO',
+      'kamiwazad.containers',
+      `restarting container ${service} (exit code 1)`
+    );
     const newPid = pid + 7 + rng.int(400);
     world.setPid(proc.logger, newPid);
     t += 3 * SECOND;
@@ -191,8 +290,16 @@ function coreCrash(world: World, start: number): void {
       t += 4 * SECOND;
     }
   }
-  world.daemon('kamiwazad-core.log', t + 900_000, 'INFO', proc.logger, 'Application startup complete.', { pid: world.pid(proc.logger) });
-  world.daemon('kamiwazad.log', t + 1_500_000, 'INFO', 'kamiwazad.supervisor', `service ${service} healthy after ${((t + 1_500_000 - start) / SECOND).toFixed(1)}s`);
+  world.daemon('kamiwazad-core.log', t + 900_000, 'INFO', proc.logger, 'Application startup complete.', {
+    pid: world.pid(proc.logger),
+  });
+  world.daemon(
+    'kamiwazad.log',
+    t + 1_500_000,
+    'INFO',
+    'kamiwazad.supervisor',
+    `service ${service} healthy after ${((t + 1_500_000 - start) / SECOND).toFixed(1)}s`
+  );
 }
 
 /** One address tries passwords against the login endpoint until the auth service blocks it. */
@@ -209,11 +316,26 @@ function bruteForce(world: World, start: number): void {
     if (attempts <= blockAfter) {
       world.emitTrace(traces.build(scenario('login'), t, traces.context({ user }), { reject: 'badCredentials' }));
     } else {
-      world.edge(t, { clientIp: ip, user: '-', method: 'POST', path: '/api/auth/token', status: 429, size: 61, userAgent, durationUs: rng.range(400, 1500) });
+      world.edge(t, {
+        clientIp: ip,
+        user: '-',
+        method: 'POST',
+        path: '/api/auth/token',
+        status: 429,
+        size: 61,
+        userAgent,
+        durationUs: rng.range(400, 1500),
+      });
     }
     if (attempts === blockAfter) {
       const tb = t + 300_000;
-      world.app({ ts: tb, level: 'WARNING', service: 'kamiwaza.auth', message: `Too many failed logins from ${ip}: blocked for 15 minutes`, fields: `,"client_ip":"${ip}","failures":${blockAfter}` });
+      world.app({
+        ts: tb,
+        level: 'WARNING',
+        service: 'kamiwaza.auth',
+        message: `Too many failed logins from ${ip}: blocked for 15 minutes`,
+        fields: `,"client_ip":"${ip}","failures":${blockAfter}`,
+      });
       world.audit({
         ts: tb,
         eventType: 'auth.ip.block',
@@ -238,8 +360,20 @@ function bruteForce(world: World, start: number): void {
 function otelOutage(world: World, start: number): void {
   const { rng } = world;
   const end = start + 10 * MINUTE;
-  world.daemon('kamiwazad-containers.log', start, 'ERROR', 'kamiwazad.containers', 'container kamiwaza-otel-collector exited with code 2');
-  world.daemon('kamiwazad.log', start + SECOND, 'ERROR', 'kamiwazad.health', 'service otel-collector unhealthy: http://localhost:13133/health unreachable');
+  world.daemon(
+    'kamiwazad-containers.log',
+    start,
+    'ERROR',
+    'kamiwazad.containers',
+    'container kamiwaza-otel-collector exited with code 2'
+  );
+  world.daemon(
+    'kamiwazad.log',
+    start + SECOND,
+    'ERROR',
+    'kamiwazad.health',
+    'service otel-collector unhealthy: http://localhost:13133/health unreachable'
+  );
   const services = ['kamiwaza.api', 'kamiwaza.serving', 'kamiwaza.models', 'kamiwaza.retrieval', 'kamiwaza.auth'];
   const complain = (t: number) => {
     const signal = rng.pick(['logs', 'metrics', 'traces']);
@@ -252,9 +386,16 @@ function otelOutage(world: World, start: number): void {
     });
     if (rng.chance(0.3)) {
       const proc = rng.pick(CORE_PROCESSES);
-      world.daemon('kamiwazad-core.log', t + 50_000, 'WARNING', proc.logger, `Transient error StatusCode.UNAVAILABLE encountered while exporting ${signal} to localhost:4317, retrying in 8s.`, {
-        pid: world.pid(proc.logger),
-      });
+      world.daemon(
+        'kamiwazad-core.log',
+        t + 50_000,
+        'WARNING',
+        proc.logger,
+        `Transient error StatusCode.UNAVAILABLE encountered while exporting ${signal} to localhost:4317, retrying in 8s.`,
+        {
+          pid: world.pid(proc.logger),
+        }
+      );
     }
     const next = t + (5 + rng.int(10)) * SECOND;
     if (next < end) {
@@ -263,7 +404,13 @@ function otelOutage(world: World, start: number): void {
   };
   world.schedule(start + 2 * SECOND, complain);
   world.schedule(end, (t) => {
-    world.daemon('kamiwazad-containers.log', t, 'INFO', 'kamiwazad.containers', 'container kamiwaza-otel-collector started');
+    world.daemon(
+      'kamiwazad-containers.log',
+      t,
+      'INFO',
+      'kamiwazad.containers',
+      'container kamiwaza-otel-collector started'
+    );
     world.daemon('kamiwazad.log', t + 3 * SECOND, 'INFO', 'kamiwazad.health', 'service otel-collector healthy');
   });
 }

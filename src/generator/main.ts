@@ -12,7 +12,9 @@ const MB = 1024 * 1024;
 export function formatSummary(opts: GeneratorOptions, s: RunSummary): string {
   const lines: string[] = [];
   const mb = (b: number) => `${(b / MB).toFixed(1)} MB`;
-  lines.push(`Wrote ${opts.out}: ${isoSeconds(s.startUs)} .. ${isoSeconds(s.endUs)} (${opts.days} days), seed ${opts.seed}`);
+  lines.push(
+    `Wrote ${opts.out}: ${isoSeconds(s.startUs)} .. ${isoSeconds(s.endUs)} (${opts.days} days), seed ${opts.seed}`
+  );
   lines.push(`  ${s.units} arrivals, ${s.incidents} incidents, ${(s.elapsedMs / 1000).toFixed(1)} s`);
   let total = 0;
   for (const f of s.files) {
@@ -20,7 +22,9 @@ export function formatSummary(opts: GeneratorOptions, s: RunSummary): string {
     const damage = Object.entries(f.damage)
       .map(([kind, n]) => `${kind} ${n}`)
       .join(', ');
-    lines.push(`  ${f.file.padEnd(28)} ${mb(f.bytes).padStart(10)} ${String(f.lines).padStart(10)} records   malformed: ${damage || 'none'}`);
+    lines.push(
+      `  ${f.file.padEnd(28)} ${mb(f.bytes).padStart(10)} ${String(f.lines).padStart(10)} records   malformed: ${damage || 'none'}`
+    );
   }
   lines.push(`  total (uncompressed)         ${mb(total).padStart(10)}  (requested ${mb(opts.sizeBytes)})`);
   lines.push('  on disk:');

@@ -148,9 +148,6 @@ export interface FileOutputOptions {
   accessFormat: AccessFormat;
   /** Rotate application.jsonl at this size; undefined = no rotation. */
   rotateBytes?: number;
-  append: boolean;
-  /** The UTC day of the records already in the dated files, when appending. */
-  currentDay?: string;
   damage: ReadonlyMap<FileId, DamagePlan>;
   partialLastLine: boolean;
   rng: Prng;
@@ -174,13 +171,16 @@ export class FileOutput implements EventSink {
       const file = path.join(opts.dir, id);
       let out: LogFile;
       if (id === 'application.jsonl' && opts.rotateBytes !== undefined) {
-        out = new NumberedFile(file, opts.append, opts.rotateBytes);
+        out = new NumberedFile(file, opts.rotateBytes);
       } else if (id.startsWith('kamiwazad')) {
-        out = new DatedFile(file, opts.append, opts.currentDay);
+        out = new DatedFile(file);
       } else {
-        out = new PlainFile(file, opts.append);
+        out = new PlainFile(file);
       }
-      this.channels.set(id, new Channel(id, out, opts.damage.get(id), id === 'application.jsonl' && opts.partialLastLine));
+      this.channels.set(
+        id,
+        new Channel(id, out, opts.damage.get(id), id === 'application.jsonl' && opts.partialLastLine)
+      );
     }
     this.appJson = this.channels.get('application.jsonl');
     this.appText = this.channels.get('application.log');
@@ -270,6 +270,11 @@ export class FileOutput implements EventSink {
   }
 
   stats(): FileStats[] {
-    return [...this.channels.values()].map((c) => ({ file: c.id, bytes: c.bytes, lines: c.lines, damage: c.damageCounts() }));
+    return [...this.channels.values()].map((c) => ({
+      file: c.id,
+      bytes: c.bytes,
+      lines: c.lines,
+      damage: c.damageCounts(),
+    }));
   }
 }

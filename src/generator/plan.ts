@@ -14,7 +14,7 @@ import { MINUTE } from './world';
 
 /** Traces never last longer than this, so history arrivals stop this long before the end. */
 export const END_MARGIN_US = MINUTE;
-const SAMPLE_UNITS = 4000;
+const SAMPLE_UNITS = 20_000;
 
 export type PerFile = Map<FileId, number>;
 
@@ -30,7 +30,13 @@ export interface Costs {
 const sum = (m: PerFile) => [...m.values()].reduce((a, b) => a + b, 0);
 const scale = (m: PerFile, k: number): PerFile => new Map([...m].map(([f, v]) => [f, v * k]));
 
-function measure(files: ReadonlySet<FileId>, format: AccessFormat, rng: Prng, startUs: number, drive: (sim: Simulation) => void): CountingSink {
+function measure(
+  files: ReadonlySet<FileId>,
+  format: AccessFormat,
+  rng: Prng,
+  startUs: number,
+  drive: (sim: Simulation) => void
+): CountingSink {
   const sink = new CountingSink(files, format);
   drive(new Simulation(rng, sink, startUs));
   return sink;

@@ -36,7 +36,16 @@ describe('renderers', () => {
     const line = appJson(event);
     expect(line.endsWith('}\n')).toBe(true);
     const rec = JSON.parse(line);
-    expect(Object.keys(rec)).toEqual(['timestamp', 'level', 'service', 'message', 'trace_id', 'span_id', 'model_id', 'duration_ms']);
+    expect(Object.keys(rec)).toEqual([
+      'timestamp',
+      'level',
+      'service',
+      'message',
+      'trace_id',
+      'span_id',
+      'model_id',
+      'duration_ms',
+    ]);
     expect(rec.timestamp).toMatch(ISO_MICROS);
     expect(rec.timestamp).toBe('2026-11-20T10:00:00.123456Z');
   });
@@ -86,16 +95,50 @@ describe('renderers', () => {
 
   it('writes audit events with the documented keys', () => {
     const rec = JSON.parse(
-      auditJson({ ts: TS, eventType: 'auth.login', actor: 'admin', actorIp: '203.0.113.77', resource: 'user/admin', action: 'login', outcome: 'failure', reason: 'Invalid credentials', requestId: 'req-1' })
+      auditJson({
+        ts: TS,
+        eventType: 'auth.login',
+        actor: 'admin',
+        actorIp: '203.0.113.77',
+        resource: 'user/admin',
+        action: 'login',
+        outcome: 'failure',
+        reason: 'Invalid credentials',
+        requestId: 'req-1',
+      })
     );
-    expect(Object.keys(rec)).toEqual(['timestamp', 'event_type', 'actor', 'actor_ip', 'resource', 'action', 'outcome', 'reason', 'request_id']);
+    expect(Object.keys(rec)).toEqual([
+      'timestamp',
+      'event_type',
+      'actor',
+      'actor_ip',
+      'resource',
+      'action',
+      'outcome',
+      'reason',
+      'request_id',
+    ]);
   });
 
   it('writes the kamiwazad styles', () => {
-    const kd = daemonText({ file: 'kamiwazad.log', ts: TS, level: 'INFO', logger: 'kamiwazad.supervisor', message: 'starting service ray (attempt 1/3)' });
+    const kd = daemonText({
+      file: 'kamiwazad.log',
+      ts: TS,
+      level: 'INFO',
+      logger: 'kamiwazad.supervisor',
+      message: 'starting service ray (attempt 1/3)',
+    });
     expect(kd).toBe('2026-11-20 10:00:00,123 [INFO] kamiwazad.supervisor: starting service ray (attempt 1/3)\n');
     expect(kd.slice(0, -1)).toMatch(DAEMON_TEXT);
-    const core = daemonText({ file: 'kamiwazad-core.log', ts: TS, level: 'ERROR', logger: 'kamiwaza.core.worker', pid: 4121, message: 'Unhandled exception in task', traceback: 'Traceback (most recent call last):\nMemoryError' });
+    const core = daemonText({
+      file: 'kamiwazad-core.log',
+      ts: TS,
+      level: 'ERROR',
+      logger: 'kamiwaza.core.worker',
+      pid: 4121,
+      message: 'Unhandled exception in task',
+      traceback: 'Traceback (most recent call last):\nMemoryError',
+    });
     const [first, ...rest] = core.slice(0, -1).split('\n');
     expect(first).toBe('2026-11-20T10:00:00.123456Z ERROR kamiwaza.core.worker pid=4121 Unhandled exception in task');
     expect(first).toMatch(CORE_TEXT);

@@ -3,8 +3,7 @@
  * of operations), the messages each operation logs, what can go wrong where, and the audit event
  * it leaves. `trace.ts` turns a scenario into timed, correlated records.
  */
-import type { ExceptionName, User } from './catalog';
-import { EMBEDDING_MODEL } from './catalog';
+import { EMBEDDING_MODEL, type ExceptionName, type User } from './catalog';
 
 /** The names one trace is about; messages and paths are filled from it. */
 export interface TraceContext {
@@ -70,7 +69,11 @@ export const REJECTS: Record<RejectName, Reject> = {
     service: 'kamiwaza.api',
     message: (c) => `Rate limit exceeded for ${c.user.name} (120 requests/min)`,
   },
-  invalid: { status: 422, service: 'kamiwaza.api', message: () => 'Request validation failed: field required (body.messages)' },
+  invalid: {
+    status: 422,
+    service: 'kamiwaza.api',
+    message: () => 'Request validation failed: field required (body.messages)',
+  },
 };
 
 export interface HttpSpec {
@@ -101,7 +104,8 @@ export interface Scenario {
   effect?: Effect;
 }
 
-const tokens = (c: TraceContext) => `,"model_id":"${c.model}","tokens":{"prompt":${c.promptTokens},"completion":${c.completionTokens}}`;
+const tokens = (c: TraceContext) =>
+  `,"model_id":"${c.model}","tokens":{"prompt":${c.promptTokens},"completion":${c.completionTokens}}`;
 
 export const OPS = {
   authValidate: {
@@ -389,7 +393,12 @@ export const HTTP_SCENARIOS: Scenario[] = [
   {
     name: 'chat',
     weight: 34,
-    http: { method: 'POST', path: (c) => `/api/serving/deployments/${c.deploymentId}/v1/chat/completions`, size: [600, 6000], status: 200 },
+    http: {
+      method: 'POST',
+      path: (c) => `/api/serving/deployments/${c.deploymentId}/v1/chat/completions`,
+      size: [600, 6000],
+      status: 200,
+    },
     tree: api(auth, n(OPS.servingRoute, n(OPS.engineGenerate))),
     rejects: ['unauthorized', 'rateLimited', 'invalid'],
   },
@@ -428,7 +437,12 @@ export const HTTP_SCENARIOS: Scenario[] = [
   {
     name: 'catalog.search',
     weight: 6,
-    http: { method: 'GET', path: (c) => `/api/catalog/models?q=${c.model.split('-')[0]}`, size: [1500, 12000], status: 200 },
+    http: {
+      method: 'GET',
+      path: (c) => `/api/catalog/models?q=${c.model.split('-')[0]}`,
+      size: [1500, 12000],
+      status: 200,
+    },
     tree: api(n(OPS.catalogSearch)),
     rejects: ['rateLimited'],
   },
@@ -467,7 +481,12 @@ export const HTTP_SCENARIOS: Scenario[] = [
   {
     name: 'vector.search',
     weight: 5,
-    http: { method: 'POST', path: (c) => `/api/vectordb/collections/${c.collection}/search`, size: [700, 5000], status: 200 },
+    http: {
+      method: 'POST',
+      path: (c) => `/api/vectordb/collections/${c.collection}/search`,
+      size: [700, 5000],
+      status: 200,
+    },
     tree: api(auth, n(OPS.vectordbSearch)),
     rejects: ['unauthorized', 'invalid'],
   },

@@ -145,7 +145,14 @@ export class Simulation implements World {
     this.sink.audit(a);
   }
 
-  daemon(file: DaemonFile, ts: number, level: Level, logger: string, message: string, extra: { pid?: number; traceback?: string } = {}): void {
+  daemon(
+    file: DaemonFile,
+    ts: number,
+    level: Level,
+    logger: string,
+    message: string,
+    extra: { pid?: number; traceback?: string } = {}
+  ): void {
     this.sink.daemon({ file, ts, level, logger, message, pid: extra.pid, traceback: extra.traceback });
   }
 

@@ -40,15 +40,27 @@ export function linesOf(buf: Buffer): string[] {
   return lines;
 }
 
+const created: string[] = [];
+
+/** A fresh directory under the OS temp dir; `removeTempDirs` deletes them all. */
 export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `kz-gen-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kz-gen-${label}-`));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  created.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 }
 
 // Patterns from docs/log-formats.md.
 export const ISO_MICROS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
-export const APP_TEXT = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) - ([a-z][\w.]*) - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:\[trace_id=([0-9a-f]{32}) span_id=([0-9a-f]{16})\] )?(.*)$/;
-export const DAEMON_TEXT = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \[(DEBUG|INFO|WARNING|ERROR|CRITICAL)\] ([a-z][\w.]*): (.+)$/;
-export const CORE_TEXT = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) (DEBUG|INFO|WARNING|ERROR|CRITICAL) ([a-z][\w.]*) pid=(\d+) (.+)$/;
+export const APP_TEXT =
+  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) - ([a-z][\w.]*) - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - (?:\[trace_id=([0-9a-f]{32}) span_id=([0-9a-f]{16})\] )?(.*)$/;
+export const DAEMON_TEXT =
+  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \[(DEBUG|INFO|WARNING|ERROR|CRITICAL)\] ([a-z][\w.]*): (.+)$/;
+export const CORE_TEXT =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) (DEBUG|INFO|WARNING|ERROR|CRITICAL) ([a-z][\w.]*) pid=(\d+) (.+)$/;
 export const CLF =
   /^(\S+) - (\S+) \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d:\d\d:\d\d) \+0000\] "(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) (\S+) (HTTP\/[\d.]+)" (\d{3}) (\d+) "([^"]*)" "([^"]*)" (\d+) "([^"]+)" "([^"]+)" (\d+)ms$/;
 /** A line that starts a new record (anything else continues the previous one). */

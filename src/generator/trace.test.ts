@@ -25,7 +25,12 @@ function spansOf(trace: BuiltTrace): Map<string, Span> {
     expect(rec.trace_id).toBe(trace.traceId);
     if (rec.duration_ms !== undefined) {
       const endMs = e.ts / 1000;
-      spans.set(rec.span_id, { service: rec.service, parent: rec.parent_span_id, startMs: endMs - rec.duration_ms, endMs });
+      spans.set(rec.span_id, {
+        service: rec.service,
+        parent: rec.parent_span_id,
+        startMs: endMs - rec.duration_ms,
+        endMs,
+      });
     }
   }
   return spans;
@@ -45,7 +50,9 @@ function checkTrace(trace: BuiltTrace): void {
     }
   }
   if (trace.access) {
-    const root = JSON.parse(appJson(trace.events.find((e) => e.message.startsWith('Request completed') || e.message.includes(' in '))!));
+    const root = JSON.parse(
+      appJson(trace.events.find((e) => e.message.startsWith('Request completed') || e.message.includes(' in '))!)
+    );
     const a = trace.access;
     expect(a.traceId).toBe(trace.traceId);
     expect(root.parent_span_id).toBe(a.gatewaySpanId);

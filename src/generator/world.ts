@@ -22,9 +22,29 @@ export interface World {
   emitTrace(trace: BuiltTrace, effects?: boolean): void;
   app(e: AppEvent): void;
   audit(a: AuditEvent): void;
-  daemon(file: DaemonFile, ts: number, level: Level, logger: string, message: string, extra?: { pid?: number; traceback?: string }): void;
+  daemon(
+    file: DaemonFile,
+    ts: number,
+    level: Level,
+    logger: string,
+    message: string,
+    extra?: { pid?: number; traceback?: string }
+  ): void;
   /** An access entry for a request that never reached a traced service. */
-  edge(ts: number, entry: { clientIp: string; user: string; method: string; path: string; status: number; size: number; userAgent: string; durationUs: number; frontend?: boolean }): void;
+  edge(
+    ts: number,
+    entry: {
+      clientIp: string;
+      user: string;
+      method: string;
+      path: string;
+      status: number;
+      size: number;
+      userAgent: string;
+      durationUs: number;
+      frontend?: boolean;
+    }
+  ): void;
   addOverride(o: Override): void;
   /** Current pid of a core process (changes when it restarts). */
   pid(logger: string): number;

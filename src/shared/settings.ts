@@ -2,8 +2,9 @@
  * Data source settings (jsonData) shared by the config editor and the backend. Secrets never
  * live here: the data source has none, and the app's secrets stay in secureJsonData.
  */
+import type { DataSourceJsonData } from '@grafana/schema';
 
-export interface KamiwazaLogsSettings {
+export interface KamiwazaLogsSettings extends DataSourceJsonData {
   /** Log roots the backend may read; defaults to $KAMIWAZA_LOG_DIR or $KAMIWAZA_ROOT/logs. */
   logDirs?: string[];
   /** Traefik access log path, absolute or relative to a log root or $KAMIWAZA_ROOT. */

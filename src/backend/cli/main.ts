@@ -6,7 +6,7 @@ import { LogQLSyntaxError } from '../engine/logql/ast';
 import { runQuery, tailQuery } from '../engine/query';
 import { createFileLogStore } from '../engine/store';
 import { parseCommand, USAGE, UsageError, type Command, type OutputFormat } from './args';
-import { formatLabels, isoTime, renderResult } from './output';
+import { isoTime, logTableLine, renderResult } from './output';
 
 async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -73,7 +73,7 @@ async function run(command: Exclude<Command, { kind: 'help' }>, store: ReturnTyp
         const lines = streams.flatMap((stream) =>
           stream.entries.map((entry) =>
             command.output === 'table'
-              ? `${isoTime(entry.ts)}  ${formatLabels(stream.labels)}  ${entry.line}`
+              ? logTableLine(isoTime(entry.ts), stream.labels, entry.line)
               : JSON.stringify({ time: isoTime(entry.ts), labels: stream.labels, line: entry.line })
           )
         );

@@ -43,9 +43,20 @@ function resultRows(result: QueryResult, direction: Direction): Row[] {
   }
 }
 
+/**
+ * Log lines read like a terminal log (time, level, service, line); the full label set is what
+ * `jsonl` is for. Samples show their series' labels.
+ */
 function tableLine(row: Row): string {
-  const payload = row.line ?? String(row.value);
-  return `${row.time}  ${formatLabels(row.labels)}  ${payload}`;
+  if (row.line !== undefined) {
+    return logTableLine(row.time, row.labels, row.line);
+  }
+  return `${row.time}  ${formatLabels(row.labels)}  ${row.value}`;
+}
+
+export function logTableLine(time: string, labels: Labels, line: string): string {
+  const level = (labels.detected_level ?? labels.level ?? '').padEnd(5);
+  return `${time}  ${level}  ${labels.service_name ?? labels.source ?? ''}  ${line}`;
 }
 
 export function formatLabels(labels: Labels): string {

@@ -1,8 +1,24 @@
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DISORDER_TOLERANCE_MS, emptyStats, type LabelMatcher, type LogRecord, type ScanRequest, type ScanStats } from './model';
+import {
+  DISORDER_TOLERANCE_MS,
+  emptyStats,
+  type LabelMatcher,
+  type LogRecord,
+  type ScanRequest,
+  type ScanStats,
+} from './model';
 import { createFileLogStore, type FileLogStore } from './store';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
@@ -24,10 +40,17 @@ function write(path: string, content: string | Buffer): string {
 }
 
 function appLine(ms: number, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ timestamp: iso(ms), level: 'INFO', service: 'kamiwaza.serving', message: `m${ms}`, ...extra }) + '\n';
+  return (
+    JSON.stringify({ timestamp: iso(ms), level: 'INFO', service: 'kamiwaza.serving', message: `m${ms}`, ...extra }) +
+    '\n'
+  );
 }
 
-async function collect(store: FileLogStore, req: Partial<ScanRequest>, stats: ScanStats = emptyStats()): Promise<LogRecord[]> {
+async function collect(
+  store: FileLogStore,
+  req: Partial<ScanRequest>,
+  stats: ScanStats = emptyStats()
+): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
   const request: ScanRequest = { matchers: [], fromMs: -Infinity, toMs: Infinity, direction: 'forward', ...req };
   for await (const batch of store.scan(request, stats)) {
@@ -56,26 +79,46 @@ describe('discovery and labels', () => {
     write('logs/application.jsonl', appLine(T0 + 2000));
     write('logs/application.jsonl.1', appLine(T0 + 1000));
     write('logs/application.jsonl.2.gz', gzipSync(appLine(T0)));
-    write('logs/audit-events.jsonl', '{"timestamp":"2026-11-20T10:00:00Z","event_type":"auth.login","actor":"alice","outcome":"success"}\n');
+    write(
+      'logs/audit-events.jsonl',
+      '{"timestamp":"2026-11-20T10:00:00Z","event_type":"auth.login","actor":"alice","outcome":"success"}\n'
+    );
     write('logs/application.log', '2026-11-20 10:00:00,123 - kamiwaza.api - INFO - [trace_id=abc] hello\n');
     write('logs/kamiwazad.log', '2026-11-20 10:00:00,123 [INFO] kamiwazad.supervisor: starting service ray\n');
     write('logs/kamiwazad-core.log', '2026-11-20T10:00:00.123456Z ERROR kamiwaza.core.worker pid=4121 boom\n');
     write('logs/kamiwazad-containers.log.2026-11-19', '2026-11-19T10:00:00Z INFO kamiwaza.containers started\n');
     write('logs/extra/worker.jsonl', '{"ts":1795168800,"msg":"generic"}\n');
-    write('root/kamiwaza/traefik/access.log', '10.0.0.7 - - [20/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl" 1 "r@docker" "http://x" 3ms\n');
+    write(
+      'root/kamiwaza/traefik/access.log',
+      '10.0.0.7 - - [20/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl" 1 "r@docker" "http://x" 3ms\n'
+    );
     const store = createFileLogStore({ roots: [logs], kamiwazaRoot: join(dir, 'root') });
 
     const records = await collect(store, {});
     const bySource = (s: string) => records.filter((r) => r.stream.source === s);
     expect(bySource('application').map((r) => r.ts)).toEqual([T0, T0 + 1000, T0 + 2000]);
-    expect(new Set(bySource('application').map((r) => r.stream.filename))).toEqual(new Set([join(logs, 'application.jsonl')]));
-    expect(bySource('audit')[0].metadata).toMatchObject({ event_type: 'auth.login', actor: 'alice', outcome: 'success' });
+    expect(new Set(bySource('application').map((r) => r.stream.filename))).toEqual(
+      new Set([join(logs, 'application.jsonl')])
+    );
+    expect(bySource('audit')[0].metadata).toMatchObject({
+      event_type: 'auth.login',
+      actor: 'alice',
+      outcome: 'success',
+    });
     expect(bySource('application-text')[0].metadata.trace_id).toBe('abc');
     expect(bySource('kamiwazad')[0].stream.service_name).toBe('kamiwazad.supervisor');
     expect(bySource('kamiwazad-core')[0].label('detected_level')).toBe('error');
     expect(bySource('kamiwazad-containers')).toHaveLength(1);
-    expect(bySource('worker')[0].stream).toEqual({ source: 'worker', service_name: 'unknown_service', filename: join(logs, 'extra/worker.jsonl') });
-    expect(bySource('access')[0].metadata).toMatchObject({ RequestMethod: 'GET', DownstreamStatus: '200', Duration: '3000000' });
+    expect(bySource('worker')[0].stream).toEqual({
+      source: 'worker',
+      service_name: 'unknown_service',
+      filename: join(logs, 'extra/worker.jsonl'),
+    });
+    expect(bySource('access')[0].metadata).toMatchObject({
+      RequestMethod: 'GET',
+      DownstreamStatus: '200',
+      Duration: '3000000',
+    });
 
     const described = store.describeSources();
     const app = described.find((s) => s.source === 'application')!;
@@ -85,21 +128,54 @@ describe('discovery and labels', () => {
       [true, false],
     ]);
     expect(app.files[0].firstTime).toBe('2026-11-20T10:00:02.000000Z');
+    expect(app.problems).toEqual([]);
+    expect(described.find((s) => s.source === 'kamiwazad-containers')!.problems.join()).toContain('live file');
 
     expect(await store.labelValues('source', 0, Infinity)).toEqual(
-      ['access', 'application', 'application-text', 'audit', 'kamiwazad', 'kamiwazad-containers', 'kamiwazad-core', 'worker'].sort()
+      [
+        'access',
+        'application',
+        'application-text',
+        'audit',
+        'kamiwazad',
+        'kamiwazad-containers',
+        'kamiwazad-core',
+        'worker',
+      ].sort()
     );
-    expect(await store.labelValues('service_name', -Infinity, Infinity, [sel('source', 'application')])).toEqual(['kamiwaza.serving']);
+    expect(await store.labelValues('service_name', -Infinity, Infinity, [sel('source', 'application')])).toEqual([
+      'kamiwaza.serving',
+    ]);
     const names = await store.labelNames(-Infinity, Infinity);
-    expect(names).toEqual(expect.arrayContaining(['source', 'service_name', 'filename', 'level', 'detected_level', 'trace_id', 'RequestPath']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'source',
+        'service_name',
+        'filename',
+        'level',
+        'detected_level',
+        'trace_id',
+        'RequestPath',
+      ])
+    );
   });
 
   it('selects by stream labels, service_name from content', async () => {
-    write('application.jsonl', appLine(T0) + appLine(T0 + 1, { service: 'kamiwaza.api' }) + appLine(T0 + 2, { service: undefined }));
+    write(
+      'application.jsonl',
+      appLine(T0) + appLine(T0 + 1, { service: 'kamiwaza.api' }) + appLine(T0 + 2, { service: undefined })
+    );
     const store = createFileLogStore({ roots: [dir] });
-    expect((await collect(store, { matchers: [sel('service_name', 'kamiwaza.api')] })).map((r) => r.ts)).toEqual([T0 + 1]);
-    expect((await collect(store, { matchers: [sel('service_name', 'unknown_service')] })).map((r) => r.ts)).toEqual([T0 + 2]);
-    expect((await collect(store, { matchers: [sel('service_name', 'kamiwaza.*', '=~')] })).map((r) => r.ts)).toEqual([T0, T0 + 1]);
+    expect((await collect(store, { matchers: [sel('service_name', 'kamiwaza.api')] })).map((r) => r.ts)).toEqual([
+      T0 + 1,
+    ]);
+    expect((await collect(store, { matchers: [sel('service_name', 'unknown_service')] })).map((r) => r.ts)).toEqual([
+      T0 + 2,
+    ]);
+    expect((await collect(store, { matchers: [sel('service_name', 'kamiwaza.*', '=~')] })).map((r) => r.ts)).toEqual([
+      T0,
+      T0 + 1,
+    ]);
     expect(await collect(store, { matchers: [sel('source', 'audit')] })).toEqual([]);
     expect(await collect(store, { matchers: [sel('level', 'INFO')] })).toEqual([]);
   });
@@ -111,7 +187,10 @@ describe('discovery and labels', () => {
       write('logs/application.jsonl', appLine(T0));
       symlinkSync(join(outside, 'secret.jsonl'), join(dir, 'logs/leak.jsonl'));
       symlinkSync(outside, join(dir, 'logs/leakdir'));
-      const store = createFileLogStore({ roots: [join(dir, 'logs'), join(dir, 'missing')], accessLogPath: '../../etc/passwd' });
+      const store = createFileLogStore({
+        roots: [join(dir, 'logs'), join(dir, 'missing')],
+        accessLogPath: '../../etc/passwd',
+      });
       const stats = emptyStats();
       const records = await collect(store, {}, stats);
       expect(records.map((r) => r.stream.source)).toEqual(['application']);
@@ -145,17 +224,41 @@ describe('damaged input', () => {
       const stats = emptyStats();
       const records = await collect(store, { direction }, stats);
       const ordered = direction === 'forward' ? records : [...records].reverse();
-      expect(ordered.map((r) => r.ts)).toEqual([T0 - 2000, T0 - 1000, T0, T0 + 1000, T0 + 1000, T0 + 2000, T0 + 3000, T0 + 4000]);
+      expect(ordered.map((r) => r.ts)).toEqual([
+        T0 - 2000,
+        T0 - 1000,
+        T0,
+        T0 + 1000,
+        T0 + 1000,
+        T0 + 2000,
+        T0 + 3000,
+        T0 + 4000,
+      ]);
       expect(ordered[3].label('__error__')).toBe('JSONParserErr');
       expect(ordered[4].line).toBe('\x00\x01 binary junk');
       expect(ordered[5].line).toContain('bad \ufffd\ufffd bytes');
       expect(ordered[6].line.length).toBe(1 << 20);
       expect(ordered[6].metadata.line_truncated).toBe('true');
-      expect(stats).toMatchObject({ malformedLines: 2, invalidUtf8Lines: 1, cutLines: 1 });
-      expect(stats.notices.map((n) => n.text).join('\n')).toMatch(/2 malformed line/);
+      // The cut line is no longer valid JSON: it counts as malformed too.
+      expect(stats).toMatchObject({ malformedLines: 3, invalidUtf8Lines: 1, cutLines: 1 });
+      expect(stats.notices.map((n) => n.text).join('\n')).toMatch(/3 malformed line/);
     }
     appendFileSync(join(dir, 'application.jsonl'), '\n');
     expect((await collect(store, {})).map((r) => r.ts).pop()).toBe(T0 + 5000);
+  });
+
+  it('survives corrupt gzip siblings and empty files with a notice', async () => {
+    write('application.jsonl', '');
+    write('application.jsonl.1', appLine(T0));
+    write(
+      'application.jsonl.2.gz',
+      Buffer.concat([gzipSync(appLine(T0 - 1000)).subarray(0, 12), Buffer.from('garbage')])
+    );
+    write('application.jsonl.3.gz', 'not gzip at all');
+    const stats = emptyStats();
+    const records = await collect(createFileLogStore({ roots: [dir] }), {}, stats);
+    expect(records.map((r) => r.ts)).toEqual([T0]);
+    expect(stats.notices.filter((n) => /not a readable gzip/.test(n.text))).toHaveLength(2);
   });
 
   it('keeps stack traces with their first line in both directions', async () => {
@@ -187,7 +290,7 @@ function randomSource(seed: number): { lines: number; times: number[] } {
   const times: number[] = [];
   for (let f = files - 1; f >= 0; f--) {
     const parts: string[] = [];
-    const count = 2000 + Math.floor(rnd() * 6000);
+    const count = 1500 + Math.floor(rnd() * 4000);
     for (let i = 0; i < count; i++) {
       t += Math.floor(rnd() * 3000);
       if (rnd() < 0.01) {
@@ -211,7 +314,7 @@ function randomSource(seed: number): { lines: number; times: number[] } {
 
 describe('seek and direction (property test)', () => {
   it('returns with seeks exactly what a full scan filtered by time returns, in both directions', async () => {
-    for (let seed = 1; seed <= 6; seed++) {
+    for (let seed = 1; seed <= 4; seed++) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir);
       const { times } = randomSource(seed);
@@ -225,7 +328,9 @@ describe('seek and direction (property test)', () => {
         const a = min + rnd() * (max - min);
         const b = a + rnd() * (max - min) * (q % 2 ? 0.02 : 0.5);
         const mustContain = q % 3 === 0 ? ['needle'] : undefined;
-        const expected = full.filter((r) => r.ts >= a && r.ts < b && (!mustContain || r.line.includes('needle'))).map((r) => r.id);
+        const expected = full
+          .filter((r) => r.ts >= a && r.ts < b && (!mustContain || r.line.includes('needle')))
+          .map((r) => r.id);
         const forward = await collect(store, { fromMs: a, toMs: b, mustContain });
         expect([seed, q, forward.map((r) => r.id).sort()]).toEqual([seed, q, [...expected].sort()]);
         const backward = await collect(store, { fromMs: a, toMs: b, mustContain, direction: 'backward' });
@@ -248,6 +353,69 @@ describe('seek and direction (property test)', () => {
     const forward = await collect(store, {});
     const backward = await collect(store, { direction: 'backward' });
     expect(backward.map((r) => r.id)).toEqual(forward.map((r) => r.id).reverse());
+  });
+});
+
+describe('multi-line text across chunk boundaries (property test)', () => {
+  it('groups the same records forward, backward and with seeks', async () => {
+    const rnd = prng(4242);
+    const parts: string[] = ['orphan continuation before any timestamp\n'];
+    let t = T0;
+    for (let i = 0; i < 12000; i++) {
+      t += Math.floor(rnd() * 2000);
+      const ts = new Date(t).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+      parts.push(`${ts} - kamiwaza.api - ERROR - [trace_id=t${i}] failure ${'x'.repeat(Math.floor(rnd() * 150))}\n`);
+      for (let c = rnd() < 0.2 ? Math.floor(rnd() * 8) : 0; c > 0; c--) {
+        parts.push(`  File "x.py", line ${c}, in f${'y'.repeat(Math.floor(rnd() * 100))}\n`);
+      }
+    }
+    write('application.log', parts.join(''));
+    const store = createFileLogStore({ roots: [dir] });
+    const forward = await collect(store, {});
+    const backward = await collect(store, { direction: 'backward' });
+    expect(forward).toHaveLength(12001);
+    expect(backward.map((r) => [r.id, r.line])).toEqual(forward.map((r) => [r.id, r.line]).reverse());
+    expect(forward.map((r) => r.line).join('\n') + '\n').toBe(parts.join(''));
+    for (let q = 0; q < 6; q++) {
+      const a = T0 + rnd() * (t - T0);
+      const b = a + rnd() * (t - T0) * 0.3;
+      const expected = forward.filter((r) => r.ts >= a && r.ts < b).map((r) => r.line);
+      expect((await collect(store, { fromMs: a, toMs: b })).map((r) => r.line)).toEqual(expected);
+      expect((await collect(store, { fromMs: a, toMs: b, direction: 'backward' })).map((r) => r.line)).toEqual(
+        [...expected].reverse()
+      );
+    }
+  });
+});
+
+describe('time index', () => {
+  it('reads only the part of a large file a narrow range needs and skips whole gzip siblings', async () => {
+    write(
+      'application.jsonl.1.gz',
+      gzipSync(Array.from({ length: 2000 }, (_, i) => appLine(T0 - 2 * 86_400_000 + i * 1000)).join(''))
+    );
+    const live = Array.from({ length: 20000 }, (_, i) => appLine(T0 + i * 100)).join('');
+    write('application.jsonl', live);
+    const store = createFileLogStore({ roots: [dir] });
+    for (const direction of ['forward', 'backward'] as const) {
+      const stats = emptyStats();
+      const records = await collect(store, { fromMs: T0 + 1_000_000, toMs: T0 + 1_010_000, direction }, stats);
+      expect(records.map((r) => r.ts).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 100 }, (_, i) => T0 + 1_000_000 + i * 100)
+      );
+      expect(stats.filesRead).toBe(1);
+      expect(stats.bytesScanned).toBeLessThan(live.length / 2);
+    }
+    // Between the gzip file's last line and the live file: without an index the gzip file may
+    // reach up to the live file's start, so it is read; a full read indexes it, then it is skipped.
+    const first = emptyStats();
+    await collect(store, { fromMs: T0 - 1.5 * 86_400_000, toMs: T0 - 86_400_000 }, first);
+    expect(first.filesRead).toBe(1);
+    const old = await collect(store, { fromMs: T0 - 2 * 86_400_000, toMs: T0 - 86_400_000 });
+    expect(old).toHaveLength(2000);
+    const stats = emptyStats();
+    await collect(store, { fromMs: T0 - 1.5 * 86_400_000, toMs: T0 - 86_400_000 }, stats);
+    expect(stats.filesRead).toBe(0);
   });
 });
 
@@ -298,7 +466,9 @@ describe('tail', () => {
     const store = createFileLogStore({ roots: [dir] });
     const abort = new AbortController();
     const notices: string[] = [];
-    const iter = store.tail({ matchers: [sel('source', 'application')], signal: abort.signal, onNotice: (n) => notices.push(n.text) })[Symbol.asyncIterator]();
+    const iter = store
+      .tail({ matchers: [sel('source', 'application')], signal: abort.signal, onNotice: (n) => notices.push(n.text) })
+      [Symbol.asyncIterator]();
     try {
       const first = iter.next();
       await new Promise((r) => setTimeout(r, 100));
@@ -322,5 +492,5 @@ describe('tail', () => {
       abort.abort();
       await iter.return?.(undefined);
     }
-  });
+  }, 15_000);
 });

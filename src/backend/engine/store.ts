@@ -23,7 +23,13 @@ import { ScanBudget } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
 import { mergeByTime } from './scan/merge';
 import { followSources, type TailRequest, type TailTarget } from './scan/tail';
-import { discoverSources, type Discovery, type LogicalSource, type SourceFile, type StoreConfig } from './sources/discovery';
+import {
+  discoverSources,
+  type Discovery,
+  type LogicalSource,
+  type SourceFile,
+  type StoreConfig,
+} from './sources/discovery';
 import { msToIso } from './time';
 
 export type { StoreConfig } from './sources/discovery';
@@ -34,7 +40,14 @@ export interface SourceDescription {
   source: string;
   filename: string;
   format: 'json' | 'text' | 'access';
-  files: Array<{ path: string; size: number; compressed: boolean; live: boolean; firstTime?: string; lastTime?: string }>;
+  files: Array<{
+    path: string;
+    size: number;
+    compressed: boolean;
+    live: boolean;
+    firstTime?: string;
+    lastTime?: string;
+  }>;
   problems: string[];
 }
 
@@ -74,7 +87,8 @@ function select(sources: LogicalSource[], matchers: LabelMatcher[]): Selection {
   const accept =
     perRecord.length === 0
       ? () => true
-      : (record: LogRecord) => perRecord.every((t) => t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : ''));
+      : (record: LogRecord) =>
+          perRecord.every((t) => t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : ''));
   const service = matchers.find((m) => m.name === 'service_name' && m.op === '=');
   const serviceLiteral = service && PLAIN_VALUE.test(service.value) ? service.value : undefined;
   return { sources: selected, accept, serviceLiteral };
@@ -82,7 +96,11 @@ function select(sources: LogicalSource[], matchers: LabelMatcher[]): Selection {
 
 /** The raw-byte literals for one source: longest first (it is searched with indexOf). */
 function literalsFor(source: LogicalSource, selection: Selection, mustContain: string[] | undefined): Buffer[] {
-  const texts = (mustContain ?? []).filter((t) => t.length > 0 && !(t.includes('\n') && !source.format.multiline));
+  // Literals with U+FFFD may match a decoded invalid sequence that the raw bytes do not contain;
+  // literals spanning lines can only match multi-line records. Neither can prefilter bytes.
+  const texts = (mustContain ?? []).filter(
+    (t) => t.length > 0 && !t.includes('\ufffd') && !(t.includes('\n') && !source.format.multiline)
+  );
   const service = selection.serviceLiteral;
   if (service !== undefined && service !== source.defaultService) {
     texts.push(source.format.name === 'json' ? `"${service}"` : service);
@@ -122,7 +140,12 @@ class FileStore implements FileLogStore {
   }
 
   private context(source: LogicalSource, file: SourceFile): FileContext {
-    return { source: source.source, filename: source.filename, defaultService: source.defaultService, fileKey: this.fileKey(file) };
+    return {
+      source: source.source,
+      filename: source.filename,
+      defaultService: source.defaultService,
+      fileKey: this.fileKey(file),
+    };
   }
 
   /** Opens the files of a source and reads their indexes; unreadable files become notices. */
@@ -131,14 +154,21 @@ class FileStore implements FileLogStore {
     for (const file of source.files) {
       try {
         if (file.gzip) {
-          opened.push({ file, index: await this.indexes.gzip(file.path, file.dev, file.ino, file.size, source.format) });
+          opened.push({
+            file,
+            index: await this.indexes.gzip(file.path, file.dev, file.ino, file.size, source.format),
+          });
           continue;
         }
         const fh = await open(file.path, 'r');
         try {
           const st = await fh.stat();
           const current = { ...file, size: st.size, dev: st.dev, ino: st.ino };
-          opened.push({ file: current, fh, index: await this.indexes.plain(file.path, fh, st.dev, st.ino, st.size, source.format) });
+          opened.push({
+            file: current,
+            fh,
+            index: await this.indexes.plain(file.path, fh, st.dev, st.ino, st.size, source.format),
+          });
         } catch (e) {
           await fh.close();
           throw e;
@@ -164,7 +194,7 @@ class FileStore implements FileLogStore {
     }
     const selection = select(discovery.sources, request.matchers);
     const opened: OpenedFile[] = [];
-    const streams: AsyncGenerator<LogRecord[]>[] = [];
+    const streams: Array<AsyncGenerator<LogRecord[]>> = [];
     try {
       for (const source of selection.sources) {
         const files = await this.openFiles(source, stats.notices);
@@ -241,7 +271,13 @@ class FileStore implements FileLogStore {
     return [...names].sort();
   }
 
-  async labelValues(name: string, fromMs: number, toMs: number, matchers: LabelMatcher[] = [], signal?: AbortSignal): Promise<string[]> {
+  async labelValues(
+    name: string,
+    fromMs: number,
+    toMs: number,
+    matchers: LabelMatcher[] = [],
+    signal?: AbortSignal
+  ): Promise<string[]> {
     const values = new Set<string>();
     if (STATIC_LABELS.has(name)) {
       for (const source of select(this.discover().sources, matchers).sources) {
@@ -259,13 +295,22 @@ class FileStore implements FileLogStore {
   }
 
   /** Visits the newest records of each selected source in the range (bounded per source). */
-  private async sample(fromMs: number, toMs: number, matchers: LabelMatcher[], signal: AbortSignal | undefined, visit: (r: LogRecord) => void) {
+  private async sample(
+    fromMs: number,
+    toMs: number,
+    matchers: LabelMatcher[],
+    signal: AbortSignal | undefined,
+    visit: (r: LogRecord) => void
+  ) {
     const discovery = this.discover();
     for (const source of select(discovery.sources, matchers).sources) {
       let seen = 0;
       const scan = this.scan(
         {
-          matchers: [...matchers.filter((m) => !STATIC_LABELS.has(m.name)), { name: 'filename', op: '=', value: source.filename }],
+          matchers: [
+            ...matchers.filter((m) => !STATIC_LABELS.has(m.name)),
+            { name: 'filename', op: '=', value: source.filename },
+          ],
           fromMs,
           toMs,
           direction: 'backward',
@@ -302,13 +347,18 @@ class FileStore implements FileLogStore {
 
   describeSources(): SourceDescription[] {
     const discovery = this.discover();
-    const described: SourceDescription[] = discovery.sources.map((source) => ({
-      source: source.source,
-      filename: source.filename,
-      format: source.format.name,
-      problems: [],
-      files: source.files.map((file) => {
-        const times = file.gzip ? undefined : timesOfPlainFile(file.path, source, file.size);
+    const described: SourceDescription[] = discovery.sources.map((source) => {
+      const problems: string[] = [];
+      if (!source.files.some((f) => f.live)) {
+        problems.push(`the live file ${source.filename} is missing; only rotated files exist`);
+      }
+      const files = source.files.map((file) => {
+        const times = file.gzip ? this.indexes.gzipTimes(file.path) : timesOfPlainFile(file.path, source, file.size);
+        if (!file.gzip && times === undefined) {
+          problems.push(`cannot read ${file.path}`);
+        } else if (!file.gzip && file.size > 0 && times?.first === undefined) {
+          problems.push(`no timestamp found at the start of ${file.path}`);
+        }
         return {
           path: file.path,
           size: file.size,
@@ -317,8 +367,9 @@ class FileStore implements FileLogStore {
           firstTime: times?.first,
           lastTime: times?.last,
         };
-      }),
-    }));
+      });
+      return { source: source.source, filename: source.filename, format: source.format.name, files, problems };
+    });
     if (discovery.problems.length > 0 || discovery.accessLogMissing) {
       described.push({
         source: '(discovery)',
@@ -333,7 +384,11 @@ class FileStore implements FileLogStore {
 }
 
 /** First and last time of a plain file from its head and tail (synchronous, for diagnostics). */
-function timesOfPlainFile(path: string, source: LogicalSource, size: number): { first?: string; last?: string } | undefined {
+function timesOfPlainFile(
+  path: string,
+  source: LogicalSource,
+  size: number
+): { first?: string; last?: string } | undefined {
   const window = 64 << 10;
   let fd: number | undefined;
   try {
@@ -387,9 +442,15 @@ function summarise(stats: ScanStats): void {
     });
   }
   if (stats.invalidUtf8Lines > 0) {
-    stats.notices.push({ severity: 'warning', text: `${stats.invalidUtf8Lines} line(s) had invalid UTF-8, replaced with U+FFFD` });
+    stats.notices.push({
+      severity: 'warning',
+      text: `${stats.invalidUtf8Lines} line(s) had invalid UTF-8, replaced with U+FFFD`,
+    });
   }
   if ((stats.cutLines ?? 0) > 0) {
-    stats.notices.push({ severity: 'warning', text: `${stats.cutLines} line(s) longer than 1 MiB were cut, flagged with line_truncated="true"` });
+    stats.notices.push({
+      severity: 'warning',
+      text: `${stats.cutLines} line(s) longer than 1 MiB were cut, flagged with line_truncated="true"`,
+    });
   }
 }

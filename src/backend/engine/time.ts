@@ -192,7 +192,9 @@ export function parseClfDate(b: Uint8Array, start: number, end: number): number 
       offsetMinutes = (oh * 60 + om) * (b[z + 1] === 45 ? -1 : 1);
     }
   }
-  return daysFromCivil(year, month, day) * MS_PER_DAY + hour * 3_600_000 + (minute - offsetMinutes) * 60_000 + second * 1000;
+  return (
+    daysFromCivil(year, month, day) * MS_PER_DAY + hour * 3_600_000 + (minute - offsetMinutes) * 60_000 + second * 1000
+  );
 }
 
 /** Epoch ms (fraction = µs) → Loki's nanosecond decimal string, exact to the microsecond. */

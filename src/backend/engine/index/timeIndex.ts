@@ -15,6 +15,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { DISORDER_TOLERANCE_MS } from '../model';
 import type { LineFormat } from '../readers/formats';
+import { msToIso } from '../time';
 
 export interface Probe {
   /** Start offset of the first line at or after the probe offset that carries a timestamp. */
@@ -114,7 +115,14 @@ export class IndexCache {
   private readonly entries = new Map<string, FileTimeIndex>();
 
   /** The index of an open plain file, created or revalidated (reads the head and, if needed, the tail). */
-  async plain(path: string, fh: FileHandle, dev: number, ino: number, size: number, format: LineFormat): Promise<FileTimeIndex> {
+  async plain(
+    path: string,
+    fh: FileHandle,
+    dev: number,
+    ino: number,
+    size: number,
+    format: LineFormat
+  ): Promise<FileTimeIndex> {
     const head = await readAt(fh, 0, Math.min(size, PROBE_BYTES));
     const identity = `${dev}:${ino}:${headHash(head)}`;
     let index = this.entries.get(path);
@@ -153,6 +161,20 @@ export class IndexCache {
     index.firstTs = firstTimedLine(format, head, 0)?.ts ?? NaN;
     this.entries.set(path, index);
     return index;
+  }
+
+  /** What is known of a gzip file's times without reading it (for diagnostics). */
+  gzipTimes(path: string): { first?: string; last?: string } | undefined {
+    const index = this.entries.get(path);
+    if (index === undefined) {
+      return undefined;
+    }
+    const first = index.gzipSpan?.minTs ?? index.firstTs;
+    const last = index.gzipSpan?.maxTs;
+    return {
+      first: Number.isNaN(first) ? undefined : msToIso(first),
+      last: last === undefined ? undefined : msToIso(last),
+    };
   }
 
   /** Forgets paths that no longer exist, so the cache does not grow with rotated-away files. */
@@ -206,7 +228,12 @@ async function gunzipHead(path: string, limit: number): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function probeAt(index: FileTimeIndex, fh: FileHandle, offset: number, format: LineFormat): Promise<Probe | undefined> {
+async function probeAt(
+  index: FileTimeIndex,
+  fh: FileHandle,
+  offset: number,
+  format: LineFormat
+): Promise<Probe | undefined> {
   const cached = index.probes.get(offset);
   if (cached !== undefined) {
     return cached.probe;
@@ -238,7 +265,13 @@ async function probeAt(index: FileTimeIndex, fh: FileHandle, offset: number, for
  * start = a timed line older than from - tolerance (or 0), end = a timed line at least
  * to + tolerance (or the size).
  */
-export async function seekRange(index: FileTimeIndex, fh: FileHandle, format: LineFormat, fromMs: number, toMs: number): Promise<{ start: number; end: number }> {
+export async function seekRange(
+  index: FileTimeIndex,
+  fh: FileHandle,
+  format: LineFormat,
+  fromMs: number,
+  toMs: number
+): Promise<{ start: number; end: number }> {
   const size = index.size;
   let start = 0;
   const lowTarget = fromMs - DISORDER_TOLERANCE_MS;

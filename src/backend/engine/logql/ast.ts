@@ -24,9 +24,10 @@ export type Stage =
   | KeepStage
   | DecolorizeStage;
 
-export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
+/** `|>` / `!>` (added): Loki's pattern line filters, e.g. `|> "<_> status=5<_>"`. */
+export type LineFilterOp = '|=' | '!=' | '|~' | '!~' | '|>' | '!>';
 
-/** `|= "a" or "b"`: the line passes when any value matches (for `!=`/`!~`: when none does). */
+/** `|= "a" or "b"`: the line passes when any value matches (for `!=`/`!~`/`!>`: when none does). */
 export interface LineFilterStage {
   kind: 'lineFilter';
   op: LineFilterOp;

@@ -81,6 +81,14 @@ describe('line filters', () => {
     ]);
   });
 
+  it('parses pattern filters and rejects named captures in them', () => {
+    expect(log('{a="b"} |> "<_> x" !> "y <_>"').stages).toEqual([
+      { kind: 'lineFilter', op: '|>', values: ['<_> x'] },
+      { kind: 'lineFilter', op: '!>', values: ['y <_>'] },
+    ]);
+    expect(syntaxError('{a="b"} |> "<name> x"').message).toMatch(/named captures are not allowed/);
+  });
+
   it('reports ip() filters as not supported', () => {
     expect(syntaxError('{a="b"} |= ip("1.2.3.4")').message).toMatch(/not supported/);
   });
@@ -277,6 +285,12 @@ describe('metric queries', () => {
     expect(parseLogQL('vector(2)')).toEqual({ kind: 'vectorLiteral', value: 2 });
   });
 
+  it('rejects literals in logical/set operations, as Loki does', () => {
+    expect(syntaxError('vector(1) and 1').message).toMatch(
+      /unexpected literal for right leg of logical\/set binary operation \(and\)/
+    );
+  });
+
   it('reports label_replace as not supported', () => {
     expect(syntaxError('label_replace(rate({a="b"}[1m]), "x", "$1", "y", "(.*)")').message).toMatch(
       /label_replace is not supported/
@@ -320,11 +334,13 @@ describe('errors', () => {
   });
 
   it('survives deeply nested parentheses', () => {
-    const depth = 500;
+    const depth = 200;
     const q = '('.repeat(depth) + '1' + ')'.repeat(depth);
     expect(parseLogQL(q)).toEqual({ kind: 'literal', value: 1 });
     const unbalanced = '('.repeat(depth) + '1';
     expect(() => parseLogQL(unbalanced)).toThrow(LogQLSyntaxError);
+    expect(syntaxError('('.repeat(20_000) + '1' + ')'.repeat(20_000)).message).toMatch(/nested deeper/);
+    expect(log(`{a="b"} | ${'('.repeat(100)}x="1"${')'.repeat(100)}`).stages).toHaveLength(1);
   });
 
   it('accepts huge label values and rejects oversized queries', () => {

@@ -28,7 +28,7 @@ import {
 import type { LabelMatcher, MatchOp } from '../model';
 import { compileRegex, RegexError } from './regex';
 import { parseTemplate } from './template';
-import { parsePattern } from './pipeline/pattern';
+import { parseLinePattern, parsePattern } from './pipeline/pattern';
 import { parseJsonPath } from './pipeline/jsonPath';
 import { goParseFloat, parseBytes, parseDuration } from './syntax/units';
 import { unquoteGoString } from './syntax/strings';
@@ -42,7 +42,7 @@ export function parseLogQL(text: string): Expr {
   if (text.length > MAX_QUERY_LENGTH) {
     throw errorAt(text, 0, `query is too long (${text.length} characters, at most ${MAX_QUERY_LENGTH})`);
   }
-  checkStringsTerminated(text);
+  checkLexically(text);
   if (text.trim() === '') {
     throw errorAt(text, 0, 'syntax error: unexpected end of input');
   }
@@ -63,13 +63,24 @@ function errorAt(text: string, offset: number, message: string): LogQLSyntaxErro
   return new LogQLSyntaxError(message, offset, line, column);
 }
 
-/** Lezer recovers from unterminated strings silently far away; report them at their start. */
-function checkStringsTerminated(text: string): void {
+/** Deeper nesting than any real query; bounds the recursion of the tree walk. */
+const MAX_NESTING = 256;
+
+/**
+ * A lexical pre-pass: lezer recovers from an unterminated string silently far away, so report
+ * it at its start; and reject absurd nesting before the recursive tree walk sees it.
+ */
+function checkLexically(text: string): void {
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '#') {
       const eol = text.indexOf('\n', i);
       i = eol < 0 ? text.length : eol;
+    } else if (c === '(' && ++depth > MAX_NESTING) {
+      throw errorAt(text, i, `syntax error: parentheses nested deeper than ${MAX_NESTING} levels`);
+    } else if (c === ')') {
+      depth--;
     } else if (c === '"' || c === '`') {
       const start = i;
       for (i++; i < text.length && text[i] !== c; i++) {
@@ -175,7 +186,14 @@ const COMPARE_OP_NODES: Record<string, CompareOp> = {
 
 const MATCH_OP_NODES: Record<string, MatchOp> = { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~' };
 
-const LINE_FILTER_NODES: Record<string, LineFilterOp> = { PipeExact: '|=', Neq: '!=', PipeMatch: '|~', Nre: '!~' };
+const LINE_FILTER_NODES: Record<string, LineFilterOp> = {
+  PipeExact: '|=',
+  Neq: '!=',
+  PipeMatch: '|~',
+  Nre: '!~',
+  PipePattern: '|>',
+  Npa: '!>',
+};
 
 const RANGE_OP_NODES: Record<string, RangeOp> = {
   CountOverTime: 'count_over_time',
@@ -471,6 +489,8 @@ class Builder {
       const value = this.string(s);
       if (op === '|~' || op === '!~') {
         this.checkRegex(s, value);
+      } else if (op === '|>' || op === '!>') {
+        this.checked(s, 'pattern', () => parseLinePattern(value));
       }
       return value;
     });
@@ -894,12 +914,18 @@ class Builder {
     if (link.returnBool && !comparison) {
       this.fail(link.at, `bool modifier can only be used on comparison operators`);
     }
-    const scalar = (e: MetricExpr): boolean => e.kind === 'literal';
-    if (['and', 'or', 'unless'].includes(link.op) && (scalar(left) || scalar(right))) {
-      this.fail(link.at, `unexpected literal for right leg of logical/set binary operation (${link.op})`);
-    }
-    if (comparison && scalar(left) && scalar(right) && !link.returnBool) {
-      this.fail(link.at, 'comparisons between scalars must use BOOL modifier');
+    if (['and', 'or', 'unless'].includes(link.op)) {
+      for (const [side, e] of [
+        ['left', left],
+        ['right', right],
+      ] as const) {
+        if (e.kind === 'literal') {
+          this.fail(
+            link.at,
+            `unexpected literal for ${side} leg of logical/set binary operation (${link.op}): ${e.value}`
+          );
+        }
+      }
     }
     return { kind: 'binary', op: link.op, left, right, returnBool: link.returnBool, matching: link.matching };
   }

@@ -198,8 +198,10 @@ export function unanchoredTest(pattern: string): StringTest {
   if (pattern.startsWith(CASE_INSENSITIVE_PREFIX)) {
     const literal = regexLiteral(pattern.slice(CASE_INSENSITIVE_PREFIX.length));
     if (literal !== undefined && /^[\x20-\x7e]*$/.test(literal)) {
-      const lower = literal.toLowerCase();
-      return (s) => s.toLowerCase().includes(lower);
+      // A pure literal cannot backtrack, so the native engine is safe here; the `u` flag gives
+      // Unicode simple case folding like RE2's (?i) (e.g. the Kelvin sign matches "k").
+      const native = new RegExp(literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'iu');
+      return (s) => native.test(s);
     }
   }
   const required = regexRequiredLiteral(pattern);

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createFileLogStore, type FileLogStore } from '../store';
-import { runQuery, toLokiResponse, type MatrixResult, type QueryResult, type StreamsResult, type VectorResult } from './index';
+import {
+  runQuery,
+  toLokiResponse,
+  type MatrixResult,
+  type QueryResult,
+  type StreamsResult,
+  type VectorResult,
+} from './index';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
@@ -29,7 +36,13 @@ const EVENTS: Event[] = Array.from({ length: 12 }, (_, i) => ({
 const jsonl = (events: Event[]) =>
   events
     .map((e) =>
-      JSON.stringify({ timestamp: iso(e.at), level: e.level, service: 'kamiwaza.serving', message: e.message, duration_ms: e.duration_ms })
+      JSON.stringify({
+        timestamp: iso(e.at),
+        level: e.level,
+        service: 'kamiwaza.serving',
+        message: e.message,
+        duration_ms: e.duration_ms,
+      })
     )
     .join('\n') + '\n';
 
@@ -50,7 +63,12 @@ const END = T0 + 3_600_000;
 
 describe('queries over files', () => {
   it('returns the newest lines first, across the rotated gzip file', async () => {
-    const r = (await runQuery(store, { query: '{source="application"}', startMs: START, endMs: END, limit: 8 })) as StreamsResult & QueryResult;
+    const r = (await runQuery(store, {
+      query: '{source="application"}',
+      startMs: START,
+      endMs: END,
+      limit: 8,
+    })) as StreamsResult & QueryResult;
     const entries = r.streams.flatMap((s) => s.entries).sort((a, b) => b.ts - a.ts);
     expect(entries).toHaveLength(8);
     expect(entries[0].ts).toBe(EVENTS[11].at);
@@ -82,7 +100,15 @@ describe('queries over files', () => {
       stepMs: 60_000,
     })) as MatrixResult & QueryResult;
     // Windows (T0, T0+60s] and (T0+60s, T0+120s]: errors at 20 s, 50 s | 80 s, 110 s.
-    expect(count.series).toEqual([{ labels: {}, points: [[T0 + 60_000, 2], [T0 + 120_000, 2]] }]);
+    expect(count.series).toEqual([
+      {
+        labels: {},
+        points: [
+          [T0 + 60_000, 2],
+          [T0 + 120_000, 2],
+        ],
+      },
+    ]);
 
     const sum = (await runQuery(store, {
       query: 'sum(sum_over_time({source="application"} | json | unwrap duration_ms [1h]))',

@@ -8,10 +8,6 @@ export class BoundedHeap<T> {
     private readonly worse: (a: T, b: T) => boolean
   ) {}
 
-  get size(): number {
-    return this.items.length;
-  }
-
   get full(): boolean {
     return this.items.length >= this.capacity;
   }

@@ -21,7 +21,12 @@ function withScan(inner: LogStore, scan: LogStore['scan']): LogStore {
 
 const T0 = Date.UTC(2026, 0, 1); // a multiple of every step used below
 const at = (seconds: number) => T0 + seconds * 1000;
-const rec = (seconds: number, line: string, stream: Record<string, string>, metadata?: Record<string, string>): MemoryRecordInput => ({
+const rec = (
+  seconds: number,
+  line: string,
+  stream: Record<string, string>,
+  metadata?: Record<string, string>
+): MemoryRecordInput => ({
   ts: at(seconds),
   line,
   stream,
@@ -41,10 +46,12 @@ const METRIC_DATA = [
   rec(30, 'w333', WEB),
 ];
 
-const query = (store: LogStore, q: string, req: Partial<QueryRequest> = {}) => runQuery(store, { query: q, startMs: at(0), endMs: at(100), ...req });
+const query = (store: LogStore, q: string, req: Partial<QueryRequest> = {}) =>
+  runQuery(store, { query: q, startMs: at(0), endMs: at(100), ...req });
 const range = (store: LogStore, q: string, startS: number, endS: number, stepS: number) =>
   query(store, q, { startMs: at(startS), endMs: at(endS), stepMs: stepS * 1000 }) as Promise<Matrix>;
-const instant = (store: LogStore, q: string, atS: number) => query(store, q, { startMs: at(atS), endMs: at(atS), instant: true });
+const instant = (store: LogStore, q: string, atS: number) =>
+  query(store, q, { startMs: at(atS), endMs: at(atS), instant: true });
 /** Matrix as [labels, [[seconds, value]...]] for readable expectations. */
 const points = (m: MatrixResult) => m.series.map((s) => [s.labels, s.points.map(([t, v]) => [(t - T0) / 1000, v])]);
 const vector = (v: VectorResult) => v.samples.map((s) => [s.labels, s.value]);
@@ -61,11 +68,17 @@ describe('log queries', () => {
 
   it('honour limit and direction', async () => {
     expect(lines((await query(store, '{app="api"}', { limit: 2 })) as Streams)).toEqual(['l5', 'l4']);
-    expect(lines((await query(store, '{app="api"}', { limit: 2, direction: 'forward' })) as Streams)).toEqual(['l1', 'l2']);
+    expect(lines((await query(store, '{app="api"}', { limit: 2, direction: 'forward' })) as Streams)).toEqual([
+      'l1',
+      'l2',
+    ]);
   });
 
   it('default to a limit of 100', async () => {
-    const many = createMemoryLogStore(Array.from({ length: 150 }, (_, i) => rec(i, `l${i}`, API)), { batchSize: 16 });
+    const many = createMemoryLogStore(
+      Array.from({ length: 150 }, (_, i) => rec(i, `l${i}`, API)),
+      { batchSize: 16 }
+    );
     const r = (await query(many, '{app="api"}', { endMs: at(1000) })) as Streams;
     expect(lines(r)).toHaveLength(100);
     expect(lines(r)[0]).toBe('l149');
@@ -76,13 +89,23 @@ describe('log queries', () => {
     const order = [1, 3, 2, 5, 4, 7, 6, 9, 8, 10.5, 10];
     const disordered = createMemoryLogStore(order.map((s) => rec(s, `l${s}`, API)));
     expect(lines((await query(disordered, '{app="api"}', { limit: 3 })) as Streams)).toEqual(['l10.5', 'l10', 'l9']);
-    expect(lines((await query(disordered, '{app="api"}', { limit: 3, direction: 'forward' })) as Streams)).toEqual(['l1', 'l2', 'l3']);
+    expect(lines((await query(disordered, '{app="api"}', { limit: 3, direction: 'forward' })) as Streams)).toEqual([
+      'l1',
+      'l2',
+      'l3',
+    ]);
     const lateOld = createMemoryLogStore([2, 3, 4, 5, 1].map((s) => rec(s, `l${s}`, API)));
-    expect(lines((await query(lateOld, '{app="api"}', { limit: 2, direction: 'forward' })) as Streams)).toEqual(['l1', 'l2']);
+    expect(lines((await query(lateOld, '{app="api"}', { limit: 2, direction: 'forward' })) as Streams)).toEqual([
+      'l1',
+      'l2',
+    ]);
   });
 
   it('stop scanning once no later record can qualify', async () => {
-    const big = createMemoryLogStore(Array.from({ length: 1000 }, (_, i) => rec(i, `l${i}`, API)), { batchSize: 1 });
+    const big = createMemoryLogStore(
+      Array.from({ length: 1000 }, (_, i) => rec(i, `l${i}`, API)),
+      { batchSize: 1 }
+    );
     const r = (await query(big, '{app="api"}', { limit: 2, endMs: at(2000) })) as Streams;
     expect(lines(r)).toEqual(['l999', 'l998']);
     // 2 entries + 5 s of tolerance at 1 line/s, and a little slack: far from the 1000 lines.
@@ -127,21 +150,60 @@ describe('range aggregations', () => {
   it('count_over_time per series over windows (t-range, t]', async () => {
     const m = await range(store, 'count_over_time({source="application"}[10s])', 10, 30, 10);
     expect(points(m)).toEqual([
-      [API, [[10, 2], [20, 1], [30, 1]]],
-      [WEB, [[10, 1], [20, 1], [30, 1]]],
+      [
+        API,
+        [
+          [10, 2],
+          [20, 1],
+          [30, 1],
+        ],
+      ],
+      [
+        WEB,
+        [
+          [10, 1],
+          [20, 1],
+          [30, 1],
+        ],
+      ],
     ]);
   });
 
   it('rate, bytes_over_time and bytes_rate', async () => {
-    expect(points(await range(store, 'rate({app="api"}[10s])', 10, 20, 10))).toEqual([[API, [[10, 0.2], [20, 0.1]]]]);
+    expect(points(await range(store, 'rate({app="api"}[10s])', 10, 20, 10))).toEqual([
+      [
+        API,
+        [
+          [10, 0.2],
+          [20, 0.1],
+        ],
+      ],
+    ]);
     // web lines: w1 (2 bytes) at 10 s, w22 (3) at 11 s, w333 (4) at 30 s.
-    expect(points(await range(store, 'bytes_over_time({app="web"}[10s])', 10, 30, 10))).toEqual([[WEB, [[10, 2], [20, 3], [30, 4]]]]);
+    expect(points(await range(store, 'bytes_over_time({app="web"}[10s])', 10, 30, 10))).toEqual([
+      [
+        WEB,
+        [
+          [10, 2],
+          [20, 3],
+          [30, 4],
+        ],
+      ],
+    ]);
     expect(points(await range(store, 'bytes_rate({app="web"}[20s])', 30, 30, 10))).toEqual([[WEB, [[30, 0.35]]]]);
   });
 
   it('aligns start and end to the step', async () => {
     const m = await range(store, 'count_over_time({app="api"}[10s])', 12, 29, 10);
-    expect(points(m)).toEqual([[API, [[10, 2], [20, 1]]]]);
+    expect(points(m)).toEqual([
+      [
+        API,
+        [
+          [10, 2],
+          [20, 1],
+        ],
+      ],
+    ]);
   });
 
   it('uses Loki’s default step when none is given', async () => {
@@ -149,6 +211,20 @@ describe('range aggregations', () => {
     // 600 s / 250 = 2.4 → 2 s steps; the first window holding api's line at 5 s ends at 6 s.
     expect(m.series[0].points[0]).toEqual([at(6), 1]);
     expect(m.series[0].points[1]).toEqual([at(8), 1]);
+  });
+
+  it('overlapping windows when the range exceeds the step', async () => {
+    // (-10 s, 10 s] → 5, 10; (0, 20 s] → 5, 10, 15; (10 s, 30 s] → 15, 25.
+    expect(points(await range(store, 'count_over_time({app="api"}[20s])', 10, 30, 10))).toEqual([
+      [
+        API,
+        [
+          [10, 2],
+          [20, 3],
+          [30, 2],
+        ],
+      ],
+    ]);
   });
 
   it('shifts windows by offset but reports the step time', async () => {
@@ -169,15 +245,31 @@ describe('range aggregations', () => {
   it('absent_over_time yields 1 where nothing matched, labelled by the equality matchers', async () => {
     const m = await range(store, 'absent_over_time({app="api", source=~"app.*"}[5s])', 5, 30, 5);
     // api lines at 5, 10, 15, 25: windows ending at 20 and 30 are empty.
-    expect(points(m)).toEqual([[{ app: 'api' }, [[20, 1], [30, 1]]]]);
+    expect(points(m)).toEqual([
+      [
+        { app: 'api' },
+        [
+          [20, 1],
+          [30, 1],
+        ],
+      ],
+    ]);
     const none = await range(store, 'absent_over_time({app="api"}[30s])', 30, 30, 10);
     expect(none.series).toEqual([]);
   });
 
   it('fails on pipeline errors unless they are filtered', async () => {
     const s = createMemoryLogStore([rec(1, '{"a":1}', API), rec(2, 'not json', API)]);
-    await expect(instant(s, 'count_over_time({app="api"} | json [10s])', 10)).rejects.toThrow(/pipeline error: 'JSONParserErr'/);
-    expect(vector((await instant(s, 'count_over_time({app="api"} | json | __error__="" [10s])', 10)) as VectorResult)).toEqual([[{ ...API, a: '1' }, 1]]);
+    await expect(instant(s, 'count_over_time({app="api"} | json [10s])', 10)).rejects.toThrow(
+      /pipeline error: 'JSONParserErr'/
+    );
+    expect(
+      vector((await instant(s, 'count_over_time({app="api"} | json | __error__="" [10s])', 10)) as VectorResult)
+    ).toEqual([[{ ...API, a: '1' }, 1]]);
+    // Also when an enclosing `sum by` lets the pipeline build only the grouping labels.
+    await expect(instant(s, 'sum by (app) (count_over_time({app="api"} | json [10s]))', 10)).rejects.toThrow(
+      /pipeline error/
+    );
   });
 });
 
@@ -202,16 +294,45 @@ describe('unwrap', () => {
     expect(withoutGrouping).toEqual([[U, 12]]);
   });
 
+  it('min, stddev and stdvar over unwrapped values (population statistics)', async () => {
+    expect(await at10('min_over_time({app="u"} | logfmt | unwrap n [10s]) by (app)')).toEqual([[U, 3]]);
+    // n = 3, 5, 4: mean 4, squared deviations 1 + 1 + 0.
+    const [[, variance]] = await at10('stdvar_over_time({app="u"} | logfmt | unwrap n [10s]) by (app)');
+    expect(variance).toBeCloseTo(2 / 3, 12);
+    const [[, deviation]] = await at10('stddev_over_time({app="u"} | logfmt | unwrap n [10s]) by (app)');
+    expect(deviation).toBeCloseTo(Math.sqrt(2 / 3), 12);
+  });
+
+  it('rate_counter extrapolates a counter over the window', async () => {
+    const counter = createMemoryLogStore([2, 4, 6, 8].map((t, i) => rec(t, `n=${10 * (i + 1)}`, U)));
+    // delta 30 over 6 s of samples, extrapolated 2 s to each window edge → 50 per 10 s.
+    const v = (await instant(counter, 'rate_counter({app="u"} | logfmt | unwrap n [10s])', 10)) as VectorResult;
+    expect(v.samples.map((x) => x.labels)).toEqual([U]);
+    expect(v.samples[0].value).toBeCloseTo(5, 12);
+  });
+
   it('converts durations to seconds and byte sizes to bytes', async () => {
-    expect(await at10('sum by (app) (sum_over_time({app="u"} | logfmt | unwrap duration(latency) [10s]))')).toEqual([[U, 61.75]]);
-    expect(await at10('sum by (app) (sum_over_time({app="u"} | logfmt | unwrap duration_seconds(latency) [10s]))')).toEqual([[U, 61.75]]);
-    expect(await at10('sum by (app) (sum_over_time({app="u"} | logfmt | unwrap bytes(size) [10s]))')).toEqual([[U, 1000 + 2048 + 10]]);
+    expect(await at10('sum by (app) (sum_over_time({app="u"} | logfmt | unwrap duration(latency) [10s]))')).toEqual([
+      [U, 61.75],
+    ]);
+    expect(
+      await at10('sum by (app) (sum_over_time({app="u"} | logfmt | unwrap duration_seconds(latency) [10s]))')
+    ).toEqual([[U, 61.75]]);
+    expect(await at10('sum by (app) (sum_over_time({app="u"} | logfmt | unwrap bytes(size) [10s]))')).toEqual([
+      [U, 1000 + 2048 + 10],
+    ]);
   });
 
   it('marks conversion failures with __error__, failing the query unless filtered after unwrap', async () => {
     const bad = createMemoryLogStore([rec(1, 'n=3', U), rec(2, 'n=abc', U)]);
-    await expect(instant(bad, 'sum_over_time({app="u"} | logfmt | unwrap n [10s])', 10)).rejects.toThrow(/SampleExtractionErr/);
-    const ok = (await instant(bad, 'sum_over_time({app="u"} | logfmt | unwrap n | __error__="" [10s])', 10)) as VectorResult;
+    await expect(instant(bad, 'sum_over_time({app="u"} | logfmt | unwrap n [10s])', 10)).rejects.toThrow(
+      /SampleExtractionErr/
+    );
+    const ok = (await instant(
+      bad,
+      'sum_over_time({app="u"} | logfmt | unwrap n | __error__="" [10s])',
+      10
+    )) as VectorResult;
     expect(vector(ok)).toEqual([[U, 3]]);
   });
 });
@@ -220,41 +341,96 @@ describe('vector aggregations and binary operators', () => {
   const store = createMemoryLogStore(METRIC_DATA);
 
   it('sum by / sum / topk / sort_desc', async () => {
-    expect(points(await range(store, 'sum by (app) (count_over_time({source="application"}[10s]))', 10, 30, 10))).toEqual([
-      [{ app: 'api' }, [[10, 2], [20, 1], [30, 1]]],
-      [{ app: 'web' }, [[10, 1], [20, 1], [30, 1]]],
+    expect(
+      points(await range(store, 'sum by (app) (count_over_time({source="application"}[10s]))', 10, 30, 10))
+    ).toEqual([
+      [
+        { app: 'api' },
+        [
+          [10, 2],
+          [20, 1],
+          [30, 1],
+        ],
+      ],
+      [
+        { app: 'web' },
+        [
+          [10, 1],
+          [20, 1],
+          [30, 1],
+        ],
+      ],
     ]);
     expect(points(await range(store, 'sum(count_over_time({source="application"}[10s]))', 10, 30, 10))).toEqual([
-      [{}, [[10, 3], [20, 2], [30, 2]]],
+      [
+        {},
+        [
+          [10, 3],
+          [20, 2],
+          [30, 2],
+        ],
+      ],
     ]);
-    expect(vector((await instant(store, 'topk(1, count_over_time({source="application"}[30s]))', 30)) as VectorResult)).toEqual([[API, 4]]);
+    expect(
+      vector((await instant(store, 'topk(1, count_over_time({source="application"}[30s]))', 30)) as VectorResult)
+    ).toEqual([[API, 4]]);
     // sort_desc keeps value order in instant results (web 3 < api 4 would come second anyway: use sort).
-    expect(vector((await instant(store, 'sort(count_over_time({source="application"}[30s]))', 30)) as VectorResult)).toEqual([
+    expect(
+      vector((await instant(store, 'sort(count_over_time({source="application"}[30s]))', 30)) as VectorResult)
+    ).toEqual([
       [WEB, 3],
       [API, 4],
     ]);
-    expect(vector((await instant(store, 'count(count_over_time({source="application"}[30s]))', 30)) as VectorResult)).toEqual([[{}, 2]]);
-    expect(vector((await instant(store, 'max by (source) (count_over_time({source="application"}[30s]))', 30)) as VectorResult)).toEqual([
-      [{ source: 'application' }, 4],
-    ]);
+    expect(
+      vector((await instant(store, 'count(count_over_time({source="application"}[30s]))', 30)) as VectorResult)
+    ).toEqual([[{}, 2]]);
+    expect(
+      vector(
+        (await instant(store, 'max by (source) (count_over_time({source="application"}[30s]))', 30)) as VectorResult
+      )
+    ).toEqual([[{ source: 'application' }, 4]]);
+  });
+
+  it('avg / bottomk / stdvar over series', async () => {
+    const at30 = async (q: string) => vector((await instant(store, q, 30)) as VectorResult);
+    expect(await at30('avg(count_over_time({source="application"}[30s]))')).toEqual([[{}, 3.5]]);
+    expect(await at30('bottomk(1, count_over_time({source="application"}[30s]))')).toEqual([[WEB, 3]]);
+    expect(await at30('stdvar(count_over_time({source="application"}[30s]))')).toEqual([[{}, 0.25]]);
+    expect(await at30('count_over_time({app="api"}[10s] offset 20s)')).toEqual([[API, 2]]);
   });
 
   it('respects precedence and folds scalars', async () => {
     const r = await instant(store, '1 + 2 * 3 ^ 2', 30);
     expect(r).toMatchObject({ resultType: 'scalar', value: 19, ts: at(30) });
     const m = await range(store, '1 + 1', 10, 30, 10);
-    expect(points(m)).toEqual([[{}, [[10, 2], [20, 2], [30, 2]]]]);
+    expect(points(m)).toEqual([
+      [
+        {},
+        [
+          [10, 2],
+          [20, 2],
+          [30, 2],
+        ],
+      ],
+    ]);
     expect(vector((await instant(store, 'vector(1)', 30)) as VectorResult)).toEqual([[{}, 1]]);
   });
 
   it('combines vectors with scalars and with vectors', async () => {
-    expect(vector((await instant(store, 'count_over_time({app="api"}[30s]) * 2 + 1', 30)) as VectorResult)).toEqual([[API, 9]]);
-    expect(vector((await instant(store, 'count_over_time({source="application"}[30s]) > 3', 30)) as VectorResult)).toEqual([[API, 4]]);
-    expect(vector((await instant(store, 'count_over_time({source="application"}[30s]) > bool 3', 30)) as VectorResult)).toEqual([
+    expect(vector((await instant(store, 'count_over_time({app="api"}[30s]) * 2 + 1', 30)) as VectorResult)).toEqual([
+      [API, 9],
+    ]);
+    expect(
+      vector((await instant(store, 'count_over_time({source="application"}[30s]) > 3', 30)) as VectorResult)
+    ).toEqual([[API, 4]]);
+    expect(
+      vector((await instant(store, 'count_over_time({source="application"}[30s]) > bool 3', 30)) as VectorResult)
+    ).toEqual([
       [API, 1],
       [WEB, 0],
     ]);
-    const share = 'sum by (app) (count_over_time({source="application"}[30s])) / on() group_left sum(count_over_time({source="application"}[30s]))';
+    const share =
+      'sum by (app) (count_over_time({source="application"}[30s])) / on() group_left sum(count_over_time({source="application"}[30s]))';
     expect(vector((await instant(store, share, 30)) as VectorResult)).toEqual([
       [{ app: 'api' }, 4 / 7],
       [{ app: 'web' }, 3 / 7],
@@ -269,6 +445,68 @@ describe('vector aggregations and binary operators', () => {
       'maximum number of series (1) reached for a single query'
     );
     await expect(instant(store, 'count_over_time({app="api"}[10s])', 30)).resolves.toBeDefined();
+    // Inside an aggregation the series of a range aggregation are not the result's.
+    await expect(query(store, 'sum(count_over_time({source="application"}[10s]))', req)).resolves.toBeDefined();
+  });
+});
+
+describe('label projection', () => {
+  /** Records whose full label maps throw when read: only `label(name)` may be used. */
+  function strictStore(records: MemoryRecordInput[]): LogStore {
+    const inner = createMemoryLogStore(records);
+    const strict = (r: LogRecord): LogRecord => ({
+      ts: r.ts,
+      line: r.line,
+      id: r.id,
+      get stream(): Record<string, string> {
+        throw new Error('stream labels materialised');
+      },
+      get metadata(): Record<string, string> {
+        throw new Error('metadata materialised');
+      },
+      label: (name) => r.label(name),
+    });
+    return withScan(inner, async function* (req: ScanRequest, stats: ScanStats) {
+      for await (const batch of inner.scan(req, stats)) {
+        yield batch.map(strict);
+      }
+    });
+  }
+
+  it('builds only the grouping labels for `sum by (...)` over a range aggregation', async () => {
+    const store = strictStore(
+      METRIC_DATA.map((r) => ({ ...r, metadata: { detected_level: r.line.startsWith('a') ? 'info' : 'error' } }))
+    );
+    const v = (await instant(
+      store,
+      'sum by (detected_level) (count_over_time({source="application"} |= "" [30s]))',
+      30
+    )) as VectorResult;
+    expect(vector(v)).toEqual([
+      [{ detected_level: 'error' }, 3],
+      [{ detected_level: 'info' }, 4],
+    ]);
+    const absent = (await range(store, 'absent_over_time({app="api"}[5s])', 20, 20, 5)) as Matrix;
+    expect(points(absent)).toEqual([[{ app: 'api' }, [[20, 1]]]]);
+  });
+
+  it('groups unwrapped samples like Loki: the unwrapped label is gone before an outer `by`', async () => {
+    const store = createMemoryLogStore([rec(1, 'n=3', { app: 'u' }), rec(2, 'n=5', { app: 'u' })]);
+    const v = (await instant(
+      store,
+      'sum by (n) (sum_over_time({app="u"} | logfmt | unwrap n [10s]))',
+      10
+    )) as VectorResult;
+    expect(vector(v)).toEqual([[{}, 8]]);
+    const kept = (await instant(
+      store,
+      'max_over_time({app="u"} | logfmt | unwrap n [10s]) by (n)',
+      10
+    )) as VectorResult;
+    expect(vector(kept)).toEqual([
+      [{ n: '3' }, 3],
+      [{ n: '5' }, 5],
+    ]);
   });
 });
 
@@ -276,12 +514,17 @@ describe('cancellation and limits', () => {
   it('rejects when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(query(createMemoryLogStore(METRIC_DATA), '{app="api"}', { signal: controller.signal })).rejects.toThrow(/cancel/);
+    await expect(
+      query(createMemoryLogStore(METRIC_DATA), '{app="api"}', { signal: controller.signal })
+    ).rejects.toThrow(/cancel/);
   });
 
   it('stops a running scan when the signal aborts', async () => {
     const controller = new AbortController();
-    const inner = createMemoryLogStore(Array.from({ length: 100 }, (_, i) => rec(i, `l${i}`, API)), { batchSize: 1 });
+    const inner = createMemoryLogStore(
+      Array.from({ length: 100 }, (_, i) => rec(i, `l${i}`, API)),
+      { batchSize: 1 }
+    );
     let batches = 0;
     const store = withScan(inner, async function* (req: ScanRequest, stats: ScanStats): AsyncIterable<LogRecord[]> {
       for await (const batch of inner.scan(req, stats)) {
@@ -291,7 +534,9 @@ describe('cancellation and limits', () => {
         yield batch;
       }
     });
-    await expect(query(store, 'count_over_time({app="api"}[1m])', { signal: controller.signal, endMs: at(200) })).rejects.toThrow(/cancel/);
+    await expect(
+      query(store, 'count_over_time({app="api"}[1m])', { signal: controller.signal, endMs: at(200) })
+    ).rejects.toThrow(/cancel/);
     expect(batches).toBeLessThan(10);
   });
 
@@ -315,7 +560,15 @@ describe('Loki JSON', () => {
 
   it('encodes matrices and vectors with second timestamps and string values', async () => {
     const m = toLokiResponse(await range(store, 'rate({app="api"}[10s])', 10, 20, 10)) as any;
-    expect(m.data.result).toEqual([{ metric: API, values: [[at(10) / 1000, '0.2'], [at(20) / 1000, '0.1']] }]);
+    expect(m.data.result).toEqual([
+      {
+        metric: API,
+        values: [
+          [at(10) / 1000, '0.2'],
+          [at(20) / 1000, '0.1'],
+        ],
+      },
+    ]);
     const v = toLokiResponse(await instant(store, 'count_over_time({app="api"}[30s])', 30)) as any;
     expect(v.data).toMatchObject({ resultType: 'vector', result: [{ metric: API, value: [at(30) / 1000, '4'] }] });
     const s = toLokiResponse(await instant(store, '2 * 3', 30)) as any;

@@ -24,13 +24,17 @@ export { toLokiResponse, formatSampleValue } from './lokiResponse';
 export { tailQuery } from './tail';
 export { PipelineError, SeriesLimitError, QueryCancelledError } from '../logql/metric/errors';
 
-function validate(req: QueryRequest): number {
+function validateRange(req: QueryRequest): void {
   if (!Number.isFinite(req.startMs) || !Number.isFinite(req.endMs)) {
     throw new Error('invalid query time range: start and end must be finite timestamps');
   }
   if (req.endMs < req.startMs) {
     throw new Error('invalid query, through < from');
   }
+}
+
+/** Log queries only: metric queries ignore `limit`, as Loki's do. */
+function logLimit(req: QueryRequest): number {
   const limit = req.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit <= 0) {
     throw new Error('limit must be a positive value');
@@ -38,18 +42,31 @@ function validate(req: QueryRequest): number {
   return limit;
 }
 
-function truncationNotice(stats: ScanStats, maxBytes: number | undefined, maxDurationMs: number | undefined): Notice | undefined {
+function truncationNotice(
+  stats: ScanStats,
+  maxBytes: number | undefined,
+  maxDurationMs: number | undefined
+): Notice | undefined {
   switch (stats.truncated) {
     case 'bytes':
-      return { severity: 'warning', text: `results are partial: the scan stopped after the byte limit (${maxBytes} bytes)` };
+      return {
+        severity: 'warning',
+        text: `results are partial: the scan stopped after the byte limit (${maxBytes} bytes)`,
+      };
     case 'time':
-      return { severity: 'warning', text: `results are partial: the scan stopped at the time limit (${maxDurationMs} ms)` };
+      return {
+        severity: 'warning',
+        text: `results are partial: the scan stopped at the time limit (${maxDurationMs} ms)`,
+      };
     default:
       return undefined;
   }
 }
 
-function resultSize(result: StreamsResult | MatrixResult | VectorResult | ScalarResult): { lines: number; series: number } {
+function resultSize(result: StreamsResult | MatrixResult | VectorResult | ScalarResult): {
+  lines: number;
+  series: number;
+} {
   switch (result.resultType) {
     case 'streams':
       return { lines: result.streams.reduce((n, s) => n + s.entries.length, 0), series: result.streams.length };
@@ -65,11 +82,13 @@ function resultSize(result: StreamsResult | MatrixResult | VectorResult | Scalar
 export async function runQuery(store: LogStore, req: QueryRequest): Promise<QueryResult> {
   const startedAt = performance.now();
   const expr: Expr = parseLogQL(req.query);
-  const limit = validate(req);
+  validateRange(req);
   throwIfAborted(req.signal);
   const scanStats = emptyStats();
   const result =
-    expr.kind === 'log' ? await runLogQuery(store, expr, req, limit, scanStats) : await runMetricQuery(store, expr, req, scanStats);
+    expr.kind === 'log'
+      ? await runLogQuery(store, expr, req, logLimit(req), scanStats)
+      : await runMetricQuery(store, expr, req, scanStats);
   if (scanStats.truncated === 'cancelled') {
     throw new QueryCancelledError();
   }

@@ -10,7 +10,14 @@ import type { LogExpr } from '../logql/ast';
 import { compilePipeline, requiredLiterals } from '../logql/pipeline';
 import { throwIfAborted } from '../logql/metric/errors';
 import { formatLabels, labelsKey } from '../logql/metric/labels';
-import { DISORDER_TOLERANCE_MS, type Direction, type Labels, type LogRecord, type LogStore, type ScanStats } from '../model';
+import {
+  DISORDER_TOLERANCE_MS,
+  type Direction,
+  type Labels,
+  type LogRecord,
+  type LogStore,
+  type ScanStats,
+} from '../model';
 import { BoundedHeap } from './heap';
 import type { QueryRequest, StreamEntry, StreamsResult } from './types';
 
@@ -65,7 +72,13 @@ function rankWorse(direction: Direction): (a: Kept, b: Kept) => boolean {
     : (a, b) => a.ts > b.ts || (a.ts === b.ts && a.seq > b.seq);
 }
 
-export async function runLogQuery(store: LogStore, expr: LogExpr, req: QueryRequest, limit: number, stats: ScanStats): Promise<StreamsResult> {
+export async function runLogQuery(
+  store: LogStore,
+  expr: LogExpr,
+  req: QueryRequest,
+  limit: number,
+  stats: ScanStats
+): Promise<StreamsResult> {
   const direction = req.direction ?? 'backward';
   const pipeline = compilePipeline(expr.stages);
   const worse = rankWorse(direction);
@@ -105,7 +118,10 @@ export async function runLogQuery(store: LogStore, expr: LogExpr, req: QueryRequ
       }
       const worst = heap.peekWorst();
       if (heap.full && worst) {
-        const exhausted = direction === 'backward' ? bound + DISORDER_TOLERANCE_MS < worst.ts : bound - DISORDER_TOLERANCE_MS > worst.ts;
+        const exhausted =
+          direction === 'backward'
+            ? bound + DISORDER_TOLERANCE_MS < worst.ts
+            : bound - DISORDER_TOLERANCE_MS > worst.ts;
         if (exhausted) {
           break scanning;
         }

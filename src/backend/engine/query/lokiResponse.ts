@@ -24,7 +24,9 @@ export function formatSampleValue(value: number): string {
   if (point <= 0) {
     return `${sign}0.${'0'.repeat(-point)}${digits}`;
   }
-  return point >= digits.length ? sign + digits + '0'.repeat(point - digits.length) : `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+  return point >= digits.length
+    ? sign + digits + '0'.repeat(point - digits.length)
+    : `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Loki's sample timestamp: seconds as a JSON number. */

@@ -4,12 +4,18 @@
  * unless the query sorts by value), a scalar for an instant literal — with the series limit.
  */
 import type { MetricExpr } from '../logql/ast';
-import { evaluateMetric, isSortable } from '../logql/metric/evaluate';
+import { evaluateQuery, isSortable } from '../logql/metric/evaluate';
 import { SeriesLimitError } from '../logql/metric/errors';
 import { compareLabels, SeriesTable, type Sample, type SeriesId } from '../logql/metric/labels';
 import { instantSteps, rangeSteps } from '../logql/metric/steps';
 import type { LogStore, ScanStats } from '../model';
-import { DEFAULT_MAX_SERIES, type MatrixResult, type QueryRequest, type ScalarResult, type VectorResult } from './types';
+import {
+  DEFAULT_MAX_SERIES,
+  type MatrixResult,
+  type QueryRequest,
+  type ScalarResult,
+  type VectorResult,
+} from './types';
 
 export async function runMetricQuery(
   store: LogStore,
@@ -20,7 +26,15 @@ export async function runMetricQuery(
   const steps = req.instant ? instantSteps(req.endMs) : rangeSteps(req.startMs, req.endMs, req.stepMs);
   const maxSeries = req.limits?.maxSeries ?? DEFAULT_MAX_SERIES;
   const table = new SeriesTable();
-  const evaluated = await evaluateMetric(expr, { store, steps, stats, table, signal: req.signal, limits: req.limits });
+  const evaluated = await evaluateQuery(expr, {
+    store,
+    steps,
+    stats,
+    table,
+    signal: req.signal,
+    limits: req.limits,
+    maxSeries,
+  });
 
   if (evaluated.kind === 'scalar') {
     if (steps.instant) {
@@ -34,8 +48,13 @@ export async function runMetricQuery(
     if (vector.length > maxSeries) {
       throw new SeriesLimitError(maxSeries);
     }
-    const samples = isSortable(expr) ? vector : [...vector].sort((a, b) => compareLabels(a.series.labels, b.series.labels));
-    return { resultType: 'vector', samples: samples.map((s) => ({ labels: s.series.labels, ts: steps.times[0], value: s.value })) };
+    const samples = isSortable(expr)
+      ? vector
+      : [...vector].sort((a, b) => compareLabels(a.series.labels, b.series.labels));
+    return {
+      resultType: 'vector',
+      samples: samples.map((s) => ({ labels: s.series.labels, ts: steps.times[0], value: s.value })),
+    };
   }
 
   const bySeries = new Map<string, { id: SeriesId; points: Array<[number, number]> }>();

@@ -5,17 +5,12 @@
 import type { LogExpr } from '../logql/ast';
 import { compilePipeline, requiredLiterals, type Pipeline } from '../logql/pipeline';
 import { parseLogQL } from '../logql/parser';
-import { DISORDER_TOLERANCE_MS, emptyStats, type LabelMatcher, type LogRecord, type LogStore } from '../model';
+import { DISORDER_TOLERANCE_MS, emptyStats, type LogRecord, type LogStore } from '../model';
+import type { TailRequest } from '../scan/tail';
 import { groupStreams, toEntry } from './logQuery';
 import type { StreamsResult } from './types';
 
-/** What the store's live tail is asked for (new records appended after the call). */
-export interface TailRequest {
-  matchers: LabelMatcher[];
-  mustContain?: string[];
-  signal: AbortSignal;
-}
-
+/** A store that can follow its live files (the file store can; see `FileLogStore.tail`). */
 type TailableStore = LogStore & { tail?(request: TailRequest): AsyncIterable<LogRecord[]> };
 
 function toStreams(batch: LogRecord[], pipeline: Pipeline, skip: (r: LogRecord) => boolean): StreamsResult['streams'] {
@@ -48,36 +43,56 @@ export async function* tailQuery(
   const logExpr: LogExpr = expr;
   const pipeline = compilePipeline(logExpr.stages);
   const mustContain = requiredLiterals(logExpr);
-  // Start following before replaying so nothing written in between is missed; records the
-  // replay already returned (recent ones, by id) are skipped when the tail repeats them.
-  const live = tailable.tail({ matchers: logExpr.matchers, mustContain, signal: req.signal });
+  // Start following before replaying (the first pull makes the tail take its starting position),
+  // so nothing written during the replay is missed; what both return is skipped by id.
+  const live = tailable.tail({ matchers: logExpr.matchers, mustContain, signal: req.signal })[Symbol.asyncIterator]();
+  let pending = live.next();
+  pending.catch(() => undefined); // observed below; avoids an unhandled rejection during the replay
   const replayed = new Set<string>();
   let replayEnd = -Infinity;
-  if (req.startMs !== undefined) {
-    replayEnd = Date.now();
-    const scan = store.scan(
-      { matchers: logExpr.matchers, fromMs: req.startMs, toMs: replayEnd, direction: 'forward', mustContain, signal: req.signal },
-      emptyStats()
-    );
-    for await (const batch of scan) {
-      for (const record of batch) {
-        if (record.ts >= replayEnd - DISORDER_TOLERANCE_MS) {
-          replayed.add(record.id);
+  try {
+    if (req.startMs !== undefined) {
+      replayEnd = Date.now();
+      const scan = store.scan(
+        {
+          matchers: logExpr.matchers,
+          fromMs: req.startMs,
+          toMs: replayEnd,
+          direction: 'forward',
+          mustContain,
+          signal: req.signal,
+        },
+        emptyStats()
+      );
+      for await (const batch of scan) {
+        for (const record of batch) {
+          if (record.ts >= replayEnd - DISORDER_TOLERANCE_MS) {
+            replayed.add(record.id);
+          }
+        }
+        const streams = toStreams(batch, pipeline, () => false);
+        if (streams.length > 0) {
+          yield streams;
         }
       }
-      const streams = toStreams(batch, pipeline, () => false);
+    }
+    for (;;) {
+      const next = await pending;
+      if (next.done || req.signal.aborted) {
+        return;
+      }
+      const streams = toStreams(
+        next.value,
+        pipeline,
+        (r) => replayed.has(r.id) || r.ts < replayEnd - DISORDER_TOLERANCE_MS
+      );
       if (streams.length > 0) {
         yield streams;
       }
+      pending = live.next();
     }
-  }
-  for await (const batch of live) {
-    const streams = toStreams(batch, pipeline, (r) => replayed.has(r.id) || r.ts < replayEnd - DISORDER_TOLERANCE_MS);
-    if (streams.length > 0) {
-      yield streams;
-    }
-    if (req.signal.aborted) {
-      return;
-    }
+  } finally {
+    // Not awaited: a tail blocked waiting for new lines finishes once its signal aborts.
+    live.return?.().catch(() => undefined);
   }
 }

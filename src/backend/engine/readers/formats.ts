@@ -29,7 +29,9 @@ function jsonTs(b: Buffer, start: number, end: number): number {
   if (findTopLevel(b, start, end, TS_KEYS, span) !== FOUND) {
     return NaN;
   }
-  return b[span.start] === 34 ? parseTimestampBytes(b, span.start + 1, span.end - 1) : parseTimestampBytes(b, span.start, span.end);
+  return b[span.start] === 34
+    ? parseTimestampBytes(b, span.start + 1, span.end - 1)
+    : parseTimestampBytes(b, span.start, span.end);
 }
 
 /** Cheap shape check used for counting: a JSON object line starts with `{` and ends with `}`. */

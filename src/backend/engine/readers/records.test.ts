@@ -23,7 +23,11 @@ describe('JSON Lines records', () => {
     const r = read(jsonFormat, 'application', APP);
     expect(r.ts).toBeCloseTo(Date.UTC(2026, 10, 20, 10) + 123.456, 6);
     expect(r.line).toBe(APP);
-    expect(r.stream).toEqual({ source: 'application', service_name: 'kamiwaza.serving', filename: '/logs/application' });
+    expect(r.stream).toEqual({
+      source: 'application',
+      service_name: 'kamiwaza.serving',
+      filename: '/logs/application',
+    });
     expect(r.metadata).toMatchObject({
       level: 'INFO',
       detected_level: 'info',
@@ -45,7 +49,11 @@ describe('JSON Lines records', () => {
   });
 
   it('unescapes string values and sanitises key names', () => {
-    const r = read(jsonFormat, 'app', '{"time":1763632800,"msg":"a \\"quoted\\" word","service.name":"svc","request_User-Agent":"curl","1st":true}');
+    const r = read(
+      jsonFormat,
+      'app',
+      '{"time":1763632800,"msg":"a \\"quoted\\" word","service.name":"svc","request_User-Agent":"curl","1st":true}'
+    );
     expect(r.ts).toBe(1763632800000);
     expect(r.label('msg')).toBe('a "quoted" word');
     expect(r.label('service_name')).toBe('svc');
@@ -54,7 +62,9 @@ describe('JSON Lines records', () => {
   });
 
   it('uses the per-source default service when the record names none', () => {
-    expect(read(jsonFormat, 'audit', '{"timestamp":"2026-11-20T10:00:00Z"}').label('service_name')).toBe('unknown_service');
+    expect(read(jsonFormat, 'audit', '{"timestamp":"2026-11-20T10:00:00Z"}').label('service_name')).toBe(
+      'unknown_service'
+    );
   });
 
   it('flags malformed lines the way Loki flags parser errors and keeps the raw text', () => {
@@ -71,10 +81,23 @@ describe('JSON Lines records', () => {
   });
 
   it('makes audit fields first-class under common names', () => {
-    const r = read(jsonFormat, 'audit', '{"timestamp":"2026-11-20T10:00:00Z","eventType":"auth.login","user":"alice","result":"failure","target":"model/x"}');
-    expect(r.metadata).toMatchObject({ event_type: 'auth.login', actor: 'alice', outcome: 'failure', resource: 'model/x' });
+    const r = read(
+      jsonFormat,
+      'audit',
+      '{"timestamp":"2026-11-20T10:00:00Z","eventType":"auth.login","user":"alice","result":"failure","target":"model/x"}'
+    );
+    expect(r.metadata).toMatchObject({
+      event_type: 'auth.login',
+      actor: 'alice',
+      outcome: 'failure',
+      resource: 'model/x',
+    });
     expect(r.label('actor')).toBe('alice');
-    const canonical = read(jsonFormat, 'audit', '{"timestamp":"2026-11-20T10:00:00Z","event_type":"model.deploy","actor":"bob","outcome":"success","resource":"model/y"}');
+    const canonical = read(
+      jsonFormat,
+      'audit',
+      '{"timestamp":"2026-11-20T10:00:00Z","event_type":"model.deploy","actor":"bob","outcome":"success","resource":"model/y"}'
+    );
     expect(canonical.label('event_type')).toBe('model.deploy');
     expect(canonical.label('outcome')).toBe('success');
   });
@@ -97,26 +120,43 @@ describe('detected_level (Loki mapping)', () => {
   it('falls back to Loki line heuristics', () => {
     expect(detectedLevel(undefined, () => 'something ERROR happened')).toBe('error');
     expect(detectedLevel('notice', () => 'plain')).toBe('unknown');
-    expect(read(jsonFormat, 'x', '{"ts":"2026-11-20T10:00:00Z","severity":"warning"}').label('detected_level')).toBe('warn');
+    expect(read(jsonFormat, 'x', '{"ts":"2026-11-20T10:00:00Z","severity":"warning"}').label('detected_level')).toBe(
+      'warn'
+    );
   });
 });
 
 describe('text records', () => {
   it('reads the application.log rendering', () => {
-    const first = '2026-11-20 10:00:01,456 - kamiwaza.api - ERROR - [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7] Request failed: upstream timeout';
+    const first =
+      '2026-11-20 10:00:01,456 - kamiwaza.api - ERROR - [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7] Request failed: upstream timeout';
     const text = `${first}\nTraceback (most recent call last):\n  File "/opt/kamiwaza/api/routes.py", line 88, in handle\nTimeoutError: upstream timeout`;
     const b = Buffer.from(text);
     const r = textFormat.record(ctx('application-text'), textFormat.lineTs(b, 0, b.length), b, 0, b.length, 0, 0);
     expect(r.ts).toBe(Date.UTC(2026, 10, 20, 10, 0, 1) + 456);
     expect(r.line).toBe(text);
     expect(r.stream.service_name).toBe('kamiwaza.api');
-    expect(r.metadata).toEqual({ level: 'ERROR', detected_level: 'error', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' });
+    expect(r.metadata).toEqual({
+      level: 'ERROR',
+      detected_level: 'error',
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      span_id: '00f067aa0ba902b7',
+    });
   });
 
   it.each([
-    ['2026-11-20 10:00:00,123 [INFO] kamiwazad.supervisor: starting service ray (attempt 1/3)', 'INFO', 'kamiwazad.supervisor'],
-    ['2026-11-20T10:00:00.123456Z ERROR kamiwaza.core.worker pid=4121 Unhandled exception in task', 'ERROR', 'kamiwaza.core.worker'],
+    [
+      '2026-11-20 10:00:00,123 [INFO] kamiwazad.supervisor: starting service ray (attempt 1/3)',
+      'INFO',
+      'kamiwazad.supervisor',
+    ],
+    [
+      '2026-11-20T10:00:00.123456Z ERROR kamiwaza.core.worker pid=4121 Unhandled exception in task',
+      'ERROR',
+      'kamiwaza.core.worker',
+    ],
     ['2026-11-20T10:00:00Z level=warn msg="disk almost full"', 'warn', undefined],
+    ['2026-11-20 10:00:00,123 - serving - DEBUG - [trace_id=abc] Scheduling', 'DEBUG', 'serving'],
   ])('reads the kamiwazad style %s', (line, level, service) => {
     const header = parseTextHeader(line);
     expect(header.level).toBe(level);
@@ -140,7 +180,20 @@ describe('Traefik access records', () => {
     const b = read(accessFormat, 'access', json);
     expect(a.ts).toBe(Date.UTC(2026, 10, 20, 10));
     expect(b.ts).toBe(a.ts);
-    for (const name of ['ClientHost', 'ClientUsername', 'RequestMethod', 'RequestPath', 'RequestProtocol', 'DownstreamStatus', 'DownstreamContentSize', 'RequestCount', 'RouterName', 'ServiceURL', 'request_User_Agent', 'Duration']) {
+    for (const name of [
+      'ClientHost',
+      'ClientUsername',
+      'RequestMethod',
+      'RequestPath',
+      'RequestProtocol',
+      'DownstreamStatus',
+      'DownstreamContentSize',
+      'RequestCount',
+      'RouterName',
+      'ServiceURL',
+      'request_User_Agent',
+      'Duration',
+    ]) {
       expect([name, a.label(name)]).toEqual([name, b.label(name)]);
     }
     expect(a.stream.service_name).toBe('traefik');

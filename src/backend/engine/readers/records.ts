@@ -118,11 +118,13 @@ export class JsonRecord extends BaseRecord {
   }
 
   private field(keys: Uint8Array[]): string | undefined {
-    return findTopLevel(this.bytes, this.start, this.end, keys, span) === FOUND ? scalarText(this.bytes, span) : undefined;
+    return findTopLevel(this.bytes, this.start, this.end, keys, span) === FOUND
+      ? scalarText(this.bytes, span)
+      : undefined;
   }
 
   protected serviceName(): string {
-    return this.ctx.source === 'access' ? this.ctx.defaultService : (this.field(SERVICE_KEYS) || this.ctx.defaultService);
+    return this.ctx.source === 'access' ? this.ctx.defaultService : this.field(SERVICE_KEYS) || this.ctx.defaultService;
   }
 
   protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
@@ -168,7 +170,8 @@ export class JsonRecord extends BaseRecord {
     }
     if (this.ctx.source === 'audit') {
       for (const [name, aliases] of Object.entries(AUDIT_ALIASES)) {
-        const alias = labels[name] === undefined ? aliases.find((a) => labels[sanitizeLabelName(a)] !== undefined) : undefined;
+        const alias =
+          labels[name] === undefined ? aliases.find((a) => labels[sanitizeLabelName(a)] !== undefined) : undefined;
         if (alias !== undefined) {
           labels[name] = labels[sanitizeLabelName(alias)];
         }
@@ -201,6 +204,8 @@ interface TextHeader {
 
 const LEVEL_WORD = /^(?:level=)?\[?(trace|debug|info|warn|warning|error|err|critical|fatal)\]?:?$/i;
 const LOGGER_WORD = /^\[?([A-Za-z_][\w-]*(?:\.[\w-]+)+)\]?:?$/;
+/** Python logging's `%(asctime)s - %(name)s - %(levelname)s - ` layout: the name needs no dot. */
+const DASHED_HEADER = /^\S+(?: \S+)? - (\S+) - (\w+) - /;
 const TRACE_ID = /\btrace_?id=([0-9A-Za-z-]+)/;
 const SPAN_ID = /\bspan_?id=([0-9A-Za-z-]+)/;
 /** How many leading words after the timestamp may carry the level and the logger name. */
@@ -226,6 +231,11 @@ export function parseTextHeader(firstLine: string): TextHeader {
     if (logger && header.service === undefined && seen <= 3) {
       header.service = logger[1];
     }
+  }
+  const dashed = DASHED_HEADER.exec(firstLine);
+  if (dashed && LEVEL_WORD.test(dashed[2])) {
+    header.service = dashed[1];
+    header.level = dashed[2];
   }
   header.trace_id = TRACE_ID.exec(firstLine)?.[1];
   header.span_id = SPAN_ID.exec(firstLine)?.[1];

@@ -30,10 +30,16 @@ export class ScanBudget {
     }
     const maxBytes = this.limits.maxBytesScanned;
     if (maxBytes !== undefined && this.stats.bytesScanned >= maxBytes) {
-      return this.stop('bytes', `Stopped after reading ${this.stats.bytesScanned} bytes (limit ${maxBytes}); results are partial. Narrow the time range or the selector.`);
+      return this.stop(
+        'bytes',
+        `Stopped after reading ${this.stats.bytesScanned} bytes (limit ${maxBytes}); results are partial. Narrow the time range or the selector.`
+      );
     }
     if (Date.now() > this.deadline) {
-      return this.stop('time', `Stopped after ${this.limits.maxDurationMs} ms (time limit); results are partial. Narrow the time range or the selector.`);
+      return this.stop(
+        'time',
+        `Stopped after ${this.limits.maxDurationMs} ms (time limit); results are partial. Narrow the time range or the selector.`
+      );
     }
     return true;
   }

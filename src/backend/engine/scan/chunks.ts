@@ -39,7 +39,12 @@ const NEWLINE = Buffer.from('\n');
 type BlockReader = (carry: Buffer | undefined) => Promise<Buffer | undefined>;
 
 /** Splits a forward byte stream into line chunks. `holdTail`: drop an unterminated last line (live file). */
-async function* splitForward(read: BlockReader, startOffset: number, holdTail: boolean, recycle?: (data: Buffer) => void): AsyncGenerator<LineChunk> {
+async function* splitForward(
+  read: BlockReader,
+  startOffset: number,
+  holdTail: boolean,
+  recycle?: (data: Buffer) => void
+): AsyncGenerator<LineChunk> {
   let carry: Buffer | undefined;
   let dataBase = startOffset;
   let skippingCutLine = false;
@@ -74,7 +79,12 @@ async function* splitForward(read: BlockReader, startOffset: number, holdTail: b
       }
       continue;
     }
-    yield { buf: data.subarray(from, lastNl + 1), base: base + from, cut: false, recycle: recycle && (() => recycle(data)) };
+    yield {
+      buf: data.subarray(from, lastNl + 1),
+      base: base + from,
+      cut: false,
+      recycle: recycle && (() => recycle(data)),
+    };
     carry = lastNl + 1 < data.length ? data.subarray(lastNl + 1) : undefined;
     dataBase = base + lastNl + 1;
   }
@@ -172,56 +182,80 @@ export async function* gzipChunks(path: string, budget: ScanBudget): AsyncGenera
  * Chunks of `[start, end)` of a plain file, newest first; lines inside a chunk are still in file
  * order (the scan walks them from the end). `end` must be a line start or the file size.
  */
-export async function* backwardChunks(fh: FileHandle, start: number, end: number, holdTail: boolean, budget: ScanBudget): AsyncGenerator<LineChunk> {
+export async function* backwardChunks(
+  fh: FileHandle,
+  start: number,
+  end: number,
+  holdTail: boolean,
+  budget: ScanBudget,
+  recycling = false
+): AsyncGenerator<LineChunk> {
+  const blockBytes = recycling ? SEARCH_CHUNK_BYTES : CHUNK_BYTES;
   let pos = end;
   // The bytes from a line's beginning-not-yet-seen to the end of what has been seen (capped to a
   // prefix when the line is huge: its first MAX_LINE_BYTES bytes are all that is ever kept).
+  // Always a copy, never a view of a block buffer (those are reused).
   let carry: Buffer | undefined;
   let carryCut = false;
   let dropTail = holdTail;
   let first = true;
+  let spare: Buffer | undefined;
+  const recycle = (buf: Buffer) => () => {
+    spare = buf;
+  };
   while (pos > start && budget.ok()) {
-    const want = Math.min(CHUNK_BYTES, pos - start);
-    const block = Buffer.allocUnsafe(want);
-    const { bytesRead } = await fh.read(block, 0, want, pos - want);
+    const want = Math.min(blockBytes, pos - start);
+    const carryLength = carry?.length ?? 0;
+    // Block, then room for a synthetic final newline and the carry behind it.
+    const need = want + 1 + carryLength;
+    let buf: Buffer;
+    if (spare !== undefined && spare.length >= need) {
+      buf = spare;
+    } else {
+      buf = Buffer.allocUnsafe(recycling ? Math.max(need, blockBytes + MAX_LINE_BYTES + 2) : need);
+    }
+    spare = undefined;
+    const { bytesRead } = await fh.read(buf, 0, want, pos - want);
     budget.add(bytesRead);
     if (bytesRead < want) {
       return; // the file shrank under us: stop rather than yield stale bytes
     }
     pos -= want;
-    let data: Buffer = block;
-    if (first && data[data.length - 1] !== 10 && !dropTail) {
-      data = Buffer.concat([data, NEWLINE]);
+    let length = want;
+    if (first && buf[want - 1] !== 10 && !dropTail) {
+      buf[length++] = 10;
     }
     first = false;
     if (dropTail) {
-      const lastNl = data.lastIndexOf(10);
+      const lastNl = buf.subarray(0, length).lastIndexOf(10);
       if (lastNl < 0) {
+        spare = buf;
         continue;
       }
-      data = data.subarray(0, lastNl + 1);
+      length = lastNl + 1;
       dropTail = false;
     }
-    const carryAt = data.length;
+    const carryAt = length;
     if (carry !== undefined) {
-      data = Buffer.concat([data, carry]);
+      carry.copy(buf, length);
+      length += carry.length;
     }
+    const data = buf.subarray(0, length);
     const firstNl = pos === start ? -1 : data.indexOf(10);
     if (firstNl < 0 || (carry !== undefined && firstNl >= carryAt)) {
       // No line starts inside this block (or it is the file start): all of it belongs to the carry line.
       if (pos === start) {
-        yield* emitBackward(data, pos, 0, carryAt, carry !== undefined, carryCut);
+        yield* emitBackward(data, pos, 0, carryAt, carry !== undefined, carryCut, recycle(buf));
         return;
       }
-      carry = data;
-      if (carry.length > MAX_LINE_BYTES + 1) {
-        carry = Buffer.from(carry.subarray(0, MAX_LINE_BYTES + 1));
-        carryCut = true;
-      }
+      carryCut ||= data.length > MAX_LINE_BYTES + 1;
+      carry = Buffer.from(data.subarray(0, Math.min(data.length, MAX_LINE_BYTES + 1)));
+      spare = buf;
       continue;
     }
-    yield* emitBackward(data, pos, firstNl + 1, carryAt, carry !== undefined, carryCut);
-    carry = Buffer.from(data.subarray(0, firstNl + 1));
+    const nextCarry = Buffer.from(data.subarray(0, firstNl + 1));
+    yield* emitBackward(data, pos, firstNl + 1, carryAt, carry !== undefined, carryCut, recycle(buf));
+    carry = nextCarry;
     carryCut = false;
   }
 }
@@ -230,17 +264,29 @@ export async function* backwardChunks(fh: FileHandle, start: number, end: number
  * Yields `data[from, ...)` newest first: the carried line (when it was cut, it goes alone as a cut
  * chunk), then the complete lines before it.
  */
-function* emitBackward(data: Buffer, base: number, from: number, carryAt: number, hasCarry: boolean, carryCut: boolean): Generator<LineChunk> {
+function* emitBackward(
+  data: Buffer,
+  base: number,
+  from: number,
+  carryAt: number,
+  hasCarry: boolean,
+  carryCut: boolean,
+  recycle: () => void
+): Generator<LineChunk> {
   if (hasCarry && carryCut) {
     const lineStart = carryAt > from ? data.lastIndexOf(10, carryAt - 1) + 1 : from;
     const start = Math.max(lineStart, from);
-    yield { buf: Buffer.concat([data.subarray(start, start + MAX_LINE_BYTES), NEWLINE]), base: base + start, cut: true };
+    yield {
+      buf: Buffer.concat([data.subarray(start, start + MAX_LINE_BYTES), NEWLINE]),
+      base: base + start,
+      cut: true,
+    };
     if (start > from) {
-      yield { buf: data.subarray(from, start), base: base + from, cut: false };
+      yield { buf: data.subarray(from, start), base: base + from, cut: false, recycle };
     }
     return;
   }
   if (data.length > from) {
-    yield { buf: data.subarray(from), base: base + from, cut: false };
+    yield { buf: data.subarray(from), base: base + from, cut: false, recycle };
   }
 }

@@ -99,7 +99,10 @@ export class FileScanner {
       try {
         yield* this.run(gzipChunks(plan.path, this.budget));
       } catch (e) {
-        this.budget.stats.notices.push({ severity: 'warning', text: `${plan.path} is not a readable gzip file (${(e as Error).message}); the rest of it was skipped` });
+        this.budget.stats.notices.push({
+          severity: 'warning',
+          text: `${plan.path} is not a readable gzip file (${(e as Error).message}); the rest of it was skipped`,
+        });
         return;
       }
       if (plan.onComplete && this.budget.stats.truncated === undefined && !this.stopped && this.span.lines > 0) {
@@ -112,7 +115,7 @@ export class FileScanner {
       const chunks =
         plan.direction === 'forward'
           ? forwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget, this.searchesLiterals())
-          : backwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget);
+          : backwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget, this.searchesLiterals());
       yield* this.run(chunks);
     } finally {
       if (plan.fh === undefined) {
@@ -189,7 +192,17 @@ export class FileScanner {
             break;
           }
         }
-        this.emit(buf, s, e, chunk.base + s, Number.isNaN(ts) ? this.untimedForward() : ts, ts, chunk.cut, invalid, true);
+        this.emit(
+          buf,
+          s,
+          e,
+          chunk.base + s,
+          Number.isNaN(ts) ? this.untimedForward() : ts,
+          ts,
+          chunk.cut,
+          invalid,
+          true
+        );
       }
       s = nl + 1;
     }
@@ -286,7 +299,15 @@ export class FileScanner {
     }
   }
 
-  private backwardLine(buf: Buffer, s: number, e: number, offset: number, ts: number, cut: boolean, invalid: boolean): void {
+  private backwardLine(
+    buf: Buffer,
+    s: number,
+    e: number,
+    offset: number,
+    ts: number,
+    cut: boolean,
+    invalid: boolean
+  ): void {
     if (Number.isNaN(ts)) {
       this.pending.push({ buf, s, e, offset, flags: (cut ? FLAG_CUT : 0) | (invalid ? FLAG_INVALID_UTF8 : 0) });
       return;
@@ -302,6 +323,7 @@ export class FileScanner {
   private backwardCandidates(chunk: LineChunk, invalid: boolean): void {
     const { buf } = chunk;
     const needle = this.plan.literals[0];
+    const copy = chunk.recycle !== undefined;
     const starts: number[] = [];
     let pos = 0;
     while (pos < buf.length) {
@@ -317,22 +339,32 @@ export class FileScanner {
       const e = lineEnd(buf, s, buf.indexOf(10, s));
       this.budget.stats.linesScanned++;
       const ts = this.plan.format.lineTs(buf, s, e);
-      if (Number.isNaN(ts)) {
-        const earlier = timeOfEarlierLine(this.plan.format, buf, s);
-        if (earlier === undefined) {
-          this.pending.push({ buf, s, e, offset: chunk.base + s, flags: (chunk.cut ? FLAG_CUT : 0) | (invalid ? FLAG_INVALID_UTF8 : 0) });
-        } else {
-          this.emit(buf, s, e, chunk.base + s, earlier, ts, chunk.cut, invalid, false);
-        }
+      const time = Number.isNaN(ts) ? timeOfEarlierLine(this.plan.format, buf, s) : ts;
+      if (time === undefined) {
+        // Its time is in the next (earlier) chunk; keep its own bytes until then.
+        const own = copy ? Buffer.from(buf.subarray(s, e)) : buf;
+        const flags = (chunk.cut ? FLAG_CUT : 0) | (invalid ? FLAG_INVALID_UTF8 : 0);
+        this.pending.push({ buf: own, s: copy ? 0 : s, e: copy ? e - s : e, offset: chunk.base + s, flags });
         continue;
       }
-      this.emit(buf, s, e, chunk.base + s, ts, ts, chunk.cut, invalid, false);
+      this.emit(buf, s, e, chunk.base + s, time, ts, chunk.cut, invalid, false, false, copy);
     }
+    chunk.recycle?.();
   }
 
   private flushPending(ts: number): void {
     for (const p of this.pending) {
-      this.emit(p.buf, p.s, p.e, p.offset, ts, NaN, (p.flags & FLAG_CUT) !== 0, (p.flags & FLAG_INVALID_UTF8) !== 0, true);
+      this.emit(
+        p.buf,
+        p.s,
+        p.e,
+        p.offset,
+        ts,
+        NaN,
+        (p.flags & FLAG_CUT) !== 0,
+        (p.flags & FLAG_INVALID_UTF8) !== 0,
+        true
+      );
     }
     this.pending = [];
   }
@@ -396,7 +428,10 @@ export class FileScanner {
     let s = g.s;
     let e = g.e;
     if (g.extra !== undefined) {
-      buf = this.plan.direction === 'forward' ? Buffer.concat([g.extra, g.buf.subarray(g.s, g.e)]) : Buffer.concat([g.buf.subarray(g.s, g.e), g.extra]);
+      buf =
+        this.plan.direction === 'forward'
+          ? Buffer.concat([g.extra, g.buf.subarray(g.s, g.e)])
+          : Buffer.concat([g.buf.subarray(g.s, g.e), g.extra]);
       s = 0;
       e = buf.length;
     }
@@ -404,7 +439,18 @@ export class FileScanner {
       e = s + MAX_LINE_BYTES;
       g.flags |= FLAG_CUT;
     }
-    this.emit(buf, s, e, g.offset, g.ts, g.ts, (g.flags & FLAG_CUT) !== 0, (g.flags & FLAG_INVALID_UTF8) !== 0, true, true);
+    this.emit(
+      buf,
+      s,
+      e,
+      g.offset,
+      g.ts,
+      g.ts,
+      (g.flags & FLAG_CUT) !== 0,
+      (g.flags & FLAG_INVALID_UTF8) !== 0,
+      true,
+      true
+    );
   }
 
   /**

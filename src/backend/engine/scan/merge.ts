@@ -24,7 +24,11 @@ async function advance(head: Head): Promise<boolean> {
   }
 }
 
-export async function* mergeByTime(sources: Array<AsyncIterator<LogRecord[]>>, direction: Direction, batchSize: number): AsyncGenerator<LogRecord[]> {
+export async function* mergeByTime(
+  sources: Array<AsyncIterator<LogRecord[]>>,
+  direction: Direction,
+  batchSize: number
+): AsyncGenerator<LogRecord[]> {
   if (sources.length === 1) {
     for (let next = await sources[0].next(); !next.done; next = await sources[0].next()) {
       if (next.value.length > 0) {

@@ -6,8 +6,7 @@
  * reported as notices. A multi-line record whose continuation lines arrive in a later poll is
  * returned as two records.
  */
-import { stat } from 'node:fs/promises';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { emptyStats, type LabelMatcher, type LogRecord, type Notice } from '../model';
 import type { FileContext } from '../readers/context';
 import type { LogicalSource, SourceFile } from '../sources/discovery';
@@ -35,6 +34,26 @@ interface Followed {
   file: SourceFile;
   fh: FileHandle;
   offset: number;
+  /** The bytes just before `offset` when it was reached: if they change, the file was rewritten. */
+  before?: Buffer;
+}
+
+/** How many bytes before the read position are compared to notice a truncate-and-rewrite. */
+const REWRITE_CHECK_BYTES = 64;
+
+async function bytesBefore(fh: FileHandle, offset: number): Promise<Buffer> {
+  const length = Math.min(offset, REWRITE_CHECK_BYTES);
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await fh.read(buf, 0, length, offset - length);
+  return buf.subarray(0, bytesRead);
+}
+
+/** Whether the file no longer holds what was read up to `offset` (truncated, maybe regrown). */
+async function wasTruncated(f: Followed, size: number): Promise<boolean> {
+  if (size < f.offset) {
+    return true;
+  }
+  return f.before !== undefined && !(await bytesBefore(f.fh, f.offset)).equals(f.before);
 }
 
 export const TAIL_POLL_MS = 300;
@@ -70,8 +89,18 @@ export async function* followSources(targets: () => TailTarget[], request: TailR
     try {
       const fh = await open(path, 'r');
       const st = await fh.stat();
-      const file: SourceFile = { path, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino, gzip: false, live: true, age: 0 };
-      return { target, file, fh, offset: fromEnd ? await endOfCompleteLines(fh, st.size) : 0 };
+      const file: SourceFile = {
+        path,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        dev: st.dev,
+        ino: st.ino,
+        gzip: false,
+        live: true,
+        age: 0,
+      };
+      const offset = fromEnd ? await endOfCompleteLines(fh, st.size) : 0;
+      return { target, file, fh, offset, before: await bytesBefore(fh, offset) };
     } catch (e) {
       notify({ severity: 'warning', text: `cannot follow ${path}: ${(e as Error).message}` });
       return undefined;
@@ -109,6 +138,7 @@ export async function* followSources(targets: () => TailTarget[], request: TailR
       records.push(...batch);
     }
     f.offset = Math.max(f.offset, Math.min(scanner.consumedEnd, size));
+    f.before = await bytesBefore(f.fh, f.offset);
     stats.notices.forEach(notify);
     return records;
   };
@@ -155,10 +185,10 @@ export async function* followSources(targets: () => TailTarget[], request: TailR
           }
           continue;
         }
-        const size = (await f.fh.stat()).size;
-        if (size < f.offset) {
+        if (await wasTruncated(f, (await f.fh.stat()).size)) {
           notify({ severity: 'info', text: `${path} was truncated; reading it again from the start` });
           f.offset = 0;
+          f.before = undefined;
         }
         out.push(...(await readNew(f, false)));
       }

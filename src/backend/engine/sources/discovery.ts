@@ -70,7 +70,8 @@ const KNOWN: Record<string, { source: string; format: LineFormat }> = {
  * `base[.N | .DATE | -DATE][.gz]` where base ends in .jsonl or .log. DATE: 2026-11-20, 20261120,
  * optionally with a time.
  */
-const ROTATED = /^(.+?\.(?:jsonl|log))(?:[.-](\d{1,6}|\d{4}-?\d{2}-?\d{2}(?:[T_.-]?\d{2}[:.-]?\d{2}(?:[:.-]?\d{2})?)?))?(\.gz)?$/;
+const ROTATED =
+  /^(.+?\.(?:jsonl|log))(?:[.-](\d{1,6}|\d{4}-?\d{2}-?\d{2}(?:[T_.-]?\d{2}[:.-]?\d{2}(?:[:.-]?\d{2})?)?))?(\.gz)?$/;
 
 const MAX_DEPTH = 6;
 const MAX_ENTRIES = 20_000;
@@ -240,7 +241,12 @@ export function discoverSources(config: StoreConfig): Discovery {
     for (const name of names) {
       const real = tryRealpath(join(dir, name));
       const st = real === undefined ? undefined : tryStat(real);
-      if (real !== undefined && st?.isFile() && isInside(real, dir) && [...accessLiveNames].some((live) => parseRotatedName(name)?.base === basename(live))) {
+      if (
+        real !== undefined &&
+        st?.isFile() &&
+        isInside(real, dir) &&
+        [...accessLiveNames].some((live) => parseRotatedName(name)?.base === basename(live))
+      ) {
         addFile(dir, name, st, real);
       }
     }
@@ -251,7 +257,9 @@ export function discoverSources(config: StoreConfig): Discovery {
     group.files.sort((a, b) => a.age - b.age);
     const known = KNOWN[group.base];
     const isAccess = accessLiveNames.has(livePath);
-    const format = isAccess ? accessFormat : (known?.format ?? (group.base.endsWith('.jsonl') ? jsonFormat : textFormat));
+    const format = isAccess
+      ? accessFormat
+      : (known?.format ?? (group.base.endsWith('.jsonl') ? jsonFormat : textFormat));
     const source = isAccess ? 'access' : (known?.source ?? group.base.replace(/\.(jsonl|log)$/, ''));
     sources.push({
       source,
@@ -264,6 +272,8 @@ export function discoverSources(config: StoreConfig): Discovery {
   const accessLogMissing = sources.some((s) => s.source === 'access')
     ? undefined
     : `no Traefik access log found (looked for ${accessCandidates.join(', ') || 'nothing: no valid path configured'})`;
-  sources.sort((a, b) => (a.source === b.source ? a.filename.localeCompare(b.filename) : a.source.localeCompare(b.source)));
+  sources.sort((a, b) =>
+    a.source === b.source ? a.filename.localeCompare(b.filename) : a.source.localeCompare(b.source)
+  );
   return { sources, problems, accessLogMissing };
 }

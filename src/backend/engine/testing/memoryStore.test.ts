@@ -9,7 +9,10 @@ const store = createMemoryLogStore([
 
 async function lines(request: Partial<ScanRequest>): Promise<string[]> {
   const out: LogRecord[] = [];
-  for await (const batch of store.scan({ matchers: [], fromMs: 0, toMs: 10, direction: 'forward', ...request }, emptyStats())) {
+  for await (const batch of store.scan(
+    { matchers: [], fromMs: 0, toMs: 10, direction: 'forward', ...request },
+    emptyStats()
+  )) {
     out.push(...batch);
   }
   return out.map((r) => r.line);
@@ -34,7 +37,10 @@ describe('memory LogStore', () => {
     const stats = emptyStats();
     const controller = new AbortController();
     controller.abort();
-    for await (const batch of store.scan({ matchers: [], fromMs: 0, toMs: 10, direction: 'forward', signal: controller.signal }, stats)) {
+    for await (const batch of store.scan(
+      { matchers: [], fromMs: 0, toMs: 10, direction: 'forward', signal: controller.signal },
+      stats
+    )) {
       expect(batch).toBeUndefined();
     }
     expect(stats.truncated).toBe('cancelled');

@@ -84,7 +84,12 @@ export class MemoryLogStore implements LogStore {
       }
       stats.bytesScanned += Buffer.byteLength(record.line) + 1;
       stats.linesScanned++;
-      if (record.ts < request.fromMs || record.ts >= request.toMs || !matches(record) || !containsAll(record.line, request.mustContain)) {
+      if (
+        record.ts < request.fromMs ||
+        record.ts >= request.toMs ||
+        !matches(record) ||
+        !containsAll(record.line, request.mustContain)
+      ) {
         continue;
       }
       batch.push(record);

@@ -2,10 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { frameToArrow } from '../../protocol/frames/arrow';
 import { createHclogLogger } from '../../protocol/logger';
 import type { DataQuery, PluginContext, QueryDataRequest, StreamRequest } from '../../protocol/messages';
-import { decodeGrafanaFrame } from '../../protocol/testing/grafana-frame';
 import { createDataSourceService } from './datasource';
 
 const logger = createHclogLogger({ write: () => undefined });
@@ -65,30 +63,6 @@ describe('Kamiwaza Logs data source service', () => {
     headers: {},
     queries,
     format: 'arrow',
-  });
-
-  it('answers a query with a log-lines frame of the files found, newest first', async () => {
-    const ctx = context({ logDirs: [root] });
-    const q = dataQuery({ expr: '{source="x"}', queryType: 'range', maxLines: 10 });
-    const response = await service().handlers.query!(q, request(ctx, [q]), new AbortController().signal);
-    const frame = decodeGrafanaFrame(frameToArrow(response.frames[0]));
-    expect(frame.meta).toMatchObject({ type: 'log-lines', typeVersion: [0, 0], preferredVisualisationType: 'logs' });
-    expect(frame.fields.map((field) => field.name)).toEqual(['timestamp', 'body', 'id']);
-    expect(frame.fields[1].values).toEqual([path.join(root, 'new.log'), path.join(root, 'a', 'b', 'old.log')]);
-    expect(frame.fields[0].values).toEqual([
-      BigInt(2_000_000) * BigInt(1_000_000),
-      BigInt(1_000_000) * BigInt(1_000_000),
-    ]);
-  });
-
-  it('limits the listing to maxLines and says so in a notice', async () => {
-    const ctx = context({ logDirs: [root] });
-    const q = dataQuery({ expr: '', maxLines: 1 });
-    const response = await service().handlers.query!(q, request(ctx, [q]), new AbortController().signal);
-    expect(response.frames[0].fields[1].values).toHaveLength(1);
-    expect(response.frames[0].meta?.notices).toEqual([
-      { severity: 'warning', text: 'Showing 1 of 2 files (limit 1).' },
-    ]);
   });
 
   it('rejects undecodable or ill-typed query JSON with status 400', async () => {
@@ -162,43 +136,43 @@ describe('Kamiwaza Logs data source service', () => {
       status: 'OK',
       details: { logDirs: [{ path: root, readable: true }] },
     });
-    expect((await call('GET', 'labels')).status).toBe(404);
+    expect((await call('GET', 'nope')).status).toBe(404);
     expect((await call('POST', 'health')).status).toBe(405);
 
-    ds.resources.add('GET', 'label/:name/values', async ({ params, query }) => ({
+    ds.resources.add('GET', 'echo/:name/values', async ({ params, query }) => ({
       status: 200,
       body: `${params.name}:${query.get('start')}`,
     }));
-    expect((await call('GET', 'label/service%20name/values?start=5')).body).toBe('service name:5');
+    expect((await call('GET', 'echo/service%20name/values?start=5')).body).toBe('service name:5');
   });
 
   it('routes streams by path prefix and answers NOT_FOUND for unknown paths', async () => {
     const ds = service();
     const ctx = context({ logDirs: [root] });
     const stream = (path: string): StreamRequest => ({ pluginContext: ctx, path, data: Buffer.alloc(0), headers: {} });
-    expect(await ds.handlers.subscribeStream!(stream('tail/abc'))).toEqual({ status: 'NOT_FOUND' });
-    expect(await ds.handlers.publishStream!(stream('tail/abc'))).toEqual({ status: 'NOT_FOUND' });
+    expect(await ds.handlers.subscribeStream!(stream('echo/abc'))).toEqual({ status: 'NOT_FOUND' });
+    expect(await ds.handlers.publishStream!(stream('echo/abc'))).toEqual({ status: 'NOT_FOUND' });
     await expect(
-      ds.handlers.runStream!(stream('tail/abc'), async () => undefined, new AbortController().signal)
+      ds.handlers.runStream!(stream('echo/abc'), async () => undefined, new AbortController().signal)
     ).rejects.toMatchObject({ status: 404 });
 
     const sent: string[] = [];
-    ds.streams.register('tail', {
+    ds.streams.register('echo', {
       subscribe: async ({ subPath }) => ({ status: 'OK', data: JSON.stringify({ subPath }) }),
       run: async ({ subPath }, send) => send(subPath),
     });
-    expect(await ds.handlers.subscribeStream!(stream('tail/abc/def'))).toEqual({
+    expect(await ds.handlers.subscribeStream!(stream('echo/abc/def'))).toEqual({
       status: 'OK',
       data: '{"subPath":"abc/def"}',
     });
-    expect(await ds.handlers.publishStream!(stream('tail/abc'))).toEqual({ status: 'PERMISSION_DENIED' });
+    expect(await ds.handlers.publishStream!(stream('echo/abc'))).toEqual({ status: 'PERMISSION_DENIED' });
     await ds.handlers.runStream!(
-      stream('tail/xyz'),
+      stream('echo/xyz'),
       async (data) => void sent.push(String(data)),
       new AbortController().signal
     );
     expect(sent).toEqual(['xyz']);
-    expect(await ds.handlers.subscribeStream!(stream('tailgate'))).toEqual({ status: 'NOT_FOUND' });
+    expect(await ds.handlers.subscribeStream!(stream('echoes'))).toEqual({ status: 'NOT_FOUND' });
   });
 
   it('refuses calls without a data source instance in the context', async () => {

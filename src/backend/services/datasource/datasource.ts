@@ -1,7 +1,7 @@
 /**
  * The Kamiwaza Logs data source: maps Grafana calls onto instances (cached per uid), the query
- * runner, resource routes and stream routes. The lead plugs in the engine by replacing
- * `run-data-query.ts`, resources with `resources.add(...)`, live tail with `streams.register('tail', ...)`.
+ * runner (`run-data-query.ts`, the log engine), resource routes (health, `label-resources.ts`) and
+ * stream routes (live tail, `tail-stream.ts`).
  */
 import { PluginError, type PluginHandlers } from '../../protocol/handlers';
 import type { Logger } from '../../protocol/logger';
@@ -13,6 +13,8 @@ import { decodeQuery } from './query';
 import { ResourceRouter } from './resources';
 import { runDataQuery } from './run-data-query';
 import { StreamRouter } from './streams';
+import { addLabelResources } from './label-resources';
+import { tailRoute } from './tail-stream';
 
 export interface DataSourceService {
   handlers: PluginHandlers;
@@ -43,11 +45,13 @@ export function createDataSourceService(options: DataSourceServiceOptions): Data
     return instances.get(ctx.dataSourceInstanceSettings);
   };
 
-  const resources = new ResourceRouter().add('GET', 'health', async ({ instance }) => {
-    const result = await checkHealth(instance);
-    return jsonResponse(200, { status: result.status, message: result.message, details: result.jsonDetails });
-  });
-  const streams = new StreamRouter();
+  const resources = addLabelResources(
+    new ResourceRouter().add('GET', 'health', async ({ instance }) => {
+      const result = await checkHealth(instance);
+      return jsonResponse(200, { status: result.status, message: result.message, details: result.jsonDetails });
+    })
+  );
+  const streams = new StreamRouter().register('tail', tailRoute);
 
   const handlers: PluginHandlers = {
     async query(dataQuery, request, signal) {

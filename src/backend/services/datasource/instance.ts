@@ -1,7 +1,9 @@
 /**
- * One data source instance: its parsed settings and resolved log directories. Built by the
- * instance cache when Grafana first calls for a data source uid, and again after each save.
+ * One data source instance: its parsed settings, resolved log directories and the log store
+ * over them (which keeps its file indexes across queries). Built by the instance cache when
+ * Grafana first calls for a data source uid, and again after each save.
  */
+import { createFileLogStore, type FileLogStore } from '../../engine/store';
 import type { KamiwazaLogsSettings } from '../../../shared/settings';
 import type { DataSourceInstanceSettings } from '../../protocol/messages';
 import { logDirsFor, parseSettings } from './settings';
@@ -12,9 +14,17 @@ export interface DataSourceInstance {
   settings: KamiwazaLogsSettings;
   /** Absolute directories the backend reads logs from. */
   logDirs: string[];
+  store: FileLogStore;
 }
 
 export function createInstance(settings: DataSourceInstanceSettings, env: NodeJS.ProcessEnv): DataSourceInstance {
   const parsed = parseSettings(settings.jsonData);
-  return { uid: settings.uid, name: settings.name, settings: parsed, logDirs: logDirsFor(parsed, env) };
+  const logDirs = logDirsFor(parsed, env);
+  return {
+    uid: settings.uid,
+    name: settings.name,
+    settings: parsed,
+    logDirs,
+    store: createFileLogStore({ roots: logDirs, accessLogPath: parsed.accessLogPath, kamiwazaRoot: env.KAMIWAZA_ROOT }),
+  };
 }

@@ -1,16 +1,21 @@
 /**
- * Answers one decoded query. For now it proves the path end to end by listing the log files of
- * the instance's directories as a `log-lines` frame (timestamp = mtime, body = path); the log
- * engine replaces this module.
+ * Answers one decoded query with the log engine: Grafana's query (LogQL, time range, interval,
+ * line limit) → an engine request → frames. LogQL and limit errors are the user's to fix and are
+ * marked as such (status 400, errorSource downstream), so Grafana does not count them as plugin
+ * failures.
  */
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-
-import type { Frame } from '../../protocol/frames/frame';
+import { LogQLSyntaxError } from '../../engine/logql/ast';
+import { parseDuration, parseLogQL } from '../../engine/logql/parser';
+import { requiredLiterals } from '../../engine/logql/pipeline';
+import { PipelineError, QueryCancelledError, runQuery, SeriesLimitError } from '../../engine/query';
+import { PluginError } from '../../protocol/handlers';
 import type { Logger } from '../../protocol/logger';
 import type { DataQuery, DataResponse, PluginContext, QueryDataRequest, TimeRange } from '../../protocol/messages';
-import { DEFAULT_MAX_LINES, type KamiwazaLogsQuery } from '../../../shared/query';
+import { DEFAULT_MAX_LINES, LogsQueryType, type KamiwazaLogsQuery } from '../../../shared/query';
+import { DEFAULT_QUERY_TIMEOUT_SECONDS } from '../../../shared/settings';
+import { resultToFrames } from './frames';
 import type { DataSourceInstance } from './instance';
+import { expandMacros } from './macros';
 
 export interface QueryContext {
   logger: Logger;
@@ -22,71 +27,88 @@ export interface QueryContext {
   headers: QueryDataRequest['headers'];
 }
 
-/** How deep the placeholder walks below each log directory. */
-const MAX_DEPTH = 4;
+/** Loki's data source keeps a range query under 11,000 points per series. */
+const MAX_POINTS_PER_SERIES = 11_000;
 
 export async function runDataQuery(
   instance: DataSourceInstance,
   query: KamiwazaLogsQuery,
-  _timeRange: TimeRange,
+  timeRange: TimeRange,
   ctx: QueryContext
 ): Promise<DataResponse> {
-  const limit = query.maxLines ?? instance.settings.maxLines ?? DEFAULT_MAX_LINES;
-  const files: Array<{ path: string; mtimeMs: number }> = [];
-  for (const dir of instance.logDirs) {
-    await collectFiles(dir, MAX_DEPTH, files, ctx);
+  const instant = query.queryType === LogsQueryType.Instant;
+  const rangeMs = Math.max(0, timeRange.to - timeRange.from);
+  const stepMs = stepFor(query, ctx.dataQuery, rangeMs);
+  const expr = expandMacros(query.expr, { intervalMs: ctx.dataQuery.intervalMS || stepMs, rangeMs, stepMs, instant }).trim();
+  if (expr === '') {
+    return { frames: [] };
   }
-  files.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  const shown = files.slice(0, limit);
-
-  const frame: Frame = {
-    name: 'log files',
-    refId: query.refId,
-    meta: {
-      type: 'log-lines',
-      typeVersion: [0, 0],
-      preferredVisualisationType: 'logs',
-      executedQueryString: `list files under ${instance.logDirs.join(', ')}`,
-      notices:
-        files.length > shown.length
-          ? [{ severity: 'warning', text: `Showing ${shown.length} of ${files.length} files (limit ${limit}).` }]
-          : undefined,
-    },
-    fields: [
-      { name: 'timestamp', type: 'time', values: shown.map((file) => file.mtimeMs), nullable: false },
-      { name: 'body', type: 'string', values: shown.map((file) => file.path), nullable: false },
-      { name: 'id', type: 'string', values: shown.map((file) => file.path) },
-    ],
-  };
-  return { frames: [frame] };
+  const limit = query.maxLines ?? instance.settings.maxLines ?? DEFAULT_MAX_LINES;
+  try {
+    const result = await runQuery(instance.store, {
+      query: expr,
+      startMs: timeRange.from,
+      endMs: timeRange.to,
+      stepMs: instant ? undefined : stepMs,
+      instant,
+      limit,
+      direction: query.direction ?? 'backward',
+      signal: ctx.signal,
+      limits: {
+        maxBytesScanned: instance.settings.maxBytesScanned,
+        maxDurationMs: (instance.settings.queryTimeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS) * 1000,
+      },
+    });
+    ctx.logger.debug('query done', { expr, resultType: result.resultType, ...result.stats });
+    const traces = instance.settings.tracesDatasourceUid;
+    return {
+      frames: resultToFrames(result, {
+        refId: query.refId,
+        expr,
+        limit,
+        stepMs: result.resultType === 'matrix' ? stepMs : undefined,
+        legendFormat: query.legendFormat,
+        searchWords: searchWords(expr),
+        traces: traces ? { uid: traces } : undefined,
+      }),
+    };
+  } catch (error) {
+    throw asPluginError(error);
+  }
 }
 
-async function collectFiles(
-  dir: string,
-  depth: number,
-  out: Array<{ path: string; mtimeMs: number }>,
-  ctx: QueryContext
-) {
-  if (ctx.signal.aborted) {
-    return;
-  }
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    ctx.logger.debug('cannot list log directory', { dir, error: (error as Error).message });
-    return;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && depth > 0) {
-      await collectFiles(full, depth - 1, out, ctx);
-    } else if (entry.isFile()) {
-      try {
-        out.push({ path: full, mtimeMs: (await fs.stat(full)).mtimeMs });
-      } catch {
-        // removed or rotated away while listing
-      }
+/**
+ * The query's own step, else Grafana's interval, never so small that a series exceeds Loki's
+ * point limit over the range.
+ */
+function stepFor(query: KamiwazaLogsQuery, dataQuery: DataQuery, rangeMs: number): number {
+  const floor = Math.ceil(rangeMs / MAX_POINTS_PER_SERIES);
+  if (query.step && query.step.trim() !== '') {
+    try {
+      return Math.max(parseDuration(query.step.trim()), floor, 1);
+    } catch {
+      throw new PluginError(`step ${JSON.stringify(query.step)} is not a duration (e.g. 30s, 5m)`, 400, 'downstream');
     }
   }
+  return Math.max(dataQuery.intervalMS || 1000, floor, 1);
+}
+
+/** Literal `|=` filters of a log query: the words Explore highlights. */
+function searchWords(expr: string): string[] {
+  try {
+    const parsed = parseLogQL(expr);
+    return parsed.kind === 'log' ? requiredLiterals(parsed) : [];
+  } catch {
+    return [];
+  }
+}
+
+function asPluginError(error: unknown): unknown {
+  if (error instanceof LogQLSyntaxError || error instanceof SeriesLimitError || error instanceof PipelineError) {
+    return new PluginError(error.message, 400, 'downstream');
+  }
+  if (error instanceof QueryCancelledError) {
+    return new PluginError('query cancelled', 499, 'downstream');
+  }
+  return error;
 }

@@ -26,11 +26,19 @@ describe('binary operators', () => {
     const v = [s({ a: '1' }, 1), s({ a: '2' }, 5)];
     expect(plain(vectorScalar('>', v, 2, false, false))).toEqual([[{ a: '2' }, 5]]);
     expect(plain(vectorScalar('<', v, 2, true, false))).toEqual([[{ a: '2' }, 5]]); // 2 < v
-    expect(plain(vectorScalar('>', v, 2, false, true))).toEqual([[{ a: '1' }, 0], [{ a: '2' }, 1]]);
+    expect(plain(vectorScalar('>', v, 2, false, true))).toEqual([
+      [{ a: '1' }, 0],
+      [{ a: '2' }, 1],
+    ]);
   });
 
-  const run = (op: Parameters<typeof vectorVector>[0], l: Sample[], r: Sample[], matching?: VectorMatching, bool = false) =>
-    plain(vectorVector(op, l, r, matching, bool, table));
+  const run = (
+    op: Parameters<typeof vectorVector>[0],
+    l: Sample[],
+    r: Sample[],
+    matching?: VectorMatching,
+    bool = false
+  ) => plain(vectorVector(op, l, r, matching, bool, table));
 
   it('one-to-one matching on all labels keeps the left labels', () => {
     const left = [s({ a: '1', b: 'x' }, 10), s({ a: '2', b: 'y' }, 20)];
@@ -38,10 +46,12 @@ describe('binary operators', () => {
   });
 
   it('on(...) keeps only the matching labels, ignoring(...) drops them', () => {
-    expect(run('+', [s({ a: '1', b: 'x' }, 10)], [s({ a: '1', c: 'z' }, 2)], { mode: 'on', labels: ['a'] })).toEqual([[{ a: '1' }, 12]]);
-    expect(run('+', [s({ a: '1', b: 'x' }, 10)], [s({ a: '1', b: 'q' }, 2)], { mode: 'ignoring', labels: ['b'] })).toEqual([
+    expect(run('+', [s({ a: '1', b: 'x' }, 10)], [s({ a: '1', c: 'z' }, 2)], { mode: 'on', labels: ['a'] })).toEqual([
       [{ a: '1' }, 12],
     ]);
+    expect(
+      run('+', [s({ a: '1', b: 'x' }, 10)], [s({ a: '1', b: 'q' }, 2)], { mode: 'ignoring', labels: ['b'] })
+    ).toEqual([[{ a: '1' }, 12]]);
   });
 
   it('group_left copies the included labels from the one side', () => {
@@ -67,23 +77,35 @@ describe('binary operators', () => {
     expect(() => run('+', twoLeft, [s({ a: '1' }, 1)], { mode: 'on', labels: ['a'] })).toThrow(
       'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)'
     );
-    expect(() => run('+', [s({ a: '1' }, 1)], twoLeft, { mode: 'on', labels: ['a'] })).toThrow(/found duplicate series on the right hand-side/);
+    expect(() => run('+', [s({ a: '1' }, 1)], twoLeft, { mode: 'on', labels: ['a'] })).toThrow(
+      /found duplicate series on the right hand-side/
+    );
   });
 
   it('vector comparisons filter with the left value, or give 0/1 with bool', () => {
     const l = [s({ a: '1' }, 10), s({ a: '2' }, 1)];
     const r = [s({ a: '1' }, 2), s({ a: '2' }, 5)];
     expect(run('>', l, r)).toEqual([[{ a: '1' }, 10]]);
-    expect(run('>', l, r, undefined, true)).toEqual([[{ a: '1' }, 1], [{ a: '2' }, 0]]);
+    expect(run('>', l, r, undefined, true)).toEqual([
+      [{ a: '1' }, 1],
+      [{ a: '2' }, 0],
+    ]);
   });
 
   it('and / or / unless', () => {
     const l = [s({ a: '1' }, 1), s({ a: '2' }, 2)];
     const r = [s({ a: '2' }, 20), s({ a: '3' }, 30)];
     expect(run('and', l, r)).toEqual([[{ a: '2' }, 2]]);
-    expect(run('or', l, r)).toEqual([[{ a: '1' }, 1], [{ a: '2' }, 2], [{ a: '3' }, 30]]);
+    expect(run('or', l, r)).toEqual([
+      [{ a: '1' }, 1],
+      [{ a: '2' }, 2],
+      [{ a: '3' }, 30],
+    ]);
     expect(run('unless', l, r)).toEqual([[{ a: '1' }, 1]]);
     expect(run('and', l, [])).toEqual([]);
-    expect(run('unless', l, [])).toEqual([[{ a: '1' }, 1], [{ a: '2' }, 2]]);
+    expect(run('unless', l, [])).toEqual([
+      [{ a: '1' }, 1],
+      [{ a: '2' }, 2],
+    ]);
   });
 });

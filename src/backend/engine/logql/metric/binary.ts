@@ -66,7 +66,13 @@ export function applyOperator(op: BinaryOp, left: number, right: number): number
  * One operand is a scalar: every sample is combined with it. `scalarOnLeft` keeps operand order for
  * non-commutative operators. Filtering comparisons keep the sample's own value.
  */
-export function vectorScalar(op: BinaryOp, samples: readonly Sample[], scalar: number, scalarOnLeft: boolean, returnBool: boolean): Sample[] {
+export function vectorScalar(
+  op: BinaryOp,
+  samples: readonly Sample[],
+  scalar: number,
+  scalarOnLeft: boolean,
+  returnBool: boolean
+): Sample[] {
   const out: Sample[] = [];
   for (const sample of samples) {
     const result = scalarOnLeft ? applyOperator(op, scalar, sample.value) : applyOperator(op, sample.value, scalar);
@@ -88,13 +94,22 @@ function signature(labels: Labels, matching: VectorMatching | undefined): string
   return labelsKey(matching.mode === 'on' ? keepLabels(labels, matching.labels) : dropLabels(labels, matching.labels));
 }
 
-function setOperation(op: BinaryOp, left: readonly Sample[], right: readonly Sample[], matching: VectorMatching | undefined): Sample[] {
+function setOperation(
+  op: BinaryOp,
+  left: readonly Sample[],
+  right: readonly Sample[],
+  matching: VectorMatching | undefined
+): Sample[] {
   const rightSigs = new Set(right.map((s) => signature(s.series.labels, matching)));
   switch (op) {
     case 'and':
-      return left.length === 0 || right.length === 0 ? [] : left.filter((s) => rightSigs.has(signature(s.series.labels, matching)));
+      return left.length === 0 || right.length === 0
+        ? []
+        : left.filter((s) => rightSigs.has(signature(s.series.labels, matching)));
     case 'unless':
-      return left.length === 0 || right.length === 0 ? [...left] : left.filter((s) => !rightSigs.has(signature(s.series.labels, matching)));
+      return left.length === 0 || right.length === 0
+        ? [...left]
+        : left.filter((s) => !rightSigs.has(signature(s.series.labels, matching)));
     default: {
       const leftSigs = new Set(left.map((s) => signature(s.series.labels, matching)));
       return [...left, ...right.filter((s) => !leftSigs.has(signature(s.series.labels, matching)))];

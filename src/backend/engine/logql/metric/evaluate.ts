@@ -31,10 +31,15 @@ function pushdownTarget(expr: VectorAggregationExpr): RangeAggregationExpr | und
   return PUSHDOWN[expr.op]?.has(inner.op) ? inner : undefined;
 }
 
-async function evaluateVectorAggregation(expr: VectorAggregationExpr, ctx: MetricContext): Promise<Evaluated> {
+async function evaluateVectorAggregation(
+  expr: VectorAggregationExpr,
+  ctx: MetricContext,
+  isResult = false
+): Promise<Evaluated> {
   const target = pushdownTarget(expr);
   if (target) {
-    return { kind: 'vectors', steps: await evaluateRange(target, ctx, expr.grouping?.labels ?? []) };
+    const steps = await evaluateRange(target, ctx, { pushdownBy: expr.grouping?.labels ?? [], isResult });
+    return { kind: 'vectors', steps };
   }
   const inner = await evaluateMetric(expr.inner, ctx);
   if (inner.kind === 'scalar') {
@@ -72,8 +77,21 @@ async function evaluateBinary(expr: Extract<MetricExpr, { kind: 'binary' }>, ctx
   }
   return {
     kind: 'vectors',
-    steps: left.steps.map((samples, i) => vectorVector(expr.op, samples, right.steps[i], expr.matching, expr.returnBool, ctx.table)),
+    steps: left.steps.map((samples, i) =>
+      vectorVector(expr.op, samples, right.steps[i], expr.matching, expr.returnBool, ctx.table)
+    ),
   };
+}
+
+/**
+ * Evaluates the query's expression. When a range aggregation's series are the result's (alone, or
+ * pushed down into an enclosing aggregation), the series limit is enforced while scanning.
+ */
+export async function evaluateQuery(expr: MetricExpr, ctx: MetricContext): Promise<Evaluated> {
+  if (expr.kind === 'range') {
+    return { kind: 'vectors', steps: await evaluateRange(expr, ctx, { isResult: true }) };
+  }
+  return expr.kind === 'vector' ? evaluateVectorAggregation(expr, ctx, true) : evaluateMetric(expr, ctx);
 }
 
 export async function evaluateMetric(expr: MetricExpr, ctx: MetricContext): Promise<Evaluated> {

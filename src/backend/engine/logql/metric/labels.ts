@@ -43,10 +43,6 @@ export function labelPairKey(name: string, value: string): string {
   return name + NAME_SEP + value + PAIR_SEP;
 }
 
-export function seriesId(labels: Labels): SeriesId {
-  return { labels, key: labelsKey(labels) };
-}
-
 /** Caches SeriesIds by key so samples of one series share one object across steps. */
 export class SeriesTable {
   private readonly byKey = new Map<string, SeriesId>();
@@ -103,7 +99,13 @@ export function compareLabels(a: Labels, b: Labels): number {
 
 /** `{a="1", b="2"}` as Prometheus/Loki print label sets (values Go-quoted). */
 export function formatLabels(labels: Labels): string {
-  return '{' + sortedPairs(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(', ') + '}';
+  return (
+    '{' +
+    sortedPairs(labels)
+      .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+      .join(', ') +
+    '}'
+  );
 }
 
 /** Only the named labels (the `by` side of a grouping). */

@@ -11,7 +11,7 @@
 import type { RangeAggregationExpr } from '../ast';
 import type { LabelMatcher, Labels, LogRecord, LogStore, QueryLimits, ScanStats } from '../../model';
 import { compilePipeline, compileSampleExtractor, requiredLiterals } from '../pipeline';
-import { PipelineError, throwIfAborted } from './errors';
+import { PipelineError, SeriesLimitError, throwIfAborted } from './errors';
 import {
   dropLabels,
   ERROR_DETAILS_LABEL,
@@ -34,7 +34,24 @@ export interface RangeEvalContext {
   table: SeriesTable;
   signal?: AbortSignal;
   limits?: QueryLimits;
+  /** The query's series limit (Loki's max_query_series). */
+  maxSeries: number;
 }
+
+export interface RangeEvalOptions {
+  /** Group samples by these labels right away (see `evaluateRange`). */
+  pushdownBy?: string[];
+  /** The range aggregation is the query's result: its series count is the result's. */
+  isResult?: boolean;
+}
+
+/**
+ * Bounds on the series of a range aggregation that feeds another operation (its own series are
+ * not the result's): accumulator cells (one number each) and series, so memory stays bounded when
+ * labels are nearly unique per line (e.g. structured metadata with per-line values).
+ */
+const INTERMEDIATE_CELL_BUDGET = 4_000_000;
+const INTERMEDIATE_SERIES_LIMIT = 50_000;
 
 /** Ops whose sample is the line itself (1 per line) rather than an unwrapped value. */
 const LINE_COUNT_OPS = new Set(['count_over_time', 'rate', 'absent_over_time']);
@@ -137,7 +154,10 @@ function seriesLabeling(expr: RangeAggregationExpr, groupBy: string[] | undefine
     };
   }
   const unwrapLabel = expr.unwrap?.label;
-  const without = [...(expr.grouping?.mode === 'without' ? expr.grouping.labels : []), ...(unwrapLabel ? [unwrapLabel] : [])];
+  const without = [
+    ...(expr.grouping?.mode === 'without' ? expr.grouping.labels : []),
+    ...(unwrapLabel ? [unwrapLabel] : []),
+  ];
   const labels = without.length === 0 ? (l: Labels) => l : (l: Labels) => dropLabels(l, without);
   return { labels, key: (l) => labelsKey(labels(l)) };
 }
@@ -146,9 +166,22 @@ function seriesLabeling(expr: RangeAggregationExpr, groupBy: string[] | undefine
  * Evaluates a range aggregation at every step. `pushdownBy` (from an enclosing `sum by (...)`
  * and the like) groups the samples by those labels right away, which is equivalent for ops whose
  * enclosing aggregation merges them the same way, and lets the pipeline build only those labels.
+ * Too many series end the scan with the series limit error instead of exhausting memory.
  */
-export async function evaluateRange(expr: RangeAggregationExpr, ctx: RangeEvalContext, pushdownBy?: string[]): Promise<Sample[][]> {
+export async function evaluateRange(
+  expr: RangeAggregationExpr,
+  ctx: RangeEvalContext,
+  options: RangeEvalOptions = {}
+): Promise<Sample[][]> {
+  const { pushdownBy, isResult } = options;
   const layout = new WindowLayout(ctx.steps.times, expr.rangeMs, expr.offsetMs);
+  // Every series gets a sample inside a window, so a result's series limit applies while scanning.
+  const seriesCap = isResult
+    ? ctx.maxSeries
+    : Math.max(
+        ctx.maxSeries,
+        Math.min(INTERMEDIATE_SERIES_LIMIT, Math.floor(INTERMEDIATE_CELL_BUDGET / Math.max(layout.cellCount, 1)))
+      );
   const groupBy = expr.grouping?.mode === 'by' ? expr.grouping.labels : pushdownBy;
   const sample = sampleExtractFn(expr, neededLabels(expr, groupBy));
   const labeling = seriesLabeling(expr, groupBy);
@@ -195,6 +228,9 @@ export async function evaluateRange(expr: RangeAggregationExpr, ctx: RangeEvalCo
       const key = labeling.key(extracted.labels);
       let state = series.get(key);
       if (!state) {
+        if (series.size >= seriesCap) {
+          throw new SeriesLimitError(seriesCap);
+        }
         state = { id: ctx.table.get(labeling.labels(extracted.labels)), acc: newAccumulator() };
         series.set(key, state);
       }

@@ -3,11 +3,18 @@ import { accumulatorFactory } from './rangeOps';
 import { WindowLayout } from './windows';
 
 /** Feeds (seconds, value) samples to one accumulator and returns each window's value. */
-function windows(op: RangeOp, samples: Array<[number, number]>, opts: { times?: number[]; range?: number; param?: number; unwrapped?: boolean } = {}) {
+function windows(
+  op: RangeOp,
+  samples: Array<[number, number]>,
+  opts: { times?: number[]; range?: number; param?: number; unwrapped?: boolean } = {}
+) {
   const times = opts.times ?? [10_000, 20_000];
   const range = opts.range ?? 10_000;
   const layout = new WindowLayout(times, range, 0);
-  const acc = accumulatorFactory({ op, rangeMs: range, offsetMs: 0, param: opts.param, unwrapped: opts.unwrapped ?? true }, layout)();
+  const acc = accumulatorFactory(
+    { op, rangeMs: range, offsetMs: 0, param: opts.param, unwrapped: opts.unwrapped ?? true },
+    layout
+  )();
   for (const [s, v] of samples) {
     const cell = layout.cellOf(s * 1000);
     if (cell >= 0) {
@@ -45,13 +52,35 @@ describe('range aggregations', () => {
   });
 
   it('first/last go by timestamp, not arrival order', () => {
-    expect(windows('first_over_time', [[5, 3], [1, 1], [10, 5]])).toEqual([1, undefined]);
-    expect(windows('last_over_time', [[10, 5], [1, 1], [5, 3]])).toEqual([5, undefined]);
+    expect(
+      windows('first_over_time', [
+        [5, 3],
+        [1, 1],
+        [10, 5],
+      ])
+    ).toEqual([1, undefined]);
+    expect(
+      windows('last_over_time', [
+        [10, 5],
+        [1, 1],
+        [5, 3],
+      ])
+    ).toEqual([5, undefined]);
   });
 
   it('max/min replace a NaN with any later value', () => {
-    expect(windows('max_over_time', [[1, NaN], [2, 1]])).toEqual([1, undefined]);
-    expect(windows('min_over_time', [[1, NaN], [2, 7]])).toEqual([7, undefined]);
+    expect(
+      windows('max_over_time', [
+        [1, NaN],
+        [2, 1],
+      ])
+    ).toEqual([1, undefined]);
+    expect(
+      windows('min_over_time', [
+        [1, NaN],
+        [2, 7],
+      ])
+    ).toEqual([7, undefined]);
   });
 
   it('stdvar and stddev are population statistics', () => {
@@ -76,10 +105,20 @@ describe('range aggregations', () => {
   });
 
   it('rate_counter extrapolates like Prometheus and handles counter resets', () => {
-    const steady: Array<[number, number]> = [[2, 10], [4, 20], [6, 30], [8, 40]];
+    const steady: Array<[number, number]> = [
+      [2, 10],
+      [4, 20],
+      [6, 30],
+      [8, 40],
+    ];
     // delta 30 over 6s sampled, extrapolated by 2s each side → 50 over the 10s range.
     expect(windows('rate_counter', steady, { times: [10_000] })[0]).toBeCloseTo(5, 12);
-    const reset: Array<[number, number]> = [[2, 10], [4, 20], [6, 5], [8, 15]];
+    const reset: Array<[number, number]> = [
+      [2, 10],
+      [4, 20],
+      [6, 5],
+      [8, 15],
+    ];
     // delta 5 + 20 (reset) = 25, extrapolated ×10/6 → 41.67 per 10s.
     expect(windows('rate_counter', reset, { times: [10_000] })[0]).toBeCloseTo(25 / 6, 12);
     expect(windows('rate_counter', [[2, 10]], { times: [10_000] })[0]).toBe(0);

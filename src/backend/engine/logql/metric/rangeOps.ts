@@ -218,9 +218,9 @@ class SampleListAccumulator implements RangeAccumulator {
   windowValue(w: number): number | undefined {
     const samples: Array<[number, number]> = [];
     for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
-      const cell = this.cells[c];
-      if (cell) {
-        samples.push(...cell);
+      // A loop, not push(...cell): a cell may hold more samples than the argument limit.
+      for (const sample of this.cells[c] ?? []) {
+        samples.push(sample);
       }
     }
     if (samples.length === 0) {
@@ -232,7 +232,7 @@ class SampleListAccumulator implements RangeAccumulator {
 }
 
 /** Loki's `Quantile`: linear interpolation between the two closest ranks. */
-export function quantile(q: number, values: number[]): number {
+function quantile(q: number, values: number[]): number {
   if (values.length === 0) {
     return NaN;
   }
@@ -254,7 +254,7 @@ export function quantile(q: number, values: number[]): number {
  * Prometheus' extrapolated counter rate as Loki adapts it for `rate_counter`: counter resets add the
  * previous value; the window boundaries come from the query, not from the samples.
  */
-export function extrapolatedCounterRate(samples: Array<[number, number]>, rangeMs: number, rangeEndMs: number): number {
+function extrapolatedCounterRate(samples: Array<[number, number]>, rangeMs: number, rangeEndMs: number): number {
   if (samples.length < 2) {
     return 0;
   }
@@ -323,7 +323,13 @@ export function accumulatorFactory(spec: RangeOpSpec, layout: WindowLayout): () 
       return () => new EdgeAccumulator(layout, true);
     case 'quantile_over_time': {
       const q = spec.param ?? NaN;
-      return () => new SampleListAccumulator(layout, (samples) => quantile(q, samples.map((s) => s[1])));
+      return () =>
+        new SampleListAccumulator(layout, (samples) =>
+          quantile(
+            q,
+            samples.map((s) => s[1])
+          )
+        );
     }
     case 'rate_counter':
       return () =>

@@ -14,8 +14,6 @@ export interface EvalSteps {
   /** Evaluation timestamps (epoch ms), ascending. */
   readonly times: number[];
   readonly instant: boolean;
-  /** Step between timestamps (0 for instant queries). */
-  readonly stepMs: number;
 }
 
 /** Loki's `defaultQueryRangeStep`, in milliseconds. */
@@ -32,7 +30,7 @@ export function alignToStep(startMs: number, endMs: number, stepMs: number): { s
 }
 
 export function instantSteps(atMs: number): EvalSteps {
-  return { times: [atMs], instant: true, stepMs: 0 };
+  return { times: [atMs], instant: true };
 }
 
 /** Range evaluation timestamps after step alignment. Throws on an unusable step or too many points. */
@@ -55,5 +53,5 @@ export function rangeSteps(startMs: number, endMs: number, stepMs: number | unde
   for (let i = 0; i < count; i++) {
     times.push(aligned.startMs + i * step);
   }
-  return { times, instant: false, stepMs: step };
+  return { times, instant: false };
 }

@@ -71,6 +71,13 @@ function byValue(descending: boolean): (a: Sample, b: Sample) => number {
   };
 }
 
+/** push(...items) without the engine's argument-count limit (vectors can be large). */
+function appendAll(out: Sample[], items: Sample[]): void {
+  for (const item of items) {
+    out.push(item);
+  }
+}
+
 export function aggregateVector(
   op: VectorOp,
   param: number | undefined,
@@ -120,11 +127,11 @@ export function aggregateVector(
         break;
       case 'topk':
       case 'bottomk':
-        out.push(...[...group.samples].sort(byValue(op === 'topk')).slice(0, Math.floor(param ?? 0)));
+        appendAll(out, [...group.samples].sort(byValue(op === 'topk')).slice(0, Math.floor(param ?? 0)));
         break;
       case 'sort':
       case 'sort_desc':
-        out.push(...[...group.samples].sort(byValue(op === 'sort_desc')));
+        appendAll(out, [...group.samples].sort(byValue(op === 'sort_desc')));
         break;
     }
   }

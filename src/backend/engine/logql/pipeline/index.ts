@@ -11,8 +11,7 @@
  */
 import type { Grouping, LogExpr, Stage, Unwrap } from '../ast';
 import type { Labels, LogRecord } from '../../model';
-import { goParseFloat, parseGoDuration, tryParseBytes } from '../syntax/units';
-import { compileLabelFilter } from './labelFilter';
+import { compileLabelFilter, VALUE_CONVERSIONS } from './labelFilter';
 import type { StageFn } from './parsers';
 import { compileStage } from './stages';
 import { LineState } from './state';
@@ -86,14 +85,12 @@ export interface SampleExtractor {
   process(record: LogRecord): Sample | null;
 }
 
-const CONVERSIONS: Record<NonNullable<Unwrap['conversion']> | 'float', (v: string) => number | string> = {
-  float: (v) => goParseFloat(v) ?? `strconv.ParseFloat: parsing ${JSON.stringify(v)}: invalid syntax`,
-  duration: (v) => {
-    const ms = parseGoDuration(v);
-    return ms === undefined ? `time: invalid duration ${JSON.stringify(v)}` : ms / 1000;
-  },
-  duration_seconds: (v) => CONVERSIONS.duration(v),
-  bytes: (v) => tryParseBytes(v) ?? `invalid byte size ${JSON.stringify(v)}`,
+/** `unwrap` conversions: none → a plain number, duration()/duration_seconds() → seconds. */
+const UNWRAP_CONVERSIONS: Record<NonNullable<Unwrap['conversion']> | 'none', (v: string) => number | string> = {
+  none: VALUE_CONVERSIONS.number,
+  duration: VALUE_CONVERSIONS.duration,
+  duration_seconds: VALUE_CONVERSIONS.duration,
+  bytes: VALUE_CONVERSIONS.bytes,
 };
 
 /**
@@ -110,7 +107,7 @@ export function compileSampleExtractor(
   options: PipelineOptions & { grouping?: Grouping } = {}
 ): SampleExtractor {
   const { state, run } = runStages(stages);
-  const convert = CONVERSIONS[unwrap.conversion ?? 'float'];
+  const convert = UNWRAP_CONVERSIONS[unwrap.conversion ?? 'none'];
   const postFilters = unwrap.postFilters.map(compileLabelFilter);
   const removeLabel = !options.grouping || options.grouping.mode === 'without';
   const wanted = options.outputLabels;

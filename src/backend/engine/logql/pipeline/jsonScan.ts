@@ -13,19 +13,35 @@ export type JsonType = 'string' | 'number' | 'boolean' | 'null' | 'object' | 'ar
 export type FieldVisitor = (parents: string[], key: string, type: JsonType, value: string) => void;
 
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const LITERALS = [
+  ['true', 'boolean'],
+  ['false', 'boolean'],
+  ['null', 'null'],
+] as const;
 
-/** Decodes a JSON string literal (quotes included); U+FFFD becomes a space as in Loki. */
-export function unescapeJsonString(raw: string): string {
-  let value: string;
+const CONTROL_CHARS = /[\u0000-\u001f]/g;
+
+/**
+ * Decodes a double-quoted literal with JSON escapes (quotes included); undefined when an escape
+ * is invalid. Raw control characters (tabs in hand-written lines) are tolerated, as Go's
+ * decoders do.
+ */
+export function decodeQuoted(raw: string): string | undefined {
   if (raw.indexOf('\\') < 0) {
-    value = raw.slice(1, -1);
-  } else {
-    try {
-      value = JSON.parse(raw) as string;
-    } catch {
-      return '';
-    }
+    return raw.slice(1, -1);
   }
+  try {
+    return JSON.parse(
+      raw.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    ) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON string value as Loki extracts it: "" when an escape is invalid, U+FFFD as a space. */
+export function unescapeJsonString(raw: string): string {
+  const value = decodeQuoted(raw) ?? '';
   return value.indexOf('\ufffd') < 0 ? value : value.replace(/\ufffd/g, ' ');
 }
 
@@ -89,11 +105,7 @@ class Scanner {
       this.skipContainer();
       return { type: c === '{' ? 'object' : 'array', raw: s.slice(start, this.pos) };
     }
-    for (const [word, type] of [
-      ['true', 'boolean'],
-      ['false', 'boolean'],
-      ['null', 'null'],
-    ] as const) {
+    for (const [word, type] of LITERALS) {
       if (s.startsWith(word, start)) {
         this.pos += word.length;
         return { type, raw: word };
@@ -180,14 +192,78 @@ class Scanner {
 }
 
 /**
+ * Number tokens whose JavaScript rendering differs from their JSON text ("1.50", "1e3", "-0",
+ * "0.0000001", 16+ digits). Lines without them can go through the native JSON.parse and still
+ * give Loki's number text; the pattern may over-match (inside strings), never under-match.
+ */
+const NUMBER_TEXT_MATTERS = /[:,[]\s*(?:-?\d+(?:\.\d*0(?!\d)|(?:\.\d+)?[eE]|(?:\.?\d){15})|-0(?![\d.])|-?0\.0{6})/;
+
+/** The line as a parsed JSON value when the native parser gives exact results, else undefined. */
+export function parseJsonExactly(line: string): unknown {
+  if (NUMBER_TEXT_MATTERS.test(line)) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined; // the scanner reports the error (and the fields before it)
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Objects nested deeper than this are a parse error (bounds recursion on hostile lines). */
+const MAX_DEPTH = 64;
+
+function tooDeep(): never {
+  throw new JsonSyntaxError(`objects nested deeper than ${MAX_DEPTH} levels`);
+}
+
+function visitParsed(obj: Record<string, unknown>, parents: string[], visit: FieldVisitor): void {
+  if (parents.length >= MAX_DEPTH) {
+    tooDeep();
+  }
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    switch (typeof v) {
+      case 'string':
+        visit(parents, key, 'string', v.indexOf('\ufffd') < 0 ? v : v.replace(/\ufffd/g, ' '));
+        break;
+      case 'number':
+        visit(parents, key, 'number', String(v));
+        break;
+      case 'boolean':
+        visit(parents, key, 'boolean', v ? 'true' : 'false');
+        break;
+      case 'object':
+        if (isObject(v)) {
+          visitParsed(v, [...parents, key], visit);
+        }
+        break;
+    }
+  }
+}
+
+/**
  * Visits every string/number/boolean field of the top-level object, descending into nested
  * objects (arrays and nulls are skipped, as Loki does). Throws JsonSyntaxError when the text is
  * not an object; fields visited before the error stay visited.
+ *
+ * Well-formed lines go through the native JSON.parse (fast); there, a duplicated key yields its
+ * last value (Loki keeps the first) and escaped keys are decoded (Loki keeps them raw).
  */
 export function visitJsonFields(line: string, visit: FieldVisitor): void {
+  const parsed = parseJsonExactly(line);
+  if (isObject(parsed)) {
+    visitParsed(parsed, [], visit);
+    return;
+  }
   const sc = new Scanner(line);
   sc.expect('{');
   const walk = (parents: string[]): void => {
+    if (parents.length >= MAX_DEPTH) {
+      tooDeep();
+    }
     sc.members((key) => {
       sc.ws();
       if (sc.s[sc.pos] === '{') {

@@ -17,8 +17,11 @@ const COMPARE: Record<CompareOp, (a: number, b: number) => boolean> = {
   '<=': (a, b) => a <= b,
 };
 
-/** How a label value converts for a numeric comparison, and the error Loki reports otherwise. */
-const CONVERT: Record<'number' | 'duration' | 'bytes', (v: string) => number | string> = {
+/**
+ * How a label value converts to a number (seconds for durations), or the error text Loki
+ * reports when it does not. Shared by label filters and `unwrap`.
+ */
+export const VALUE_CONVERSIONS: Record<'number' | 'duration' | 'bytes', (v: string) => number | string> = {
   number: (v) => goParseFloat(v) ?? `strconv.ParseFloat: parsing ${JSON.stringify(v)}: invalid syntax`,
   duration: (v) => {
     const ms = parseGoDuration(v);
@@ -59,7 +62,7 @@ export function compileLabelFilter(expr: LabelFilterExpr): LabelFilterFn {
     default: {
       const { name, value } = expr;
       const compare = COMPARE[expr.op];
-      const convert = CONVERT[expr.kind];
+      const convert = VALUE_CONVERSIONS[expr.kind];
       return (s) => {
         const raw = s.get(name);
         if (raw === undefined) {

@@ -4,6 +4,8 @@
  * the first error is reported (positions are 1-based character offsets).
  */
 
+import { decodeQuoted } from './jsonScan';
+
 /** Calls `onPair` for each pair; returns the first syntax error's text, if any. */
 export function scanLogfmt(
   line: string,
@@ -114,19 +116,8 @@ function readQuoted(line: string, start: number): { value: string; end: number; 
       escaped = true;
     } else if (c === '"') {
       const raw = line.slice(start, i + 1);
-      if (!hasEscape) {
-        return { value: raw.slice(1, -1), end: i + 1 };
-      }
-      try {
-        return {
-          value: JSON.parse(
-            raw.replace(/[\u0000-\u001f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
-          ) as string,
-          end: i + 1,
-        };
-      } catch {
-        return { value: '', end: i + 1, error: 'invalid quoted value' };
-      }
+      const value = hasEscape ? decodeQuoted(raw) : raw.slice(1, -1);
+      return value === undefined ? { value: '', end: i + 1, error: 'invalid quoted value' } : { value, end: i + 1 };
     }
   }
   return { value: '', end: line.length, error: 'unterminated quoted value' };

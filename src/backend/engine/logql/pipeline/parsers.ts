@@ -8,8 +8,15 @@
  */
 import type { ExtractionParam, ParserStage } from '../ast';
 import { compileRegex } from '../regex';
-import { parseJsonPath } from './jsonPath';
-import { jsonValueAt, JsonSyntaxError, unescapeJsonString, visitJsonFields, visitTopLevelMembers } from './jsonScan';
+import { parseJsonPath, type JsonPath } from './jsonPath';
+import {
+  jsonValueAt,
+  JsonSyntaxError,
+  parseJsonExactly,
+  unescapeJsonString,
+  visitJsonFields,
+  visitTopLevelMembers,
+} from './jsonScan';
 import { scanLogfmt } from './logfmt';
 import { captureNames, matchPattern, parsePattern } from './pattern';
 import type { LineState } from './state';
@@ -131,15 +138,20 @@ function jsonWithParams(params: ExtractionParam[]): StageFn {
       state.setError(JSON_PARSER_ERR);
       return true;
     }
+    const parsed = parseJsonExactly(line);
     for (const { label, path } of compiled) {
-      let value: string | undefined;
-      try {
-        value = jsonValueAt(line, path);
-      } catch (e) {
-        if (!(e instanceof JsonSyntaxError)) {
-          throw e;
+      const found = parsed === undefined ? undefined : scalarAt(parsed, path);
+      let value = found === ABSENT ? undefined : found;
+      if (found === undefined) {
+        // Absent, an object/array (Loki returns its source text) or a line needing the scanner.
+        try {
+          value = jsonValueAt(line, path);
+        } catch (e) {
+          if (!(e instanceof JsonSyntaxError)) {
+            throw e;
+          }
+          state.setError(JSON_PARSER_ERR, e.message);
         }
-        state.setError(JSON_PARSER_ERR, e.message);
       }
       if (value !== undefined) {
         state.set(state.baseHas(label) ? label + DUPLICATE_SUFFIX : label, value);
@@ -149,6 +161,36 @@ function jsonWithParams(params: ExtractionParam[]): StageFn {
     }
     return true;
   };
+}
+
+const ABSENT = Symbol('absent');
+
+/**
+ * A string/number/boolean/null at `path` of a parsed value, as Loki renders it; ABSENT when the
+ * path does not exist; undefined for objects and arrays (their source text needs the scanner).
+ */
+function scalarAt(root: unknown, path: JsonPath): string | typeof ABSENT | undefined {
+  let v = root;
+  for (const step of path) {
+    if (typeof step === 'number' ? !Array.isArray(v) : typeof v !== 'object' || v === null || Array.isArray(v)) {
+      return ABSENT;
+    }
+    const container = v as Record<string | number, unknown>;
+    if (!Object.hasOwn(container, step)) {
+      return ABSENT;
+    }
+    v = container[step];
+  }
+  switch (typeof v) {
+    case 'string':
+      return v.indexOf('\ufffd') < 0 ? v : v.replace(/\ufffd/g, ' ');
+    case 'number':
+      return String(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      return v === null ? '' : undefined;
+  }
 }
 
 /** U+FFFD (invalid UTF-8 in the source) becomes a space in logfmt values, as in Loki. */

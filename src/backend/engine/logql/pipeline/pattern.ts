@@ -6,7 +6,8 @@ export type PatternNode = { literal: string } | { capture: string };
 
 const CAPTURE = /<([A-Za-z_][A-Za-z0-9_]*)>/g;
 
-export function parsePattern(pattern: string): PatternNode[] {
+/** Splits a pattern into literals and captures; consecutive captures are an error. */
+function tokenizePattern(pattern: string): PatternNode[] {
   const nodes: PatternNode[] = [];
   let last = 0;
   for (const m of pattern.matchAll(CAPTURE)) {
@@ -23,6 +24,12 @@ export function parsePattern(pattern: string): PatternNode[] {
   if (last < pattern.length) {
     nodes.push({ literal: pattern.slice(last) });
   }
+  return nodes;
+}
+
+/** A pattern for the pattern parser: at least one named capture, names unique. */
+export function parsePattern(pattern: string): PatternNode[] {
+  const nodes = tokenizePattern(pattern);
   const names = captureNames(nodes);
   if (names.length === 0) {
     throw new Error('at least one capture is required');
@@ -83,4 +90,39 @@ export function matchPattern(nodes: PatternNode[], line: string): string[] {
     rest = rest.slice(at + literal.length);
   }
   return out;
+}
+
+/** A pattern for the `|>` / `!>` line filters: only `<_>` captures are allowed. */
+export function parseLinePattern(pattern: string): PatternNode[] {
+  const nodes = tokenizePattern(pattern);
+  const named = captureNames(nodes);
+  if (named.length > 0) {
+    throw new Error(`named captures are not allowed: found '<${named[0]}>'`);
+  }
+  return nodes;
+}
+
+/**
+ * Does a line match a `|>` pattern (Loki's pattern.Matcher.Test)? Literals must appear in
+ * order; a capture between literals must not be empty; a pattern ending with a literal must end
+ * the line, one ending with `<_>` must leave text for it. An empty pattern matches empty lines.
+ */
+export function testLinePattern(nodes: PatternNode[], line: string): boolean {
+  if (line.length === 0 || nodes.length === 0) {
+    return line.length === 0 && nodes.length === 0;
+  }
+  let offset = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    if (!('literal' in node)) {
+      continue;
+    }
+    const at = line.indexOf(node.literal, offset);
+    if (at < 0 || (i !== 0 && at === offset)) {
+      return false;
+    }
+    offset = at + node.literal.length;
+  }
+  const endsWithCapture = 'capture' in nodes[nodes.length - 1];
+  return endsWithCapture === (offset !== line.length);
 }

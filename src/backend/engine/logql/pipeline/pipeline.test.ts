@@ -88,6 +88,19 @@ describe('line filters', () => {
     expect(passing('{a="b"} |= ""', lines)).toEqual(lines);
   });
 
+  it('|> and !> match patterns (Loki pattern filter rules)', () => {
+    const http = ['GET /api 200 12ms', 'POST /api 500 3ms', 'GET /health 200 1ms'];
+    expect(passing('{a="b"} |> "<_> /api <_>"', http)).toEqual(['GET /api 200 12ms', 'POST /api 500 3ms']);
+    expect(passing('{a="b"} |> "<_> 5<_>"', http)).toEqual(['POST /api 500 3ms']);
+    expect(passing('{a="b"} !> "GET <_>" or "<_>health<_>"', http)).toEqual(['POST /api 500 3ms']);
+    // From Loki's pattern tests: a trailing literal must end the line, captures must not be empty.
+    expect(passing('{a="b"} |> "<_> bar"', ['foo bar baz'])).toEqual([]);
+    expect(passing('{a="b"} |> "<_> baz"', ['foo bar baz'])).toEqual(['foo bar baz']);
+    expect(passing('{a="b"} |> "foo <_>"', ['foo bar baz'])).toEqual(['foo bar baz']);
+    expect(passing('{a="b"} |> "<_> bar <_>"', [' bar '])).toEqual([]);
+    expect(passing('{a="b"} |> "<_>bar<_>"', [' bar '])).toEqual([' bar ']);
+  });
+
   it('a catastrophic-backtracking regex on a long line completes (RE2 is linear)', () => {
     const hostile = 'a'.repeat(30_000) + 'b';
     // The line ends with "b", so `(a+)+$` cannot match it; a backtracking engine would hang.
@@ -149,6 +162,29 @@ describe('json parser', () => {
     });
   });
 
+  it('keeps the text of numbers JavaScript would render differently', () => {
+    const line = '{"big":12345678901234567890,"tiny":0.0000001,"z":0,"neg":-0,"f":2.0,"e":1E3,"ok":0.25}';
+    expect(run('{a="b"} | json', record(line, {}))?.labels).toEqual({
+      big: '12345678901234567890',
+      tiny: '0.0000001',
+      z: '0',
+      neg: '-0',
+      f: '2.0',
+      e: '1E3',
+      ok: '0.25',
+    });
+    expect(
+      run('{a="b"} | json b="big", o="obj"', record('{"big":12345678901234567890, "obj": {"x": [1, 2]}}', {}))?.labels
+    ).toEqual({
+      b: '12345678901234567890',
+      o: '{"x": [1, 2]}',
+    });
+  });
+
+  it('tolerates raw control characters inside strings (Go jsonparser does)', () => {
+    expect(run('{a="b"} | json', record('{"a":"x\ty\\"z","n":1}', {}))?.labels).toEqual({ a: 'x\ty"z', n: '1' });
+  });
+
   it('decodes string escapes and turns U+FFFD into a space', () => {
     expect(run('{a="b"} | json', record('{"m":"a\\"b\\u00e9\\n","bad":"x\ufffdy"}', {}))?.labels).toEqual({
       m: 'a"b\u00e9\n',
@@ -187,6 +223,16 @@ describe('json parser', () => {
     expect(run('{a="b"} | json', record('not json at all', {}))?.labels.__error__).toBe('JSONParserErr');
     expect(run('{a="b"} | json | __error__=""', 'not json')).toBeNull();
     expect(run('{a="b"} | json | __error__!=""', 'not json')).not.toBeNull();
+  });
+
+  it('survives hostile nesting: deep objects are a JSONParserErr, deep arrays are skipped', () => {
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    expect(run('{a="b"} | json', record(deep, {}))?.labels.__error__).toBe('JSONParserErr');
+    const arrays = '{"x":1,"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+    expect(run('{a="b"} | json', record(arrays, {}))?.labels).toEqual({ x: '1' });
+    expect(run('{a="b"} | json v="a[0]"', record(arrays, {}))?.labels).toEqual({
+      v: '[' + '['.repeat(99_998) + ']'.repeat(99_999),
+    });
   });
 
   it('a later parser does not overwrite a label an earlier one extracted', () => {

@@ -4,6 +4,7 @@ import { compileRegex, matcherTest, unanchoredTest, type StringTest } from '../r
 import { compileTemplate, TemplateExecError, type CompiledTemplate } from '../template';
 import { compileLabelFilter } from './labelFilter';
 import { compileParser, type StageFn } from './parsers';
+import { parseLinePattern, testLinePattern } from './pattern';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, type LineState } from './state';
 
 export const TEMPLATE_FORMAT_ERR = 'TemplateFormatErr';
@@ -34,12 +35,25 @@ export function compileStage(stage: Stage): StageFn {
 /**
  * `|= "a" or "b"` passes lines containing any value; `!= "a" or "b"` passes lines containing
  * none (Loki: not(a or b) = not a and not b). `|= ""` passes everything, `!= ""` nothing.
+ * `|~`/`!~` use unanchored regexes, `|>`/`!>` patterns (see pattern.ts).
  */
 export function lineFilterTest(stage: LineFilterStage): StringTest {
-  const regex = stage.op === '|~' || stage.op === '!~';
-  const tests: StringTest[] = stage.values.map((v) => (regex ? unanchoredTest(v) : (line: string) => line.includes(v)));
+  const tests: StringTest[] = stage.values.map((v): StringTest => {
+    switch (stage.op) {
+      case '|~':
+      case '!~':
+        return unanchoredTest(v);
+      case '|>':
+      case '!>': {
+        const nodes = parseLinePattern(v);
+        return (line) => testLinePattern(nodes, line);
+      }
+      default:
+        return (line) => line.includes(v);
+    }
+  });
   const any: StringTest = tests.length === 1 ? tests[0] : (line) => tests.some((t) => t(line));
-  return stage.op === '|=' || stage.op === '|~' ? any : (line) => !any(line);
+  return stage.op === '|=' || stage.op === '|~' || stage.op === '|>' ? any : (line) => !any(line);
 }
 
 /** The label map a template sees: only the fields it reads, or every label plus the error labels. */

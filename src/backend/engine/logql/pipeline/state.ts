@@ -11,6 +11,8 @@ import type { Labels, LogRecord } from '../../model';
 export const ERROR_LABEL = '__error__';
 export const ERROR_DETAILS_LABEL = '__error_details__';
 
+const WIDE_RECORD = 48;
+
 export class LineState {
   record!: LogRecord;
   line = '';
@@ -18,11 +20,18 @@ export class LineState {
   errDetails = '';
   private stream: Labels | undefined;
   private meta: Labels | undefined;
-  /** Labels set by stages (parsers, label_format), in insertion order. */
-  private readonly parsed = new Map<string, string>();
+  /**
+   * Labels set by stages (parsers, label_format): parallel arrays reused across records, with
+   * `parsedCount` live entries. Records have few labels; a linear scan beats a Map's clear/rehash.
+   */
+  private readonly parsedNames: string[] = [];
+  private readonly parsedValues: string[] = [];
+  private parsedCount = 0;
+  /** Name → index, built only for wide records (many extracted fields) to keep lookups O(1). */
+  private parsedIndexMap: Map<string, number> | undefined;
   private readonly deleted = new Set<string>();
-  /** Names parsers extracted for this record: later parsers do not overwrite them (Loki's hints). */
-  private readonly extracted = new Set<string>();
+  /** Extracted names later deleted: parsers still must not extract them again (Loki's hints). */
+  private readonly extractedThenDeleted = new Set<string>();
 
   constructor(private readonly lazy: boolean) {}
 
@@ -35,15 +44,27 @@ export class LineState {
       this.stream = record.stream;
       this.meta = record.metadata;
     }
-    if (this.parsed.size) {
-      this.parsed.clear();
-    }
+    this.parsedCount = 0;
+    this.parsedIndexMap = undefined;
     if (this.deleted.size) {
       this.deleted.clear();
     }
-    if (this.extracted.size) {
-      this.extracted.clear();
+    if (this.extractedThenDeleted.size) {
+      this.extractedThenDeleted.clear();
     }
+  }
+
+  private parsedIndex(name: string): number {
+    if (this.parsedIndexMap) {
+      return this.parsedIndexMap.get(name) ?? -1;
+    }
+    const names = this.parsedNames;
+    for (let i = 0; i < this.parsedCount; i++) {
+      if (names[i] === name) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A stream label or structured-metadata value, before any stage changed it. */
@@ -61,11 +82,13 @@ export class LineState {
 
   /** The current value of a label (not the error labels). */
   get(name: string): string | undefined {
-    const p = this.parsed.get(name);
-    if (p !== undefined) {
-      return p;
+    if (this.parsedCount) {
+      const i = this.parsedIndex(name);
+      if (i >= 0) {
+        return this.parsedValues[i];
+      }
     }
-    return this.deleted.has(name) ? undefined : this.base(name);
+    return this.deleted.size && this.deleted.has(name) ? undefined : this.base(name);
   }
 
   /** Loki's label-filter lookup: `__error__`/`__error_details__` read the error state, missing is "". */
@@ -84,17 +107,38 @@ export class LineState {
     return this.base(name) !== undefined;
   }
 
+  /** Names parsers extracted for this record: later parsers do not overwrite them (Loki's hints). */
   wasExtracted(name: string): boolean {
-    return this.extracted.has(name);
+    return this.parsedIndex(name) >= 0 || (this.extractedThenDeleted.size > 0 && this.extractedThenDeleted.has(name));
   }
 
   set(name: string, value: string): void {
-    this.parsed.set(name, value);
-    this.extracted.add(name);
+    const i = this.parsedIndex(name);
+    if (i >= 0) {
+      this.parsedValues[i] = value;
+      return;
+    }
+    this.parsedNames[this.parsedCount] = name;
+    this.parsedValues[this.parsedCount] = value;
+    this.parsedIndexMap?.set(name, this.parsedCount);
+    this.parsedCount++;
+    if (this.parsedCount === WIDE_RECORD && !this.parsedIndexMap) {
+      this.parsedIndexMap = new Map(this.parsedNames.slice(0, this.parsedCount).map((n, j) => [n, j]));
+    }
   }
 
   delete(name: string): void {
-    this.parsed.delete(name);
+    const i = this.parsedIndex(name);
+    if (i >= 0) {
+      const last = --this.parsedCount;
+      this.parsedNames[i] = this.parsedNames[last];
+      this.parsedValues[i] = this.parsedValues[last];
+      this.parsedIndexMap?.delete(name);
+      if (i !== last) {
+        this.parsedIndexMap?.set(this.parsedNames[i], i);
+      }
+      this.extractedThenDeleted.add(name);
+    }
     this.deleted.add(name);
   }
 
@@ -115,16 +159,16 @@ export class LineState {
         }
       }
     }
-    for (const n of this.parsed.keys()) {
-      names.add(n);
+    for (let i = 0; i < this.parsedCount; i++) {
+      names.add(this.parsedNames[i]);
     }
     return [...names];
   }
 
   /** The label set: only `wanted` names when given, else everything (errors included when set). */
   labels(wanted?: readonly string[]): Labels {
-    const out: Labels = {};
     if (wanted) {
+      const out: Labels = {};
       for (const name of wanted) {
         const v =
           name === ERROR_LABEL || name === ERROR_DETAILS_LABEL ? this.filterValue(name) || undefined : this.get(name);
@@ -134,24 +178,20 @@ export class LineState {
       }
       return out;
     }
-    const stream = this.stream ?? this.record.stream;
-    const meta = this.meta ?? this.record.metadata;
-    for (const source of [stream, meta]) {
-      for (const n of Object.keys(source)) {
-        if (!this.deleted.has(n)) {
-          out[n] = source[n];
-        }
-      }
+    // Object.assign copies the (usually small) base maps natively, faster than a key loop.
+    const merged: Labels = Object.assign({}, this.stream ?? this.record.stream, this.meta ?? this.record.metadata);
+    for (const n of this.deleted) {
+      delete merged[n];
     }
-    for (const [n, v] of this.parsed) {
-      out[n] = v;
+    for (let i = 0; i < this.parsedCount; i++) {
+      merged[this.parsedNames[i]] = this.parsedValues[i];
     }
     if (this.err) {
-      out[ERROR_LABEL] = this.err;
+      merged[ERROR_LABEL] = this.err;
     }
     if (this.errDetails) {
-      out[ERROR_DETAILS_LABEL] = this.errDetails;
+      merged[ERROR_DETAILS_LABEL] = this.errDetails;
     }
-    return out;
+    return merged;
   }
 }

@@ -17,10 +17,6 @@ export class GoTime {
     return new GoTime(-BigInt(62135596800) * BigInt(1_000_000_000));
   }
 
-  get epochMs(): number {
-    return Number(this.epochNs / BigInt(1_000_000)) + Number(this.epochNs % BigInt(1_000_000)) / 1e6;
-  }
-
   /** Seconds since the epoch, rounded down (Go's Unix()). */
   get unixSeconds(): bigint {
     const s = this.epochNs / BigInt(1_000_000_000);

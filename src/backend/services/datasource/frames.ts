@@ -1,0 +1,136 @@
+/**
+ * Engine results → Grafana data frames, following the data plane contracts Explore, dashboards
+ * and alerting read: `log-lines` for log queries, `timeseries-multi` (one series per frame) for
+ * metric queries. Stats and notices ride on the first frame's meta.
+ */
+import type { Labels } from '../../engine/model';
+import type { QueryResult, QueryStats, StreamEntry } from '../../engine/query';
+import type { DataLink, Field, Frame, FrameMeta, Notice, QueryStat } from '../../protocol/frames/frame';
+import type { KamiwazaLogsFrameCustomMeta } from '../../../shared/query';
+
+export interface FrameOptions {
+  refId: string;
+  /** The LogQL that ran (after macro expansion), shown in the query inspector. */
+  expr: string;
+  limit: number;
+  stepMs?: number;
+  legendFormat?: string;
+  /** Line-filter words Explore highlights. */
+  searchWords: string[];
+  /** A Tempo data source for trace-id links, if configured. */
+  traces?: { uid: string };
+}
+
+export function resultToFrames(result: QueryResult, options: FrameOptions): Frame[] {
+  const shared: FrameMeta = {
+    executedQueryString: `Expr: ${options.expr}${options.stepMs ? `\nStep: ${options.stepMs / 1000}s` : ''}`,
+    stats: statsOf(result.stats),
+    notices: result.notices.length > 0 ? result.notices.map((n): Notice => ({ severity: n.severity, text: n.text })) : undefined,
+  };
+  switch (result.resultType) {
+    case 'streams':
+      return [logsFrame(result.streams, options, shared)];
+    case 'matrix':
+      return seriesFrames(
+        result.series.map((s) => ({ labels: s.labels, times: s.points.map((p) => p[0]), values: s.points.map((p) => p[1]) })),
+        options,
+        shared
+      );
+    case 'vector':
+      return seriesFrames(
+        result.samples.map((s) => ({ labels: s.labels, times: [s.ts], values: [s.value] })),
+        options,
+        shared
+      );
+    case 'scalar':
+      return seriesFrames([{ labels: {}, times: [result.ts], values: [result.value] }], options, shared);
+  }
+}
+
+function logsFrame(streams: Array<{ labels: Labels; entries: StreamEntry[] }>, options: FrameOptions, shared: FrameMeta): Frame {
+  const rows = streams.flatMap((stream) => stream.entries.map((entry) => ({ entry, labels: stream.labels })));
+  // Explore shows one timeline: newest first, as Loki's data source returns it.
+  rows.sort((a, b) => b.entry.ts - a.entry.ts);
+  const custom: KamiwazaLogsFrameCustomMeta = { limit: options.limit, searchWords: options.searchWords };
+  const fields: Field[] = [
+    { name: 'timestamp', type: 'time', values: rows.map((r) => r.entry.ts), nullable: false },
+    { name: 'body', type: 'string', values: rows.map((r) => r.entry.line), nullable: false },
+    { name: 'severity', type: 'string', values: rows.map((r) => r.labels.detected_level ?? r.labels.level ?? null), nullable: true },
+    { name: 'id', type: 'string', values: rows.map((r) => r.entry.id), nullable: false },
+    { name: 'labels', type: 'json', values: rows.map((r) => r.labels), nullable: false },
+  ];
+  if (options.traces) {
+    fields.push({
+      name: 'traceID',
+      type: 'string',
+      values: rows.map((r) => r.labels.trace_id ?? null),
+      nullable: true,
+      config: { links: [traceLink(options.traces.uid)] },
+    });
+  }
+  return {
+    name: options.refId,
+    refId: options.refId,
+    meta: { ...shared, type: 'log-lines', typeVersion: [0, 0], preferredVisualisationType: 'logs', custom },
+    fields,
+  };
+}
+
+/** The internal link shape Loki's derived fields produce for Tempo. */
+function traceLink(uid: string): DataLink {
+  return { title: 'View trace', url: '', internal: { datasourceUid: uid, query: { query: '${__value.raw}', queryType: 'traceql' } } };
+}
+
+interface Series {
+  labels: Labels;
+  times: number[];
+  values: number[];
+}
+
+function seriesFrames(series: Series[], options: FrameOptions, shared: FrameMeta): Frame[] {
+  const meta: FrameMeta = { type: 'timeseries-multi', typeVersion: [0, 1], preferredVisualisationType: 'graph' };
+  if (series.length === 0) {
+    // "No data" per the data plane: one field-less frame that still carries the type and stats.
+    return [{ name: options.refId, refId: options.refId, meta: { ...shared, ...meta }, fields: [] }];
+  }
+  return series.map((s, i) => {
+    const displayName = options.legendFormat ? formatLegend(options.legendFormat, s.labels) : undefined;
+    return {
+      name: displayName ?? seriesName(s.labels),
+      refId: options.refId,
+      meta: i === 0 ? { ...shared, ...meta } : meta,
+      fields: [
+        { name: 'Time', type: 'time', values: s.times, nullable: false, config: options.stepMs ? { interval: options.stepMs } : undefined },
+        {
+          name: 'Value',
+          type: 'number',
+          values: s.values,
+          labels: s.labels,
+          config: displayName !== undefined ? { displayNameFromDS: displayName } : undefined,
+        },
+      ],
+    };
+  });
+}
+
+/** `{{label}}` placeholders as in Loki's and Prometheus' legend format; unknown labels render empty. */
+export function formatLegend(template: string, labels: Labels): string {
+  return template.replace(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
+}
+
+function seriesName(labels: Labels): string {
+  const pairs = Object.keys(labels)
+    .sort()
+    .map((name) => `${name}="${labels[name]}"`);
+  return `{${pairs.join(', ')}}`;
+}
+
+function statsOf(stats: QueryStats): QueryStat[] {
+  return [
+    { displayName: 'Summary: total bytes processed', unit: 'decbytes', value: stats.bytesScanned },
+    { displayName: 'Summary: total lines processed', value: stats.linesScanned },
+    { displayName: 'Summary: exec time', unit: 's', value: stats.execTimeMs / 1000 },
+    { displayName: 'Summary: log files read', value: stats.filesRead },
+    { displayName: 'Summary: malformed lines', value: stats.malformedLines },
+  ];
+}

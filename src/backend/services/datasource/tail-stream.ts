@@ -1,0 +1,59 @@
+/**
+ * Live tail over Grafana Live: channel `ds/<uid>/tail/<id>` with the subscriber's data
+ * `{"expr": "<LogQL log query>"}`. Each batch of new lines goes out as a `log-lines` data frame
+ * in Grafana's JSON frame format.
+ */
+import { parseLogQL } from '../../engine/logql/parser';
+import { tailQuery } from '../../engine/query';
+import { frameToJson } from '../../protocol/frames/json';
+import type { StreamReply } from '../../protocol/messages';
+import { resultToFrames } from './frames';
+import type { StreamCall, StreamRoute } from './streams';
+
+export const tailRoute: StreamRoute = {
+  async subscribe(call): Promise<StreamReply> {
+    const parsed = tailExpr(call);
+    return parsed.ok ? { status: 'OK' } : { status: 'NOT_FOUND', data: JSON.stringify({ error: parsed.error }) };
+  },
+
+  async run(call, send, signal): Promise<void> {
+    const parsed = tailExpr(call);
+    if (!parsed.ok) {
+      throw new Error(parsed.error);
+    }
+    for await (const streams of tailQuery(call.instance.store, { query: parsed.expr, signal })) {
+      if (streams.length === 0) {
+        continue;
+      }
+      const [frame] = resultToFrames(
+        { resultType: 'streams', streams, notices: [], stats: emptyQueryStats() },
+        { refId: 'tail', expr: parsed.expr, limit: 0, searchWords: [] }
+      );
+      await send(frameToJson(frame, 'all'));
+    }
+  },
+};
+
+function tailExpr(call: StreamCall): { ok: true; expr: string } | { ok: false; error: string } {
+  let expr: unknown;
+  try {
+    expr = (JSON.parse(call.request.data.toString('utf8') || '{}') as { expr?: unknown }).expr;
+  } catch {
+    return { ok: false, error: 'tail subscription data must be JSON {"expr": "<LogQL>"}' };
+  }
+  if (typeof expr !== 'string' || expr.trim() === '') {
+    return { ok: false, error: 'tail subscription needs {"expr": "<LogQL log query>"}' };
+  }
+  try {
+    if (parseLogQL(expr).kind !== 'log') {
+      return { ok: false, error: 'only log queries can be tailed' };
+    }
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+  return { ok: true, expr };
+}
+
+function emptyQueryStats() {
+  return { bytesScanned: 0, linesScanned: 0, linesReturned: 0, filesRead: 0, execTimeMs: 0, seriesCount: 0, malformedLines: 0, invalidUtf8Lines: 0 };
+}
