@@ -9,11 +9,18 @@ import * as path from 'node:path';
 
 import { status as GrpcStatus } from '@grpc/grpc-js';
 
-import { connectPlugin, dataSourceContext, type PluginClient, readAll } from './testing/client';
-import { decodeGrafanaFrame } from './testing/grafana-frame';
-import { grafanaEnv, hostExecutable, processAlive, startPlugin, type StartedPlugin } from './testing/spawn';
+import { generateSample, SAMPLE_END_MS, sampleErrorsByService } from './services/datasource/testing/sample';
+import { connectPlugin, dataSourceContext, type PluginClient, readAll } from './protocol/testing/client';
+import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
+import { grafanaEnv, hostExecutable, processAlive, startPlugin, type StartedPlugin } from './protocol/testing/spawn';
 
 jest.setTimeout(30000);
+
+/** RFC 3339 UTC with any fraction → epoch nanoseconds, exactly. */
+function isoToNanos(iso: string): bigint {
+  const [, whole, fraction = ''] = /^(.*?:\d\d)(?:\.(\d+))?Z$/.exec(iso)!;
+  return BigInt(Date.parse(`${whole}Z`)) * BigInt(1_000_000) + BigInt(fraction.padEnd(9, '0').slice(0, 9));
+}
 
 const executable = hostExecutable();
 
@@ -23,12 +30,9 @@ describe('built plugin executable', () => {
   let socketDir: string;
   const running: StartedPlugin[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamiwaza-logs-'));
-    fs.mkdirSync(path.join(logDir, 'kamiwaza'));
-    fs.writeFileSync(path.join(logDir, 'kamiwaza', 'application.log'), 'line\n');
-    fs.writeFileSync(path.join(logDir, 'audit.log'), 'line\n');
-    fs.utimesSync(path.join(logDir, 'audit.log'), new Date(1_700_000_000_000), new Date(1_700_000_000_000));
+    await generateSample(logDir);
     grafanaCwd = fs.mkdtempSync(path.join(os.tmpdir(), 'grafana-home-'));
     // Grafana's cwd must not feed the compiled executable a .env or bunfig.toml (either would break it).
     fs.writeFileSync(path.join(grafanaCwd, '.env'), 'PLUGIN_UNIX_SOCKET_DIR=/nonexistent-dotenv-dir\n');
@@ -127,6 +131,8 @@ describe('built plugin executable', () => {
     expect(badHealth.status).toBe(2);
     expect(badHealth.message).toMatch(/No readable log directory/);
 
+    // A log query and a metric query over the generated sample; expectations come from the raw file.
+    const window = { fromEpochMS: String(SAMPLE_END_MS - 6 * 3_600_000), toEpochMS: String(SAMPLE_END_MS) };
     const reply = await client.call('Data', 'QueryData', {
       pluginContext,
       queries: [
@@ -134,15 +140,27 @@ describe('built plugin executable', () => {
           refId: 'A',
           maxDataPoints: '1000',
           intervalMS: '1000',
-          timeRange: { fromEpochMS: '1699990000000', toEpochMS: '1800000000000' },
-          json: Buffer.from(JSON.stringify({ refId: 'A', expr: '{source="application"}', queryType: 'range' })),
+          timeRange: window,
+          json: Buffer.from(JSON.stringify({ refId: 'A', expr: '{source="application"} | level="ERROR"', maxLines: 5 })),
+        },
+        {
+          refId: 'B',
+          maxDataPoints: '1000',
+          intervalMS: '60000',
+          timeRange: window,
+          json: Buffer.from(
+            JSON.stringify({
+              refId: 'B',
+              expr: 'sum by (service_name) (count_over_time({source="application"} | level="ERROR" [6h]))',
+              queryType: 'instant',
+            })
+          ),
         },
       ],
     });
-    const answer = (reply.responses as Record<string, { frames: Buffer[]; status: number; error: string }>).A;
-    expect(answer.status).toBe(200);
-    expect(answer.error).toBe('');
-    const frame = decodeGrafanaFrame(answer.frames[0]);
+    const responses = reply.responses as Record<string, { frames: Buffer[]; status: number; error: string }>;
+    expect([responses.A.status, responses.A.error, responses.B.status, responses.B.error]).toEqual([200, '', 200, '']);
+    const frame = decodeGrafanaFrame(responses.A.frames[0]);
     expect(frame.refId).toBe('A');
     expect(frame.meta).toMatchObject({ type: 'log-lines', typeVersion: [0, 0], preferredVisualisationType: 'logs' });
     expect(typeof frame.meta?.executedQueryString).toBe('string');
@@ -153,12 +171,16 @@ describe('built plugin executable', () => {
       false,
     ]);
     expect([body.name, body.arrowType, body.nullable]).toEqual(['body', 'Utf8', false]);
-    expect([...body.values].sort()).toEqual([
-      path.join(logDir, 'audit.log'),
-      path.join(logDir, 'kamiwaza', 'application.log'),
-    ]);
-    const auditRow = body.values.indexOf(path.join(logDir, 'audit.log'));
-    expect(timestamp.values[auditRow]).toBe(BigInt(1_700_000_000_000) * BigInt(1_000_000));
+    expect(frame.rows).toBe(5);
+    for (let row = 0; row < frame.rows; row++) {
+      const record = JSON.parse(body.values[row] as string);
+      expect(record.level).toBe('ERROR');
+      expect(timestamp.values[row]).toBe(isoToNanos(record.timestamp));
+    }
+    const expected = sampleErrorsByService(logDir, SAMPLE_END_MS - 6 * 3_600_000, SAMPLE_END_MS);
+    const series = responses.B.frames.map((bytes) => decodeGrafanaFrame(bytes));
+    const counted = Object.fromEntries(series.map((f) => [f.fields[1].labels!.service_name, f.fields[1].values[0]]));
+    expect(counted).toEqual(expected);
 
     const resource = await readAll(
       client.stream('Resource', 'CallResource', { pluginContext, path: 'health', method: 'GET', url: 'health' })
@@ -200,18 +222,53 @@ describe('built plugin executable', () => {
     client.close();
   });
 
+  it('live-tails new lines over RunStream as JSON log frames', async () => {
+    const plugin = await start();
+    const client = connect(plugin);
+    const pluginContext = dataSourceContext({ logDirs: [logDir] });
+    const data = Buffer.from(JSON.stringify({ expr: '{source="application"} |= "tail-probe"' }));
+    await expect(client.call('Stream', 'SubscribeStream', { pluginContext, path: 'tail/probe', data })).resolves.toMatchObject({
+      status: 0,
+    });
+    const stream = client.stream('Stream', 'RunStream', { pluginContext, path: 'tail/probe', data });
+    const firstPacket = new Promise<string>((resolve, reject) => {
+      stream.on('data', (packet: { data: Buffer }) => resolve(String(packet.data)));
+      stream.on('error', reject);
+    });
+    // The tail starts at the end of the file: append only once it is following.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const line = JSON.stringify({ timestamp: new Date().toISOString(), level: 'INFO', service: 'kamiwaza.api', message: 'tail-probe' });
+    fs.appendFileSync(path.join(logDir, 'application.jsonl'), `${line}\n`);
+    const frame = JSON.parse(await firstPacket);
+    stream.cancel();
+    const bodyIndex = frame.schema.fields.findIndex((field: { name: string }) => field.name === 'body');
+    expect(frame.schema.meta.type).toBe('log-lines');
+    expect(frame.data.values[bodyIndex]).toEqual([line]);
+    client.close();
+  });
+
   it('answers an undecodable query with a per-refId error while the other refIds and later calls succeed', async () => {
     const plugin = await start();
     const client = connect(plugin);
     const pluginContext = dataSourceContext({ logDirs: [logDir] });
-    const query = (refId: string, json: Buffer) => ({ refId, timeRange: { fromEpochMS: '0', toEpochMS: '1' }, json });
+    const query = (refId: string, json: Buffer) => ({
+      refId,
+      timeRange: { fromEpochMS: String(SAMPLE_END_MS - 3_600_000), toEpochMS: String(SAMPLE_END_MS) },
+      json,
+    });
     const reply = await client.call('Data', 'QueryData', {
       pluginContext,
-      queries: [query('BAD', Buffer.from('{"expr": ')), query('GOOD', Buffer.from('{"expr":"{a=\\"b\\"}"}'))],
+      queries: [
+        query('BAD', Buffer.from('{"expr": ')),
+        query('SYNTAX', Buffer.from(JSON.stringify({ expr: 'sum(' }))),
+        query('GOOD', Buffer.from(JSON.stringify({ expr: '{source="application"}', maxLines: 2 }))),
+      ],
     });
     const responses = reply.responses as Record<string, { status: number; error: string; frames: Buffer[] }>;
     expect(responses.BAD.status).toBe(400);
     expect(responses.BAD.error).toMatch(/not valid JSON/);
+    expect(responses.SYNTAX.status).toBe(400);
+    expect(responses.SYNTAX.error).toMatch(/parse error at line 1, col \d+/);
     expect(responses.GOOD.status).toBe(200);
     expect(decodeGrafanaFrame(responses.GOOD.frames[0]).rows).toBe(2);
     await expect(client.call('Health', 'Check', { service: 'plugin' })).resolves.toEqual({ status: 1 });
