@@ -51,7 +51,7 @@ function corpus(name: string, size: string): string {
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== args.join(' ')) {
     mkdirSync(dir, { recursive: true });
     process.stderr.write(`generating ${size} corpus in ${dir}...\n`);
-    const gen = Bun.spawnSync(['bun', path.join(root, 'src/generator/main.ts'), ...args], { stdout: 'inherit', stderr: 'inherit' });
+    const gen = Bun.spawnSync([process.execPath, path.join(root, 'src/generator/main.ts'), ...args], { stdout: 'inherit', stderr: 'inherit' });
     if (gen.exitCode !== 0) {
       throw new Error('generator failed');
     }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 import { status as GrpcStatus } from '@grpc/grpc-js';
 
-import { generateSample, SAMPLE_END_MS, sampleErrorsByService } from './services/datasource/testing/sample';
+import { generateSample, SAMPLE_END_MS, sampleErrorsByService } from './testing/sample';
 import { connectPlugin, dataSourceContext, type PluginClient, readAll } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
 import { grafanaEnv, hostExecutable, processAlive, startPlugin, type StartedPlugin } from './protocol/testing/spawn';

@@ -6,7 +6,8 @@ import { LogQLSyntaxError } from '../engine/logql/ast';
 import { runQuery, tailQuery } from '../engine/query';
 import { createFileLogStore } from '../engine/store';
 import { parseCommand, USAGE, UsageError, type Command, type OutputFormat } from './args';
-import { isoTime, logTableLine, renderResult } from './output';
+import { msToIso } from '../engine/time';
+import { logTableLine, renderResult } from './output';
 
 async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -73,8 +74,8 @@ async function run(command: Exclude<Command, { kind: 'help' }>, store: ReturnTyp
         const lines = streams.flatMap((stream) =>
           stream.entries.map((entry) =>
             command.output === 'table'
-              ? logTableLine(isoTime(entry.ts), stream.labels, entry.line)
-              : JSON.stringify({ time: isoTime(entry.ts), labels: stream.labels, line: entry.line })
+              ? logTableLine(msToIso(entry.ts), stream.labels, entry.line)
+              : JSON.stringify({ time: msToIso(entry.ts), labels: stream.labels, line: entry.line })
           )
         );
         await write(lines);

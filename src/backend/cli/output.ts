@@ -3,6 +3,7 @@
  * entry or sample) and for tools that speak Loki's HTTP API (`loki-json`).
  */
 import type { Direction, Labels } from '../engine/model';
+import { msToIso } from '../engine/time';
 import { toLokiResponse, type QueryResult } from '../engine/query';
 import type { OutputFormat } from './args';
 
@@ -26,7 +27,7 @@ function resultRows(result: QueryResult, direction: Direction): Row[] {
   switch (result.resultType) {
     case 'streams': {
       const rows = result.streams.flatMap((stream) =>
-        stream.entries.map((entry) => ({ ts: entry.ts, row: { time: isoTime(entry.ts), labels: stream.labels, line: entry.line } }))
+        stream.entries.map((entry) => ({ ts: entry.ts, row: { time: msToIso(entry.ts), labels: stream.labels, line: entry.line } }))
       );
       // Streams are grouped by label set; a reader wants one timeline.
       rows.sort((a, b) => (direction === 'backward' ? b.ts - a.ts : a.ts - b.ts));
@@ -34,12 +35,12 @@ function resultRows(result: QueryResult, direction: Direction): Row[] {
     }
     case 'matrix':
       return result.series.flatMap((series) =>
-        series.points.map(([ts, value]) => ({ time: isoTime(ts), labels: series.labels, value }))
+        series.points.map(([ts, value]) => ({ time: msToIso(ts), labels: series.labels, value }))
       );
     case 'vector':
-      return result.samples.map((s) => ({ time: isoTime(s.ts), labels: s.labels, value: s.value }));
+      return result.samples.map((s) => ({ time: msToIso(s.ts), labels: s.labels, value: s.value }));
     case 'scalar':
-      return [{ time: isoTime(result.ts), labels: {}, value: result.value }];
+      return [{ time: msToIso(result.ts), labels: {}, value: result.value }];
   }
 }
 
@@ -64,12 +65,4 @@ export function formatLabels(labels: Labels): string {
     .sort()
     .map((name) => `${name}=${JSON.stringify(labels[name])}`);
   return `{${pairs.join(', ')}}`;
-}
-
-/** ISO-8601 with the microseconds the engine keeps. */
-export function isoTime(ms: number): string {
-  const totalMicros = Math.round(ms * 1000);
-  const micros = ((totalMicros % 1000) + 1000) % 1000;
-  const iso = new Date((totalMicros - micros) / 1000).toISOString(); // ...SS.mmmZ
-  return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
 }

@@ -51,4 +51,8 @@ describe('nanosecond strings', () => {
     expect(nanoStringToMs('1795168800123456000')).toBeCloseTo(ms, 6);
     expect(msToIso(ms)).toBe('2026-11-20T10:00:00.123456Z');
   });
+
+  it('carries a fraction that rounds up to the next millisecond', () => {
+    expect(msToIso(Date.UTC(2026, 10, 20, 10, 0, 0) + 999.9996)).toBe('2026-11-20T10:00:01.000000Z');
+  });
 });

@@ -219,8 +219,9 @@ export function nanoStringToMs(ns: string): number {
 
 /** ms → RFC 3339 with microseconds, UTC (for notices and diagnostics). */
 export function msToIso(ms: number): string {
-  const whole = Math.floor(ms);
-  const micros = Math.round((ms - whole) * 1000);
-  const iso = new Date(whole).toISOString();
+  // Round to whole microseconds first, so .9999 ms carries into the next millisecond.
+  const totalMicros = Math.round(ms * 1000);
+  const micros = ((totalMicros % 1000) + 1000) % 1000;
+  const iso = new Date((totalMicros - micros) / 1000).toISOString();
   return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
 }

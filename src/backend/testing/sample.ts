@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
-import { parseGeneratorArgs } from '../../../../generator/args';
-import { generateHistory } from '../../../../generator/generate';
+import { parseGeneratorArgs } from '../../generator/args';
+import { generateHistory } from '../../generator/generate';
 
 export const SAMPLE_END_MS = Date.parse('2026-11-20T00:00:00Z');
 
