@@ -68,6 +68,12 @@ export interface ScanRequest {
    * before decoding or parsing them; it must never return fewer records than the exact filter would.
    */
   mustContain?: string[];
+  /**
+   * Label equalities every kept record satisfies (`record.label(name) === value`), derived from
+   * label filters that run before any stage that could change labels. The store may turn values
+   * it reads straight from line bytes into raw-byte literals; like `mustContain`, only a hint.
+   */
+  labelEquals?: Array<{ name: string; value: string }>;
   signal?: AbortSignal;
   limits?: QueryLimits;
 }

@@ -18,7 +18,12 @@ import {
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
 import type { FileContext } from './readers/context';
-import { JSON_PARSER_ERROR } from './readers/labels';
+import {
+  ERROR_DETAILS_LABEL,
+  ERROR_LABEL,
+  JSON_PARSER_ERROR,
+  LINE_TRUNCATED_LABEL,
+} from './readers/labels';
 import { ScanBudget } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
 import { mergeByTime } from './scan/merge';
@@ -94,13 +99,45 @@ function select(sources: LogicalSource[], matchers: LabelMatcher[]): Selection {
   return { sources: selected, accept, serviceLiteral };
 }
 
+/**
+ * Labels whose value is not read from the line's bytes as written: stream labels (service_name
+ * may be the source's default), computed labels and the error labels.
+ */
+const NOT_FROM_LINE = new Set([
+  ...STATIC_LABELS,
+  'service_name',
+  'detected_level',
+  ERROR_LABEL,
+  ERROR_DETAILS_LABEL,
+  LINE_TRUNCATED_LABEL,
+]);
+
+/**
+ * Values of `labelEquals` that every kept line contains as raw bytes. JSON and text records read
+ * their other labels from the line's own bytes (a JSON string value as written, when it has only
+ * PLAIN_VALUE characters, like `serviceLiteral`); access logs are left out (CLF fields are
+ * rewritten, e.g. Duration).
+ */
+function labelLiterals(source: LogicalSource, labelEquals: ScanRequest['labelEquals']): string[] {
+  if (source.format.name === 'access' || labelEquals === undefined) {
+    return [];
+  }
+  return labelEquals.filter((l) => !NOT_FROM_LINE.has(l.name) && PLAIN_VALUE.test(l.value)).map((l) => l.value);
+}
+
 /** The raw-byte literals for one source: longest first (it is searched with indexOf). */
-function literalsFor(source: LogicalSource, selection: Selection, mustContain: string[] | undefined): Buffer[] {
+function literalsFor(
+  source: LogicalSource,
+  selection: Selection,
+  mustContain: string[] | undefined,
+  labelEquals?: ScanRequest['labelEquals']
+): Buffer[] {
   // Literals with U+FFFD may match a decoded invalid sequence that the raw bytes do not contain;
   // literals spanning lines can only match multi-line records. Neither can prefilter bytes.
   const texts = (mustContain ?? []).filter(
     (t) => t.length > 0 && !t.includes('\ufffd') && !(t.includes('\n') && !source.format.multiline)
   );
+  texts.push(...labelLiterals(source, labelEquals));
   const service = selection.serviceLiteral;
   if (service !== undefined && service !== source.defaultService) {
     texts.push(source.format.name === 'json' ? `"${service}"` : service);
@@ -199,7 +236,7 @@ class FileStore implements FileLogStore {
       for (const source of selection.sources) {
         const files = await this.openFiles(source, stats.notices);
         opened.push(...files);
-        const literals = literalsFor(source, selection, request.mustContain);
+        const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
         for (let i = 0; i < files.length; i++) {
           const plan = await this.plan(source, files, i, request, literals, selection.accept);
           if (plan !== undefined) {

@@ -1,23 +1,9 @@
 import type { DataSourceInstanceSettings } from '../protocol/messages';
+import { dataSourceSettings } from '../protocol/testing/contexts';
 import { InstanceCache } from './instance-cache';
 
-function settings(overrides: Partial<DataSourceInstanceSettings> = {}): DataSourceInstanceSettings {
-  return {
-    id: 1,
-    uid: 'a',
-    name: 'Logs',
-    url: '',
-    user: '',
-    database: '',
-    basicAuthEnabled: false,
-    basicAuthUser: '',
-    jsonData: Buffer.from('{"logDirs":["/x"]}'),
-    decryptedSecureJsonData: {},
-    lastUpdatedMS: 100,
-    apiVersion: '',
-    ...overrides,
-  };
-}
+const settings = (overrides: Partial<DataSourceInstanceSettings> = {}) =>
+  dataSourceSettings({ uid: 'a', jsonData: Buffer.from('{"logDirs":["/x"]}'), lastUpdatedMS: 100, ...overrides });
 
 describe('InstanceCache', () => {
   it('builds once per uid and reuses the instance while the settings stay the same', () => {

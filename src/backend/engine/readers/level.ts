@@ -24,6 +24,34 @@ const SPELLINGS: Record<string, string> = {
   fatal: 'fatal',
 };
 
+const SPELLING_BYTES = Object.entries(SPELLINGS).map(([spelling, level]) => ({ bytes: Buffer.from(spelling), level }));
+
+/**
+ * The level of a quoted JSON string value `b[start, end)` (quotes included) that is a known
+ * spelling in any ASCII case, read from the bytes; undefined when it is not (callers then decode
+ * the value and use `detectedLevel`, which gives the same answer for every spelling found here).
+ */
+export function knownLevelBytes(b: Uint8Array, start: number, end: number): string | undefined {
+  const length = end - start - 2;
+  if (b[start] !== 34 || b[end - 1] !== 34 || length < 3 || length > 8) {
+    return undefined;
+  }
+  for (const { bytes, level } of SPELLING_BYTES) {
+    if (bytes.length !== length) {
+      continue;
+    }
+    let j = 0;
+    // Letters only: OR-ing 0x20 lowercases ASCII capitals and leaves lowercase letters alone.
+    while (j < length && (b[start + 1 + j] | 0x20) === bytes[j]) {
+      j++;
+    }
+    if (j === length) {
+      return level;
+    }
+  }
+  return undefined;
+}
+
 /** Loki's fallback when no level field gives a known spelling. */
 export function detectLevelFromLine(line: string): string {
   if (line.includes('info') || line.includes('INFO')) {

@@ -15,7 +15,7 @@ import {
   LINE_TRUNCATED_LABEL,
   sanitizeLabelName,
 } from './labels';
-import { detectedLevel, LEVEL_KEYS } from './level';
+import { detectedLevel, knownLevelBytes, LEVEL_KEYS } from './level';
 
 const span: ValueSpan = { start: 0, end: 0, keyIndex: 0 };
 
@@ -129,7 +129,10 @@ export class JsonRecord extends BaseRecord {
 
   protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
     if (name === 'detected_level') {
-      return detectedLevel(this.field(LEVEL_KEY_BYTES), () => this.line);
+      if (findTopLevel(this.bytes, this.start, this.end, LEVEL_KEY_BYTES, span) !== FOUND) {
+        return detectedLevel(undefined, () => this.line);
+      }
+      return knownLevelBytes(this.bytes, span.start, span.end) ?? detectedLevel(scalarText(this.bytes, span), () => this.line);
     }
     if (this.malformed || !SIMPLE_NAME.test(name)) {
       return NOT_QUICK;

@@ -4,35 +4,12 @@ import * as path from 'node:path';
 
 import { createHclogLogger } from '../../protocol/logger';
 import type { DataQuery, PluginContext, QueryDataRequest, StreamRequest } from '../../protocol/messages';
+import { dataSourcePluginContext } from '../../protocol/testing/contexts';
 import { createDataSourceService } from './datasource';
 
 const logger = createHclogLogger({ write: () => undefined });
 
-function context(jsonData: unknown, lastUpdatedMS = 1): PluginContext {
-  return {
-    orgId: 1,
-    pluginId: 'kamiwaza-logs-datasource',
-    grafanaConfig: {},
-    pluginVersion: '',
-    userAgent: '',
-    apiVersion: '',
-    namespace: '',
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: 'logs',
-      name: 'Logs',
-      url: '',
-      user: '',
-      database: '',
-      basicAuthEnabled: false,
-      basicAuthUser: '',
-      jsonData: Buffer.from(JSON.stringify(jsonData)),
-      decryptedSecureJsonData: {},
-      lastUpdatedMS,
-      apiVersion: '',
-    },
-  };
-}
+const context = (jsonData: unknown, lastUpdatedMS = 1) => dataSourcePluginContext(jsonData, { lastUpdatedMS });
 
 function dataQuery(json: unknown, refId = 'A'): DataQuery {
   return {

@@ -8,8 +8,9 @@ import * as path from 'node:path';
 
 import { frameToArrow } from '../../protocol/frames/arrow';
 import { createHclogLogger } from '../../protocol/logger';
-import type { DataQuery, PluginContext, QueryDataRequest, StreamRequest } from '../../protocol/messages';
+import type { DataQuery, QueryDataRequest, StreamRequest } from '../../protocol/messages';
 import { decodeGrafanaFrame } from '../../protocol/testing/grafana-frame';
+import { dataSourcePluginContext } from '../../protocol/testing/contexts';
 import { createDataSourceService } from './datasource';
 
 const logger = createHclogLogger({ write: () => undefined });
@@ -31,31 +32,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function context(jsonData: unknown): PluginContext {
-  return {
-    orgId: 1,
-    pluginId: 'kamiwaza-logs-datasource',
-    grafanaConfig: {},
-    pluginVersion: '',
-    userAgent: '',
-    apiVersion: '',
-    namespace: '',
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: 'logs',
-      name: 'Logs',
-      url: '',
-      user: '',
-      database: '',
-      basicAuthEnabled: false,
-      basicAuthUser: '',
-      jsonData: Buffer.from(JSON.stringify(jsonData)),
-      decryptedSecureJsonData: {},
-      lastUpdatedMS: 1,
-      apiVersion: '',
-    },
-  };
-}
+const context = (jsonData: unknown) => dataSourcePluginContext(jsonData);
 
 function dataQuery(json: object, range = { from: T0 - 1000, to: T0 + 120_000 }, intervalMS = 1000): DataQuery {
   return { refId: 'A', queryType: '', maxDataPoints: 100, intervalMS, timeRange: range, json: Buffer.from(JSON.stringify(json)) };

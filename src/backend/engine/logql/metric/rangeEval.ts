@@ -10,7 +10,7 @@
  */
 import type { RangeAggregationExpr } from '../ast';
 import type { LabelMatcher, Labels, LogRecord, LogStore, QueryLimits, ScanStats } from '../../model';
-import { compilePipeline, compileSampleExtractor, requiredLiterals } from '../pipeline';
+import { compilePipeline, compileSampleExtractor, requiredLabelValues, requiredLiterals } from '../pipeline';
 import { PipelineError, SeriesLimitError, throwIfAborted } from './errors';
 import {
   dropLabels,
@@ -110,12 +110,18 @@ function sampleExtractFn(expr: RangeAggregationExpr, outputLabels: string[] | un
     };
   }
   const pipeline = compilePipeline(expr.log.stages, { outputLabels });
-  const lineValue = LINE_COUNT_OPS.has(expr.op)
-    ? () => 1
-    : LINE_BYTES_OPS.has(expr.op)
-      ? (line: string) => Buffer.byteLength(line, 'utf8')
-      : undefined;
-  if (!lineValue) {
+  if (LINE_COUNT_OPS.has(expr.op)) {
+    // The line itself is not needed: counting never decodes it.
+    return (record, out) => {
+      const labels = pipeline.processLabels(record);
+      if (!labels) {
+        return null;
+      }
+      out.labels = labels;
+      return 1;
+    };
+  }
+  if (!LINE_BYTES_OPS.has(expr.op)) {
     throw new Error(`invalid aggregation ${expr.op} without unwrap`);
   }
   return (record, out) => {
@@ -124,7 +130,7 @@ function sampleExtractFn(expr: RangeAggregationExpr, outputLabels: string[] | un
       return null;
     }
     out.labels = processed.labels;
-    return lineValue(processed.line);
+    return Buffer.byteLength(processed.line, 'utf8');
   };
 }
 
@@ -202,6 +208,7 @@ export async function evaluateRange(
       toMs: layout.toMs + 0.001,
       direction: 'forward',
       mustContain: requiredLiterals(expr.log),
+      labelEquals: requiredLabelValues(expr.log),
       signal: ctx.signal,
       limits: ctx.limits,
     },

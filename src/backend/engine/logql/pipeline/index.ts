@@ -9,7 +9,7 @@
  * of surviving records is built from `record.stream` + `record.metadata`.
  * Otherwise `record.stream` and `record.metadata` are read once per record.
  */
-import type { Grouping, LogExpr, Stage, Unwrap } from '../ast';
+import type { Grouping, LabelFilterExpr, LogExpr, Stage, Unwrap } from '../ast';
 import type { Labels, LogRecord } from '../../model';
 import { compileLabelFilter, VALUE_CONVERSIONS } from './labelFilter';
 import type { StageFn } from './parsers';
@@ -39,6 +39,8 @@ export interface PipelineResult {
 export interface Pipeline {
   /** null = the record is filtered out. Synchronous; one Pipeline must not be shared by workers. */
   process(record: LogRecord): PipelineResult | null;
+  /** The result labels alone (the line is not decoded unless a stage reads it); null = filtered out. */
+  processLabels(record: LogRecord): Labels | null;
   /** True when the fast path applies (see the module comment). */
   readonly fastPath: boolean;
 }
@@ -71,6 +73,9 @@ export function compilePipeline(stages: Stage[], options: PipelineOptions = {}):
         return null;
       }
       return { line: state.line, labels: state.labels(wanted) };
+    },
+    processLabels(record) {
+      return run(record) ? state.labels(wanted) : null;
     },
   };
 }
@@ -156,4 +161,30 @@ export function requiredLiterals(expr: LogExpr): string[] {
     }
   }
   return [...new Set(out)];
+}
+
+/**
+ * `name="value"` label filters (top-level conjunctions, non-empty value) that every record kept by
+ * the pipeline satisfies with its original labels: those before the first stage that may change
+ * labels (parsers, formats, drop/keep). For `ScanRequest.labelEquals`.
+ */
+export function requiredLabelValues(expr: LogExpr): Array<{ name: string; value: string }> {
+  const out: Array<{ name: string; value: string }> = [];
+  const visit = (filter: LabelFilterExpr) => {
+    if (filter.kind === 'and') {
+      visit(filter.left);
+      visit(filter.right);
+    } else if (filter.kind === 'string' && filter.matcher.op === '=' && filter.matcher.value !== '') {
+      out.push({ name: filter.matcher.name, value: filter.matcher.value });
+    }
+  };
+  for (const stage of expr.stages) {
+    if (!FAST_PATH_STAGES.has(stage.kind)) {
+      break;
+    }
+    if (stage.kind === 'labelFilter') {
+      visit(stage.filter);
+    }
+  }
+  return out;
 }

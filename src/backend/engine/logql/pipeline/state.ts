@@ -15,7 +15,8 @@ const WIDE_RECORD = 48;
 
 export class LineState {
   record!: LogRecord;
-  line = '';
+  /** The current line; decoded from the record only when a stage or the caller reads it. */
+  private lineText: string | undefined;
   err = '';
   errDetails = '';
   private stream: Labels | undefined;
@@ -37,7 +38,7 @@ export class LineState {
 
   reset(record: LogRecord): void {
     this.record = record;
-    this.line = record.line;
+    this.lineText = undefined;
     this.err = '';
     this.errDetails = '';
     if (!this.lazy) {
@@ -52,6 +53,17 @@ export class LineState {
     if (this.extractedThenDeleted.size) {
       this.extractedThenDeleted.clear();
     }
+  }
+
+  get line(): string {
+    if (this.lineText === undefined) {
+      this.lineText = this.record.line;
+    }
+    return this.lineText;
+  }
+
+  set line(text: string) {
+    this.lineText = text;
   }
 
   private parsedIndex(name: string): number {
