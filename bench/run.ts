@@ -161,6 +161,10 @@ function printTable(rows: BenchRow[]): boolean {
   return allOk;
 }
 
+// The zip is measured as `npm run package` makes it from the current build.
+if (Bun.spawnSync([process.execPath, path.join(root, 'scripts', 'package.ts')], { stdout: 'ignore', stderr: 'inherit' }).exitCode !== 0) {
+  throw new Error('packaging failed: run npm run build first');
+}
 const rows = [...(await benchProtocol()), ...engineRows()];
 const ok = printTable(rows);
 process.exit(ok ? 0 : 1);

@@ -79,19 +79,19 @@ export interface LogFile {
   close(): Promise<void>;
 }
 
-/** A file without rotation. */
+/** A file without rotation; the rotating kinds extend it. */
 export class PlainFile implements LogFile {
-  private readonly sink: FileSink;
+  protected sink: FileSink;
 
   constructor(readonly path: string) {
     this.sink = new FileSink(path);
   }
 
-  write(text: string): void {
+  write(text: string, _ts?: number): void {
     this.sink.write(text);
   }
 
-  writeBytes(bytes: Buffer): void {
+  writeBytes(bytes: Buffer, _ts?: number): void {
     this.sink.writeBytes(bytes);
   }
 
@@ -112,29 +112,16 @@ export const numberedName = (file: string, n: number) => (n === 1 ? `${file}.1` 
  * Size-based rotation, logrotate style with delaycompress: the live file becomes `.1`, the
  * previous `.1` becomes `.2` and is compressed to `.2.gz`, older ones shift up; none beyond `.keep`.
  */
-export class NumberedFile implements LogFile {
-  private sink: FileSink;
+export class NumberedFile extends PlainFile {
   private compressing: Promise<void> = Promise.resolve();
   rotations = 0;
 
   constructor(
-    readonly path: string,
+    path: string,
     private readonly thresholdBytes: number,
     private readonly keep = 10
   ) {
-    this.sink = new FileSink(path);
-  }
-
-  write(text: string): void {
-    this.sink.write(text);
-  }
-
-  writeBytes(bytes: Buffer): void {
-    this.sink.writeBytes(bytes);
-  }
-
-  flush(): void {
-    this.sink.flush();
+    super(path);
   }
 
   async maintain(): Promise<void> {
@@ -159,20 +146,15 @@ export class NumberedFile implements LogFile {
   }
 
   async close(): Promise<void> {
-    this.sink.close();
+    await super.close();
     await this.compressing;
   }
 }
 
 /** Daily rotation: at the first record of a new UTC day the live file becomes `name.YYYY-MM-DD.gz`. */
-export class DatedFile implements LogFile {
-  private sink: FileSink;
+export class DatedFile extends PlainFile {
   private day: string | undefined;
   private readonly jobs: Array<Promise<void>> = [];
-
-  constructor(readonly path: string) {
-    this.sink = new FileSink(path);
-  }
 
   private dayOf(ts: number): void {
     const day = isoDay(ts);
@@ -190,22 +172,16 @@ export class DatedFile implements LogFile {
 
   write(text: string, ts: number): void {
     this.dayOf(ts);
-    this.sink.write(text);
+    super.write(text);
   }
 
   writeBytes(bytes: Buffer, ts: number): void {
     this.dayOf(ts);
-    this.sink.writeBytes(bytes);
+    super.writeBytes(bytes);
   }
-
-  flush(): void {
-    this.sink.flush();
-  }
-
-  async maintain(): Promise<void> {}
 
   async close(): Promise<void> {
-    this.sink.close();
+    await super.close();
     await Promise.all(this.jobs);
   }
 }
