@@ -4,6 +4,8 @@
  */
 import type { DataSourceJsonData } from '@grafana/schema';
 
+import { DEFAULT_KAMIWAZA_ROOT } from './kamiwaza';
+
 export interface KamiwazaLogsSettings extends DataSourceJsonData {
   /** Log roots the backend may read; defaults to $KAMIWAZA_LOG_DIR or $KAMIWAZA_ROOT/logs. */
   logDirs?: string[];
@@ -17,8 +19,6 @@ export interface KamiwazaLogsSettings extends DataSourceJsonData {
   tracesDatasourceUid?: string;
 }
 
-export const DEFAULT_KAMIWAZA_ROOT = '/opt/kamiwaza';
-export const DEFAULT_ACCESS_LOG_PATH = 'kamiwaza/traefik/access.log';
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 60;
 
 /**

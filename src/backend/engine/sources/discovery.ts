@@ -12,6 +12,7 @@
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
+import { DEFAULT_ACCESS_LOG_PATH } from '../../../shared/kamiwaza';
 import { ACCESS_SERVICE, UNKNOWN_SERVICE } from '../readers/labels';
 
 export interface StoreConfig {
@@ -22,7 +23,6 @@ export interface StoreConfig {
   kamiwazaRoot?: string;
 }
 
-export const DEFAULT_ACCESS_LOG_PATH = 'kamiwaza/traefik/access.log';
 
 export interface SourceFile {
   /** Real absolute path. */

@@ -4,12 +4,8 @@ import { Button, Field, FieldSet, IconButton, Input, Stack } from '@grafana/ui';
 import React, { type ChangeEvent } from 'react';
 
 import { DEFAULT_MAX_LINES } from '../../../shared/query';
-import {
-  DEFAULT_ACCESS_LOG_PATH,
-  DEFAULT_KAMIWAZA_ROOT,
-  DEFAULT_QUERY_TIMEOUT_SECONDS,
-  type KamiwazaLogsSettings,
-} from '../../../shared/settings';
+import { DEFAULT_ACCESS_LOG_PATH, DEFAULT_KAMIWAZA_ROOT } from '../../../shared/kamiwaza';
+import { DEFAULT_QUERY_TIMEOUT_SECONDS, type KamiwazaLogsSettings } from '../../../shared/settings';
 import { parsePositiveInteger } from '../../numbers';
 
 type Props = DataSourcePluginOptionsEditorProps<KamiwazaLogsSettings>;

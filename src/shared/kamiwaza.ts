@@ -1,0 +1,13 @@
+/**
+ * Facts of the Kamiwaza platform (observability guide 0.8.1) that the engine, the data source and
+ * the frontend all rely on. No Grafana knowledge here.
+ */
+
+/** Where a default install lives when $KAMIWAZA_ROOT is unset. */
+export const DEFAULT_KAMIWAZA_ROOT = '/opt/kamiwaza';
+
+/**
+ * The Traefik access log as the guide names it. The guide does not say relative to what, so it
+ * is looked up under each log root and under $KAMIWAZA_ROOT.
+ */
+export const DEFAULT_ACCESS_LOG_PATH = 'kamiwaza/traefik/access.log';
