@@ -44,9 +44,9 @@ function measure(cmd: string[]): { ms: number; maxRssMB: number; stdout: string 
   };
 }
 
-function corpus(name: string, size: string): string {
+function corpus(name: string, size: string, days: string): string {
   const dir = path.join(dataDir, name);
-  const args = ['--out', dir, '--size', size, '--days', '7', '--seed', '7', '--end', END, '--only', 'application.jsonl', '--no-rotate'];
+  const args = ['--out', dir, '--size', size, '--days', days, '--seed', '7', '--end', END, '--only', 'application.jsonl', '--no-rotate'];
   const marker = path.join(dir, '.args');
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== args.join(' ')) {
     mkdirSync(dir, { recursive: true });
@@ -87,8 +87,10 @@ function engineRows(): BenchRow[] {
   if (!existsSync(cli)) {
     throw new Error(`${cli} is missing: run npm run build first`);
   }
-  const big = corpus('1g', '1GB');
-  const small = corpus('100m', '100MB');
+  const big = corpus('1g', '1GB', '7');
+  // The size-independence check compares files with the same line rate, so that the last hour
+  // holds the same lines: 100 MB at the 1 GB corpus's rate spans 0.7 days.
+  const small = corpus('100m', '100MB', '0.7');
   const bigFile = path.join(big, 'application.jsonl');
   const endMs = Date.parse(END);
   const weekRange = ['--from', new Date(endMs - 7 * 86400_000 - 3600_000).toISOString(), '--to', END];
@@ -128,7 +130,7 @@ function engineRows(): BenchRow[] {
   const tailBig = measure(cliQuery(big, serviceQuery, lastHour));
   const tailSmall = measure(cliQuery(small, serviceQuery, lastHour));
   rows.push({ name: 'last hour of one service, limit 1000, 1 GB', value: tailBig.ms, unit: 'ms', goalValue: 150 });
-  rows.push({ name: 'same on 1 GB vs on 100 MB', value: tailBig.ms, unit: 'ms', baselineName: 'same on 100 MB', baselineValue: tailSmall.ms, goalRatio: 1.5 });
+  rows.push({ name: 'same on 1 GB vs on 100 MB (same line rate)', value: tailBig.ms, unit: 'ms', baselineName: 'same on 100 MB', baselineValue: tailSmall.ms, goalRatio: 1.5 });
   rss.push(['last hour', Math.max(tailBig.maxRssMB, tailSmall.maxRssMB)]);
 
   for (const [name, mb] of rss) {

@@ -23,11 +23,18 @@ export interface Probe {
   ts: number;
 }
 
-/** Bytes read per probe; a second, larger read when no timed line starts in the first. */
-const PROBE_BYTES = 64 << 10;
+/** Bytes read for the head and tail of a file. */
+const HEAD_BYTES = 64 << 10;
+/**
+ * Bytes read per probe: a few lines are enough to find one timed line; a second, larger read when
+ * no timed line starts in the first.
+ */
+const PROBE_BYTES = 16 << 10;
 const PROBE_RETRY_BYTES = 1 << 20;
-/** Binary search stops when the window is this small (reading it is cheaper than probing). */
+/** A seek stops probing when the window is this small (reading it is cheaper than probing). */
 const SEEK_GRANULE = 256 << 10;
+/** Interpolated probes in a row that may fail to halve the seek window before one bisection. */
+const INTERPOLATED_PROBES = 2;
 /** Head bytes hashed into the identity (the first line, up to this many bytes). */
 const HEAD_HASH_BYTES = 256;
 
@@ -123,7 +130,7 @@ export class IndexCache {
     size: number,
     format: LineFormat
   ): Promise<FileTimeIndex> {
-    const head = await readAt(fh, 0, Math.min(size, PROBE_BYTES));
+    const head = await readAt(fh, 0, Math.min(size, HEAD_BYTES));
     const identity = `${dev}:${ino}:${headHash(head)}`;
     let index = this.entries.get(path);
     if (index === undefined || index.identity !== identity || size < index.size) {
@@ -142,7 +149,7 @@ export class IndexCache {
       index.firstTs = firstTimedLine(format, head, 0)?.ts ?? NaN;
     }
     if (Number.isNaN(index.lastTs) && size > 0) {
-      const from = Math.max(0, size - PROBE_BYTES);
+      const from = Math.max(0, size - HEAD_BYTES);
       const tail = await readAt(fh, from, size - from);
       index.lastTs = from === 0 ? lastTimedLineFromStart(format, tail) : lastTimedLine(format, tail);
     }
@@ -157,7 +164,7 @@ export class IndexCache {
       return index;
     }
     index = new FileTimeIndex(key, size);
-    const head = await gunzipHead(path, PROBE_BYTES);
+    const head = await gunzipHead(path, HEAD_BYTES);
     index.firstTs = firstTimedLine(format, head, 0)?.ts ?? NaN;
     this.entries.set(path, index);
     return index;
@@ -260,6 +267,96 @@ async function probeAt(
   return probe;
 }
 
+/** Which side of a time boundary a search is after (see `crossing`). */
+type Side = 'start' | 'end';
+
+/**
+ * Offset where line times cross `target`, found by probing [lo, hi) (times loTs, hiTs at its ends
+ * when known, else NaN). `start`: the last probed line older than target (or lo); `end`: the first
+ * probed line at least target (or hi), so the caller's bounds stay safe under the disorder rule.
+ *
+ * Log times grow about linearly with offset, so each probe is placed by interpolating the target
+ * time between the window's end times (a few probes instead of log2(size / granule)). When
+ * INTERPOLATED_PROBES interpolated probes in a row fail to halve the window (bursts, gaps), the
+ * next one bisects, so the probe count stays within (INTERPOLATED_PROBES + 1) times that of plain
+ * bisection.
+ */
+async function crossing(
+  index: FileTimeIndex,
+  fh: FileHandle,
+  format: LineFormat,
+  side: Side,
+  target: number,
+  window: { lo: number; loTs: number; hi: number; hiTs: number }
+): Promise<{ at: number; ts: number }> {
+  let { lo, loTs, hi, hiTs } = window;
+  // Times the interpolation uses for the window's ends: an end that stays put while the other
+  // moves twice has its distance to target halved (regula falsi's Illinois rule), so probes
+  // that keep landing on one side of the boundary close in from the other side too.
+  let loGuide = loTs;
+  let hiGuide = hiTs;
+  let lastMoved: 'lo' | 'hi' | undefined;
+  // Width when the window last halved, and interpolated probes since then.
+  let halvedWidth = hi - lo;
+  let sinceHalved = 0;
+  while (hi - lo > SEEK_GRANULE) {
+    const width = hi - lo;
+    const bisect = sinceHalved >= INTERPOLATED_PROBES;
+    const mid = bisect ? lo + Math.floor(width / 2) : interpolated(lo, loGuide, hi, hiGuide, target);
+    const p = await probeAt(index, fh, mid, format);
+    const inside = p !== undefined && p.lineStart < hi;
+    let moved: 'lo' | 'hi';
+    if (side === 'start') {
+      if (inside && p.ts < target) {
+        moved = 'lo';
+        lo = p.lineStart;
+        loTs = p.ts;
+      } else {
+        moved = 'hi';
+        hi = mid;
+        hiTs = inside ? p.ts : hiTs;
+      }
+    } else if (inside && p.ts >= target) {
+      moved = 'hi';
+      hi = p.lineStart;
+      hiTs = p.ts;
+    } else {
+      moved = 'lo';
+      lo = inside ? p.lineStart : mid;
+      loTs = inside ? p.ts : loTs;
+    }
+    if (moved === 'lo') {
+      loGuide = loTs;
+      hiGuide = lastMoved === 'lo' ? target + (hiGuide - target) / 2 : hiGuide;
+    } else {
+      hiGuide = hiTs;
+      loGuide = lastMoved === 'hi' ? target - (target - loGuide) / 2 : loGuide;
+    }
+    lastMoved = moved;
+    if (hi - lo <= halvedWidth / 2) {
+      halvedWidth = hi - lo;
+      sinceHalved = 0;
+    } else {
+      sinceHalved = bisect ? 0 : sinceHalved + 1;
+    }
+  }
+  return side === 'start' ? { at: lo, ts: loTs } : { at: hi, ts: hiTs };
+}
+
+/**
+ * Where `target` falls between (lo, loTs) and (hi, hiTs) assuming a steady write rate, kept off
+ * the window's ends so every probe shrinks it; the middle when the times do not bracket target.
+ */
+function interpolated(lo: number, loTs: number, hi: number, hiTs: number, target: number): number {
+  const width = hi - lo;
+  const margin = Math.max(1, Math.floor(width / 64));
+  const fraction = (target - loTs) / (hiTs - loTs);
+  if (!(fraction > 0 && fraction < 1)) {
+    return lo + Math.floor(width / 2);
+  }
+  return Math.min(hi - margin, Math.max(lo + margin, lo + Math.floor(width * fraction)));
+}
+
 /**
  * Byte bounds [start, end) of a plain file that contain every entry with time in [fromMs, toMs):
  * start = a timed line older than from - tolerance (or 0), end = a timed line at least
@@ -274,36 +371,17 @@ export async function seekRange(
 ): Promise<{ start: number; end: number }> {
   const size = index.size;
   let start = 0;
+  let startTs = index.firstTs;
   const lowTarget = fromMs - DISORDER_TOLERANCE_MS;
   if (!(index.firstTs >= lowTarget)) {
-    let lo = 0;
-    let hi = size;
-    while (hi - lo > SEEK_GRANULE) {
-      const mid = Math.floor((lo + hi) / 2);
-      const p = await probeAt(index, fh, mid, format);
-      if (p === undefined || p.lineStart >= hi || p.ts >= lowTarget) {
-        hi = mid;
-      } else {
-        lo = p.lineStart;
-      }
-    }
-    start = lo;
+    const window = { lo: 0, loTs: index.firstTs, hi: size, hiTs: index.lastTs };
+    ({ at: start, ts: startTs } = await crossing(index, fh, format, 'start', lowTarget, window));
   }
   let end = size;
   const highTarget = toMs + DISORDER_TOLERANCE_MS;
   if (!(index.lastTs < highTarget)) {
-    let lo = start;
-    let hi = size;
-    while (hi - lo > SEEK_GRANULE) {
-      const mid = Math.floor((lo + hi) / 2);
-      const p = await probeAt(index, fh, mid, format);
-      if (p !== undefined && p.lineStart < hi && p.ts >= highTarget) {
-        hi = p.lineStart;
-      } else {
-        lo = mid;
-      }
-    }
-    end = hi;
+    const window = { lo: start, loTs: startTs, hi: size, hiTs: index.lastTs };
+    ({ at: end } = await crossing(index, fh, format, 'end', highTarget, window));
   }
   return { start, end: Math.max(start, end) };
 }
