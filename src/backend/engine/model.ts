@@ -103,7 +103,43 @@ export interface LogStore {
   /** Stream-label and structured-metadata names seen in the range. */
   labelNames(fromMs: number, toMs: number, signal?: AbortSignal): Promise<string[]>;
   /** Values of one label in the range (optionally restricted by a selector). */
-  labelValues(name: string, fromMs: number, toMs: number, matchers?: LabelMatcher[], signal?: AbortSignal): Promise<string[]>;
+  labelValues(
+    name: string,
+    fromMs: number,
+    toMs: number,
+    matchers?: LabelMatcher[],
+    signal?: AbortSignal
+  ): Promise<string[]>;
+  /**
+   * Optional: when a forward scan reads one byte range of one plain file (and nothing else),
+   * that range cut at timed line starts into up to `parts` pieces (one when it is small) that can
+   * be scanned independently (e.g. in worker threads, see `scan/parts.ts`) and give, concatenated in order,
+   * the records of `scan` — except that the records of parts after one that stopped early
+   * (`FileScanner.stoppedEarly`) must be dropped, and the scan's notices summarised
+   * (`scan/budget.ts` `summarise`). Undefined when the scan reads other files too, or a file
+   * problem is to be reported, or a byte limit could be reached (parts count their bytes apart).
+   */
+  splitScan?(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
+}
+
+/** A byte range of one plain file, scanned alone (plain data: it is posted to worker threads). */
+export interface ScanPart {
+  path: string;
+  format: 'json' | 'text' | 'access';
+  /** The file's FileContext (source, filename, defaultService, fileKey). */
+  ctx: { source: string; filename: string; defaultService: string; fileKey: string };
+  direction: Direction;
+  /** Byte range: `start` is a timed line's start, `end` a line end or the file size. */
+  start: number;
+  end: number;
+  holdTail: boolean;
+  fromMs: number;
+  toMs: number;
+  /** Raw-byte literals, longest first; the selector's matchers. */
+  literals: Uint8Array[];
+  matchers: LabelMatcher[];
+  /** Time for untimed lines before the part's first timed line. */
+  firstTs: number;
 }
 
 /**

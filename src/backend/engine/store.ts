@@ -13,19 +13,17 @@ import {
   type LogRecord,
   type LogStore,
   type Notice,
+  type ScanPart,
   type ScanRequest,
   type ScanStats,
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
 import type { FileContext } from './readers/context';
-import {
-  ERROR_DETAILS_LABEL,
-  ERROR_LABEL,
-  JSON_PARSER_ERROR,
-  LINE_TRUNCATED_LABEL,
-} from './readers/labels';
-import { ScanBudget } from './scan/budget';
+import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
+import { ScanBudget, summarise } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
+import { PARALLEL_PARTS, recordAccept, splitPlan } from './scan/parts';
+import { searchParts } from './scan/search';
 import { mergeByTime } from './scan/merge';
 import { followSources, type TailRequest, type TailTarget } from './scan/tail';
 import {
@@ -59,6 +57,7 @@ export interface SourceDescription {
 export interface FileLogStore extends LogStore {
   tail(request: TailRequest): AsyncIterable<LogRecord[]>;
   describeSources(): SourceDescription[];
+  splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
 }
 
 /** Records per batch handed to the query layer. */
@@ -66,9 +65,19 @@ const BATCH_SIZE = 1000;
 /** labelNames/labelValues sample at most this many records per source, newest first. */
 const LABEL_SAMPLE_RECORDS = 2000;
 const LABEL_SAMPLE_BYTES = 16 << 20;
+/**
+ * Share of a split literal search read by the query's own thread: a worker starts about 10 ms
+ * late, a tenth of a 1 GB search (measured).
+ */
+const SEARCH_FIRST_SHARE = 0.56;
 
-export function createFileLogStore(config: StoreConfig): FileLogStore {
-  return new FileStore(config);
+export interface FileStoreOptions {
+  /** Scans of fewer bytes are not split across threads (default MIN_SPLIT_BYTES; tests lower it). */
+  minSplitBytes?: number;
+}
+
+export function createFileLogStore(config: StoreConfig, options: FileStoreOptions = {}): FileLogStore {
+  return new FileStore(config, options);
 }
 
 /** How a scan's selector applies: per source (static labels) and per record (service_name). */
@@ -88,12 +97,7 @@ function select(sources: LogicalSource[], matchers: LabelMatcher[]): Selection {
   const selected = sources.filter((s) =>
     tests.every((t) => !STATIC_LABELS.has(t.name) || t.test(t.name === 'source' ? s.source : s.filename))
   );
-  const perRecord = tests.filter((t) => !STATIC_LABELS.has(t.name));
-  const accept =
-    perRecord.length === 0
-      ? () => true
-      : (record: LogRecord) =>
-          perRecord.every((t) => t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : ''));
+  const accept = recordAccept(matchers);
   const service = matchers.find((m) => m.name === 'service_name' && m.op === '=');
   const serviceLiteral = service && PLAIN_VALUE.test(service.value) ? service.value : undefined;
   return { sources: selected, accept, serviceLiteral };
@@ -155,7 +159,10 @@ class FileStore implements FileLogStore {
   private readonly indexes = new IndexCache();
   private fileKeys = new Map<string, string>();
 
-  constructor(private readonly config: StoreConfig) {}
+  constructor(
+    private readonly config: StoreConfig,
+    private readonly options: FileStoreOptions
+  ) {}
 
   private discover(): Discovery {
     const discovery = discoverSources(this.config);
@@ -233,6 +240,7 @@ class FileStore implements FileLogStore {
     const opened: OpenedFile[] = [];
     const streams: Array<AsyncGenerator<LogRecord[]>> = [];
     try {
+      const plans: FileScanPlan[] = [];
       for (const source of selection.sources) {
         const files = await this.openFiles(source, stats.notices);
         opened.push(...files);
@@ -240,15 +248,89 @@ class FileStore implements FileLogStore {
         for (let i = 0; i < files.length; i++) {
           const plan = await this.plan(source, files, i, request, literals, selection.accept);
           if (plan !== undefined) {
-            streams.push(new FileScanner(plan, budget).records());
+            plans.push(plan);
           }
         }
+      }
+      const parts = plans.length === 1 ? await this.searchSplit(plans[0], request, stats) : undefined;
+      if (parts !== undefined) {
+        streams.push(searchParts(parts, budget, request.limits?.maxDurationMs));
+      } else {
+        streams.push(...plans.map((plan) => new FileScanner(plan, budget).records()));
       }
       yield* mergeByTime(streams, request.direction, BATCH_SIZE);
     } finally {
       await Promise.all(streams.map((s) => s.return(undefined)));
       await Promise.all(opened.map((o) => o.fh?.close()));
       summarise(stats);
+    }
+  }
+
+  /**
+   * A literal search of one large plain-file range, cut into parts for two threads
+   * (`scan/search.ts`); undefined when it does not apply.
+   */
+  private async searchSplit(
+    plan: FileScanPlan,
+    request: ScanRequest,
+    stats: ScanStats
+  ): Promise<ScanPart[] | undefined> {
+    const maxBytes = request.limits?.maxBytesScanned;
+    if (
+      plan.literals.length === 0 ||
+      plan.format.multiline ||
+      (maxBytes !== undefined && stats.bytesScanned + (plan.end - plan.start) >= maxBytes)
+    ) {
+      return undefined;
+    }
+    const parts = await splitPlan(
+      plan,
+      request.matchers,
+      PARALLEL_PARTS,
+      this.options.minSplitBytes,
+      SEARCH_FIRST_SHARE
+    );
+    return parts !== undefined && parts.length > 1 ? parts : undefined;
+  }
+
+  async splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined> {
+    if (request.direction !== 'forward' || parts < 2) {
+      return undefined;
+    }
+    const discovery = this.discover();
+    const selection = select(discovery.sources, request.matchers);
+    const plans: FileScanPlan[] = [];
+    const opened: OpenedFile[] = [];
+    // Problems and unreadable files are reported by `scan`: leave such scans to it.
+    const notices: Notice[] = [];
+    if (discovery.problems.length > 0) {
+      return undefined;
+    }
+    try {
+      for (const source of selection.sources) {
+        const files = await this.openFiles(source, notices);
+        opened.push(...files);
+        const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
+        for (let i = 0; i < files.length; i++) {
+          const plan = await this.plan(source, files, i, request, literals, selection.accept);
+          if (plan !== undefined) {
+            plans.push(plan);
+          }
+        }
+      }
+      const only = plans.length === 1 ? plans[0] : undefined;
+      const maxBytes = request.limits?.maxBytesScanned;
+      // Parts count their bytes apart: split only when the limit cannot be reached.
+      if (
+        only === undefined ||
+        notices.length > 0 ||
+        (maxBytes !== undefined && stats.bytesScanned + (only.end - only.start) >= maxBytes)
+      ) {
+        return undefined;
+      }
+      return await splitPlan(only, request.matchers, parts, this.options.minSplitBytes);
+    } finally {
+      await Promise.all(opened.map((o) => o.fh?.close()));
     }
   }
 
@@ -467,27 +549,5 @@ function timesOfPlainFile(
     if (fd !== undefined) {
       closeSync(fd);
     }
-  }
-}
-
-/** Notices summarising damage seen by a scan. */
-function summarise(stats: ScanStats): void {
-  if (stats.malformedLines > 0) {
-    stats.notices.push({
-      severity: 'warning',
-      text: `${stats.malformedLines} malformed line(s) were returned as raw text, flagged with __error__="${JSON_PARSER_ERROR}"`,
-    });
-  }
-  if (stats.invalidUtf8Lines > 0) {
-    stats.notices.push({
-      severity: 'warning',
-      text: `${stats.invalidUtf8Lines} line(s) had invalid UTF-8, replaced with U+FFFD`,
-    });
-  }
-  if ((stats.cutLines ?? 0) > 0) {
-    stats.notices.push({
-      severity: 'warning',
-      text: `${stats.cutLines} line(s) longer than 1 MiB were cut, flagged with line_truncated="true"`,
-    });
   }
 }

@@ -132,7 +132,10 @@ export class JsonRecord extends BaseRecord {
       if (findTopLevel(this.bytes, this.start, this.end, LEVEL_KEY_BYTES, span) !== FOUND) {
         return detectedLevel(undefined, () => this.line);
       }
-      return knownLevelBytes(this.bytes, span.start, span.end) ?? detectedLevel(scalarText(this.bytes, span), () => this.line);
+      return (
+        knownLevelBytes(this.bytes, span.start, span.end) ??
+        detectedLevel(scalarText(this.bytes, span), () => this.line)
+      );
     }
     if (this.malformed || !SIMPLE_NAME.test(name)) {
       return NOT_QUICK;

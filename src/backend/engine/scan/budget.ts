@@ -3,6 +3,7 @@
  * sets `stats.truncated` and adds one notice; from then on `ok()` stays false.
  */
 import type { QueryLimits, ScanStats } from '../model';
+import { JSON_PARSER_ERROR } from '../readers/labels';
 
 export class ScanBudget {
   private readonly deadline: number;
@@ -48,5 +49,42 @@ export class ScanBudget {
     this.stats.truncated = reason;
     this.stats.notices.push({ severity: 'warning', text });
     return false;
+  }
+}
+
+/** Notices summarising damage seen by a scan. */
+export function summarise(stats: ScanStats): void {
+  if (stats.malformedLines > 0) {
+    stats.notices.push({
+      severity: 'warning',
+      text: `${stats.malformedLines} malformed line(s) were returned as raw text, flagged with __error__="${JSON_PARSER_ERROR}"`,
+    });
+  }
+  if (stats.invalidUtf8Lines > 0) {
+    stats.notices.push({
+      severity: 'warning',
+      text: `${stats.invalidUtf8Lines} line(s) had invalid UTF-8, replaced with U+FFFD`,
+    });
+  }
+  if ((stats.cutLines ?? 0) > 0) {
+    stats.notices.push({
+      severity: 'warning',
+      text: `${stats.cutLines} line(s) longer than 1 MiB were cut, flagged with line_truncated="true"`,
+    });
+  }
+}
+
+/** A part's counters added to the query's (the file was already counted by the first part). */
+export function addPartStats(into: ScanStats, part: ScanStats): void {
+  into.bytesScanned += part.bytesScanned;
+  into.linesScanned += part.linesScanned;
+  into.malformedLines += part.malformedLines;
+  into.invalidUtf8Lines += part.invalidUtf8Lines;
+  if (part.cutLines) {
+    into.cutLines = (into.cutLines ?? 0) + part.cutLines;
+  }
+  if (part.truncated !== undefined && into.truncated === undefined) {
+    into.truncated = part.truncated;
+    into.notices.push(...part.notices);
   }
 }

@@ -15,7 +15,15 @@ import { DISORDER_TOLERANCE_MS, type Direction, type LogRecord } from '../model'
 import { FLAG_CUT, FLAG_INVALID_UTF8, type FileContext } from '../readers/context';
 import { isMalformed, type LineFormat } from '../readers/formats';
 import type { ScanBudget } from './budget';
-import { backwardChunks, forwardChunks, gzipChunks, MAX_LINE_BYTES, type LineChunk } from './chunks';
+import {
+  backwardChunks,
+  CHUNK_BYTES,
+  forwardChunks,
+  gzipChunks,
+  MAX_LINE_BYTES,
+  SEARCH_CHUNK_BYTES,
+  type LineChunk,
+} from './chunks';
 
 export interface FileScanPlan {
   path: string;
@@ -43,6 +51,16 @@ export interface FileScanPlan {
    * gzip index keeps them). Asking for it makes the scan read every line's time.
    */
   onComplete?: (span: { minTs: number; maxTs: number; lines: number }) => void;
+  /**
+   * The consumer is done with a yielded batch (its records and their bytes) when it asks for the
+   * next one: chunk memory is then reused (single-line formats, forward).
+   */
+  transient?: boolean;
+  /**
+   * Receives the bytes of each record the scan would return, instead of the scan returning it
+   * (a worker thread sends them to the thread that builds the records).
+   */
+  onRecordBytes?: (bytes: Buffer, start: number, end: number, offset: number, time: number, flags: number) => void;
 }
 
 /** How many preceding lines to look back through for the time of an untimed candidate line. */
@@ -114,7 +132,15 @@ export class FileScanner {
     try {
       const chunks =
         plan.direction === 'forward'
-          ? forwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget, this.searchesLiterals())
+          ? forwardChunks(
+              fh,
+              plan.start,
+              plan.end,
+              plan.holdTail,
+              this.budget,
+              this.searchesLiterals() || this.recycles(),
+              this.searchesLiterals() ? SEARCH_CHUNK_BYTES : CHUNK_BYTES
+            )
           : backwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget, this.searchesLiterals());
       yield* this.run(chunks);
     } finally {
@@ -122,6 +148,11 @@ export class FileScanner {
         await fh.close();
       }
     }
+  }
+
+  /** Whether the scan ended at a line past the range (not at the end of its bytes). */
+  get stoppedEarly(): boolean {
+    return this.stopped;
   }
 
   /** Forward plain scans: end offset of the last complete line read (where a tail resumes). */
@@ -140,6 +171,9 @@ export class FileScanner {
       }
       if (this.out.length > 0) {
         yield this.takeOut();
+      }
+      if (this.recycles() && !this.searchesLiterals()) {
+        chunk.recycle?.();
       }
       if (this.stopped) {
         await chunks.return(undefined);
@@ -162,12 +196,13 @@ export class FileScanner {
 
   private forwardChunk(chunk: LineChunk): void {
     const { buf } = chunk;
-    const invalid = !isUtf8(buf);
     const { format } = this.plan;
     if (this.searchesLiterals()) {
-      this.forwardCandidates(chunk, invalid);
+      // Candidate lines are few: their UTF-8 is checked line by line, not the whole chunk's.
+      this.forwardCandidates(chunk);
       return;
     }
+    const invalid = !isUtf8(buf);
     const span = this.span;
     let s = 0;
     while (s < buf.length && !this.stopped) {
@@ -208,13 +243,20 @@ export class FileScanner {
     }
   }
 
+  /** Whether every-line forward scans reuse chunk memory once their batch is consumed. */
+  private recycles(): boolean {
+    const { transient, format, direction } = this.plan;
+    return transient === true && !format.multiline && direction === 'forward';
+  }
+
   /** Whether lines are found by searching chunks for a literal (instead of visiting every line). */
   private searchesLiterals(): boolean {
     const { literals, format, onComplete } = this.plan;
     return literals.length > 0 && !format.multiline && onComplete === undefined;
   }
 
-  private forwardCandidates(chunk: LineChunk, invalid: boolean): void {
+  private forwardCandidates(chunk: LineChunk): void {
+    const invalid = true; // each candidate line's UTF-8 is checked on its own
     const { buf } = chunk;
     const needle = this.plan.literals[0];
     let pos = 0;
@@ -272,7 +314,6 @@ export class FileScanner {
 
   private backwardChunk(chunk: LineChunk): void {
     const { buf } = chunk;
-    const invalid = !isUtf8(buf);
     const { literals, format } = this.plan;
     if (this.pending.length > 0 && !format.multiline) {
       const ts = timeOfEarlierLine(format, buf, buf.length);
@@ -281,9 +322,11 @@ export class FileScanner {
       }
     }
     if (literals.length > 0 && !format.multiline) {
-      this.backwardCandidates(chunk, invalid);
+      // Candidate lines are few: their UTF-8 is checked line by line, not the whole chunk's.
+      this.backwardCandidates(chunk);
       return;
     }
+    const invalid = !isUtf8(buf);
     let e = buf.length - 1;
     while (e >= 0 && !this.stopped) {
       const s = e === 0 ? 0 : buf.lastIndexOf(10, e - 1) + 1;
@@ -320,7 +363,8 @@ export class FileScanner {
     this.emit(buf, s, e, offset, ts, ts, cut, invalid, true);
   }
 
-  private backwardCandidates(chunk: LineChunk, invalid: boolean): void {
+  private backwardCandidates(chunk: LineChunk): void {
+    const invalid = true; // each candidate line's UTF-8 is checked on its own
     const { buf } = chunk;
     const needle = this.plan.literals[0];
     const copy = chunk.recycle !== undefined;
@@ -491,9 +535,10 @@ export class FileScanner {
       flags |= FLAG_INVALID_UTF8;
     }
     // A copy when the chunk's memory will be reused (candidate lines are few).
-    const record = copy
-      ? plan.format.record(plan.ctx, time, Buffer.from(buf.subarray(s, end)), 0, end - s, offset, flags)
-      : plan.format.record(plan.ctx, time, buf, s, end, offset, flags);
+    const bytes = copy ? Buffer.from(buf.subarray(s, end)) : buf;
+    const start = copy ? 0 : s;
+    const stop = copy ? end - s : end;
+    const record = plan.format.record(plan.ctx, time, bytes, start, stop, offset, flags);
     if (!plan.accept(record)) {
       return;
     }
@@ -506,7 +551,11 @@ export class FileScanner {
     if (isMalformed(plan.format, buf, s, end, lineTime)) {
       stats.malformedLines++;
     }
-    this.out.push(record);
+    if (plan.onRecordBytes) {
+      plan.onRecordBytes(bytes, start, stop, offset, time, flags);
+    } else {
+      this.out.push(record);
+    }
   }
 }
 

@@ -9,20 +9,13 @@
  * fail the query (Loki's pipeline error) unless a filter removed them.
  */
 import type { RangeAggregationExpr } from '../ast';
-import type { LabelMatcher, Labels, LogRecord, LogStore, QueryLimits, ScanStats } from '../../model';
-import { compilePipeline, compileSampleExtractor, requiredLabelValues, requiredLiterals } from '../pipeline';
+import type { LabelMatcher, Labels, LogRecord, LogStore, QueryLimits, ScanRequest, ScanStats } from '../../model';
+import { requiredLabelValues, requiredLiterals } from '../pipeline';
 import { PipelineError, SeriesLimitError, throwIfAborted } from './errors';
-import {
-  dropLabels,
-  ERROR_DETAILS_LABEL,
-  ERROR_LABEL,
-  keepLabels,
-  labelPairKey,
-  labelsKey,
-  type Sample,
-  type SeriesId,
-  type SeriesTable,
-} from './labels';
+import { ERROR_LABEL, type Sample, type SeriesId, type SeriesTable } from './labels';
+import { PARALLEL_PARTS } from '../../scan/parts';
+import { scanParts } from './parallel';
+import { neededLabels, sampleExtractFn, seriesLabeling, type SampleBatch, type SampleSpec } from './samples';
 import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
@@ -53,22 +46,6 @@ export interface RangeEvalOptions {
 const INTERMEDIATE_CELL_BUDGET = 4_000_000;
 const INTERMEDIATE_SERIES_LIMIT = 50_000;
 
-/** Ops whose sample is the line itself (1 per line) rather than an unwrapped value. */
-const LINE_COUNT_OPS = new Set(['count_over_time', 'rate', 'absent_over_time']);
-const LINE_BYTES_OPS = new Set(['bytes_over_time', 'bytes_rate']);
-
-/**
- * Labels the pipeline must produce, or undefined for all. Only a `by` grouping (given, or pushed
- * down from an enclosing `sum by`) and absent_over_time let the pipeline skip the other labels.
- */
-function neededLabels(expr: RangeAggregationExpr, groupBy: string[] | undefined): string[] | undefined {
-  if (groupBy === undefined && expr.op !== 'absent_over_time') {
-    return undefined;
-  }
-  // The error labels are needed to refuse errored samples as Loki does.
-  return [...new Set([...(groupBy ?? []), ERROR_LABEL, ERROR_DETAILS_LABEL])];
-}
-
 /** Loki's `absentLabels`: the selector's equality matchers, minus names matched any other way. */
 export function absentLabels(matchers: LabelMatcher[]): Labels {
   const labels: Labels = {};
@@ -89,90 +66,13 @@ interface SeriesState {
   acc: RangeAccumulator;
 }
 
-/** A record's sample value, or null for no sample; `out.labels` receives the sample's labels. */
-type SampleExtract = (record: LogRecord, out: { labels: Labels }) => number | null;
-
-/**
- * Lines count 1 (count_over_time, rate, absent_over_time) or their UTF-8 size after the pipeline
- * (bytes_*); with `unwrap`, the pipeline's sample extractor converts the label (Loki's semantics
- * for missing labels, conversion errors and post-unwrap filters live there).
- */
-function sampleExtractFn(expr: RangeAggregationExpr, outputLabels: string[] | undefined): SampleExtract {
-  if (expr.unwrap) {
-    const extractor = compileSampleExtractor(expr.log.stages, expr.unwrap, { outputLabels, grouping: expr.grouping });
-    return (record, out) => {
-      const sample = extractor.process(record);
-      if (!sample) {
-        return null;
-      }
-      out.labels = sample.labels;
-      return sample.value;
-    };
-  }
-  const pipeline = compilePipeline(expr.log.stages, { outputLabels });
-  if (LINE_COUNT_OPS.has(expr.op)) {
-    // The line itself is not needed: counting never decodes it.
-    return (record, out) => {
-      const labels = pipeline.processLabels(record);
-      if (!labels) {
-        return null;
-      }
-      out.labels = labels;
-      return 1;
-    };
-  }
-  if (!LINE_BYTES_OPS.has(expr.op)) {
-    throw new Error(`invalid aggregation ${expr.op} without unwrap`);
-  }
-  return (record, out) => {
-    const processed = pipeline.process(record);
-    if (!processed) {
-      return null;
-    }
-    out.labels = processed.labels;
-    return Buffer.byteLength(processed.line, 'utf8');
-  };
-}
-
-interface SeriesLabeling {
-  /** The series labels of a sample's labels. */
-  labels(labels: Labels): Labels;
-  /** `labelsKey(labels(l))`, computed without building the label set when possible. */
-  key(labels: Labels): string;
-}
-
-/** Series labels after the range aggregation's grouping (errors are refused before this). */
-function seriesLabeling(expr: RangeAggregationExpr, groupBy: string[] | undefined): SeriesLabeling {
-  if (groupBy !== undefined) {
-    const names = [...new Set(groupBy)].sort();
-    return {
-      labels: (labels) => keepLabels(labels, names),
-      key: (labels) => {
-        let key = '';
-        for (const name of names) {
-          const value = labels[name];
-          if (value) {
-            key += labelPairKey(name, value);
-          }
-        }
-        return key;
-      },
-    };
-  }
-  const unwrapLabel = expr.unwrap?.label;
-  const without = [
-    ...(expr.grouping?.mode === 'without' ? expr.grouping.labels : []),
-    ...(unwrapLabel ? [unwrapLabel] : []),
-  ];
-  const labels = without.length === 0 ? (l: Labels) => l : (l: Labels) => dropLabels(l, without);
-  return { labels, key: (l) => labelsKey(labels(l)) };
-}
-
 /**
  * Evaluates a range aggregation at every step. `pushdownBy` (from an enclosing `sum by (...)`
  * and the like) groups the samples by those labels right away, which is equivalent for ops whose
  * enclosing aggregation merges them the same way, and lets the pipeline build only those labels.
  * Too many series end the scan with the series limit error instead of exhausting memory.
+ * A large single-file scan is split into parts; parts after the first are scanned by worker
+ * threads (`parallel.ts`) and their samples are accumulated here in file order.
  */
 export async function evaluateRange(
   expr: RangeAggregationExpr,
@@ -200,21 +100,18 @@ export async function evaluateRange(
   const presence = newAccumulator();
   const series = new Map<string, SeriesState>();
 
-  const scan = ctx.store.scan(
-    {
-      matchers: expr.log.matchers,
-      fromMs: layout.fromMs,
-      // The window end is inclusive; the scan's end is exclusive (1 µs = the time resolution).
-      toMs: layout.toMs + 0.001,
-      direction: 'forward',
-      mustContain: requiredLiterals(expr.log),
-      labelEquals: requiredLabelValues(expr.log),
-      signal: ctx.signal,
-      limits: ctx.limits,
-    },
-    ctx.stats
-  );
-  for await (const batch of scan) {
+  const stateOf = (key: string, labels: () => Labels): SeriesState => {
+    let state = series.get(key);
+    if (!state) {
+      if (series.size >= seriesCap) {
+        throw new SeriesLimitError(seriesCap);
+      }
+      state = { id: ctx.table.get(labels()), acc: newAccumulator() };
+      series.set(key, state);
+    }
+    return state;
+  };
+  const addRecords = (batch: LogRecord[]) => {
     throwIfAborted(ctx.signal);
     for (const record of batch) {
       const cell = layout.cellOf(record.ts);
@@ -232,16 +129,66 @@ export async function evaluateRange(
         presence.add(cell, record.ts, value);
         continue;
       }
-      const key = labeling.key(extracted.labels);
-      let state = series.get(key);
-      if (!state) {
-        if (series.size >= seriesCap) {
-          throw new SeriesLimitError(seriesCap);
-        }
-        state = { id: ctx.table.get(labeling.labels(extracted.labels)), acc: newAccumulator() };
-        series.set(key, state);
+      stateOf(labeling.key(extracted.labels), () => labeling.labels(extracted.labels)).acc.add(cell, record.ts, value);
+    }
+  };
+  /** Samples of one part, in order; `states` maps the part's series indexes (filled as they come). */
+  const addSamples = (batch: SampleBatch, keys: Array<{ key: string; labels: Labels }>, states: SeriesState[]) => {
+    throwIfAborted(ctx.signal);
+    keys.push(...batch.newSeries);
+    for (let i = 0; i < batch.count; i++) {
+      const cell = batch.cell[i];
+      if (absent) {
+        presence.add(cell, batch.ts[i], batch.value[i]);
+        continue;
       }
-      state.acc.add(cell, record.ts, value);
+      const index = batch.series[i];
+      let state = states[index];
+      if (state === undefined) {
+        const { key, labels } = keys[index];
+        state = states[index] = stateOf(key, () => labels);
+      }
+      state.acc.add(cell, batch.ts[i], batch.value[i]);
+    }
+    batch.cellCounts?.forEach((counts, index) => {
+      const { key, labels } = keys[index];
+      const acc = absent ? presence : (states[index] ??= stateOf(key, () => labels)).acc;
+      for (let cell = 0; cell < counts.length; cell++) {
+        // Counting accumulators use neither the time nor the value of a line's sample (1).
+        for (let n = counts[cell]; n > 0; n--) {
+          acc.add(cell, NaN, 1);
+        }
+      }
+    });
+    if (batch.error) {
+      throw new PipelineError(batch.error);
+    }
+  };
+
+  const request: ScanRequest = {
+    matchers: expr.log.matchers,
+    fromMs: layout.fromMs,
+    // The window end is inclusive; the scan's end is exclusive (1 µs = the time resolution).
+    toMs: layout.toMs + 0.001,
+    direction: 'forward',
+    mustContain: requiredLiterals(expr.log),
+    labelEquals: requiredLabelValues(expr.log),
+    signal: ctx.signal,
+    limits: ctx.limits,
+  };
+  const parts = await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
+  if (parts !== undefined) {
+    const spec: SampleSpec = { expr, groupBy, stepTimes: ctx.steps.times, seriesCap };
+    await scanParts(parts, spec, ctx, addRecords, (batches) => {
+      const keys: Array<{ key: string; labels: Labels }> = [];
+      const states: SeriesState[] = [];
+      for (const batch of batches) {
+        addSamples(batch, keys, states);
+      }
+    });
+  } else {
+    for await (const batch of ctx.store.scan(request, ctx.stats)) {
+      addRecords(batch);
     }
   }
   throwIfAborted(ctx.signal);

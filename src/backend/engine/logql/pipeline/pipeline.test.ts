@@ -5,7 +5,13 @@
 import type { Labels, LogRecord } from '../../model';
 import type { LogExpr, RangeAggregationExpr } from '../ast';
 import { parseLogQL } from '../parser';
-import { compilePipeline, compileSampleExtractor, requiredLiterals, type PipelineOptions } from './index';
+import {
+  compilePipeline,
+  compileSampleExtractor,
+  requiredLabelValues,
+  requiredLiterals,
+  type PipelineOptions,
+} from './index';
 
 const TS = Date.UTC(2023, 10, 14, 22, 13, 20, 123.456);
 
@@ -578,5 +584,21 @@ describe('unwrap sample extraction', () => {
     expect(samples('sum_over_time({a="b"} | logfmt | unwrap n [1m]) by (n)', ['n=2'])[0]?.labels).toMatchObject({
       n: '2',
     });
+  });
+});
+
+describe('requiredLabelValues', () => {
+  const values = (query: string) => requiredLabelValues(parseLogQL(query) as LogExpr);
+
+  it('takes equality filters that run before any stage that changes labels', () => {
+    expect(values('{a="b"} |= "x" | level="ERROR" and service="api" | json | status="500"')).toEqual([
+      { name: 'level', value: 'ERROR' },
+      { name: 'service', value: 'api' },
+    ]);
+  });
+
+  it('ignores alternatives, other operators and empty values', () => {
+    expect(values('{a="b"} | level="ERROR" or level="WARN" | level!="x" | level=~"E.*" | level=""')).toEqual([]);
+    expect(values('{a="b"} | label_format level="ERROR" | level="ERROR"')).toEqual([]);
   });
 });

@@ -1,0 +1,129 @@
+/**
+ * Scanning the parts of a split file scan (`LogStore.splitScan`) at the same time: the first part
+ * in this thread (its records go through the usual per-record path, with chunk memory reused), the
+ * others in worker threads that send back compact sample batches. Parts are accumulated in file order, so the result is the
+ * sequential scan's: a part's samples count only when no earlier part stopped early.
+ *
+ * Where a worker cannot start (Node running TypeScript sources, e.g. under jest) or fails to load,
+ * its part is scanned in this thread after the first one, through the same sample batches.
+ */
+import type { LogRecord, QueryLimits, ScanPart, ScanStats } from '../../model';
+import { addPartStats, ScanBudget, summarise } from '../../scan/budget';
+import { partScanner } from '../../scan/parts';
+import { newWorker } from '../../scan/workers';
+import { collectPart, type PartJob, type PartMessage, type SampleBatch, type SampleSpec } from './samples';
+
+interface PartResult {
+  batches: SampleBatch[];
+  stats: ScanStats;
+  stopped: boolean;
+}
+
+interface RunningPart {
+  /** The part's samples once it is complete (in-thread parts start scanning when asked). */
+  result(): Promise<PartResult>;
+  stop(): void;
+}
+
+/** Scans a part in this thread through the same sample batches a worker would send. */
+async function inThread(job: PartJob, signal?: AbortSignal): Promise<PartResult> {
+  const batches: SampleBatch[] = [];
+  let end: PartResult | undefined;
+  let failure: string | undefined;
+  await collectPart(
+    job,
+    (m) => {
+      if (m.kind === 'batch') {
+        batches.push(m.batch);
+      } else if (m.kind === 'done') {
+        end = { batches, stats: m.stats, stopped: m.stopped };
+      } else {
+        failure = m.message;
+      }
+    },
+    signal
+  );
+  if (end === undefined) {
+    throw new Error(failure ?? 'part scan ended without a result');
+  }
+  return end;
+}
+
+function startPart(job: PartJob, signal?: AbortSignal): RunningPart {
+  const worker = newWorker('engine/logql/metric/samples.worker.ts', new URL('./samples.worker.ts', import.meta.url));
+  if (worker === undefined) {
+    return { result: () => inThread(job, signal), stop: () => {} };
+  }
+  const batches: SampleBatch[] = [];
+  let received = false;
+  let settled = false;
+  const promise = new Promise<PartResult>((resolve, reject) => {
+    const settle = (f: () => void) => {
+      if (!settled) {
+        settled = true;
+        f();
+      }
+    };
+    worker.on('message', (m: PartMessage) => {
+      received = true;
+      if (m.kind === 'batch') {
+        batches.push(m.batch);
+      } else if (m.kind === 'done') {
+        settle(() => resolve({ batches, stats: m.stats, stopped: m.stopped }));
+      } else {
+        settle(() => reject(new Error(m.message)));
+      }
+    });
+    worker.on('error', (e) => {
+      // A worker that could not even load: scan its part here instead.
+      settle(() => (received ? reject(e) : inThread(job, signal).then(resolve, reject)));
+    });
+    worker.on('exit', (code) => settle(() => reject(new Error(`scan worker exited with code ${code}`))));
+  });
+  // The caller may stop before awaiting this part (an earlier part stopped or failed).
+  promise.catch(() => {});
+  worker.postMessage(job);
+  return {
+    result: () => promise,
+    stop: () => {
+      void worker.terminate();
+    },
+  };
+}
+
+/**
+ * Scans `parts` (from `splitScan`): the first one's records go to `addRecords`, the others' sample
+ * batches to `addPart`, one part at a time in file order. Summarises the scan's notices like
+ * `LogStore.scan` does.
+ */
+export async function scanParts(
+  parts: ScanPart[],
+  spec: SampleSpec,
+  ctx: { stats: ScanStats; limits?: QueryLimits; signal?: AbortSignal },
+  addRecords: (batch: LogRecord[]) => void,
+  addPart: (batches: SampleBatch[]) => void
+): Promise<void> {
+  const limits = ctx.limits;
+  const deadline = limits?.maxDurationMs === undefined ? undefined : Date.now() + limits.maxDurationMs;
+  const running = parts.slice(1).map((part) => startPart({ part, spec, deadline }, ctx.signal));
+  try {
+    const budget = new ScanBudget(ctx.stats, limits, ctx.signal);
+    const scanner = partScanner(parts[0], budget, { transient: true });
+    for await (const batch of scanner.records()) {
+      addRecords(batch);
+    }
+    let stopped = scanner.stoppedEarly || ctx.stats.truncated !== undefined;
+    for (const part of running) {
+      if (stopped) {
+        break;
+      }
+      const result = await part.result();
+      addPart(result.batches);
+      addPartStats(ctx.stats, result.stats);
+      stopped = result.stopped;
+    }
+  } finally {
+    running.forEach((part) => part.stop());
+    summarise(ctx.stats);
+  }
+}

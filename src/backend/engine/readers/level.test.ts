@@ -1,0 +1,33 @@
+import { detectedLevel, knownLevelBytes } from './level';
+
+const quoted = (value: string) => Buffer.from(JSON.stringify(value));
+
+describe('knownLevelBytes', () => {
+  it.each(['INFO', 'info', 'Info', 'WARNING', 'warn', 'Err', 'error', 'CRITICAL', 'fatal', 'dbg', 'TRC', 'debug'])(
+    'reads %s as detectedLevel does',
+    (value) => {
+      const b = quoted(value);
+      expect(knownLevelBytes(b, 0, b.length)).toBe(detectedLevel(value, () => ''));
+    }
+  );
+
+  it.each(['verbose', 'in fo', 'INF0', 'i\u0130nfo', 'errors', 'er', '', 'notice'])(
+    'leaves %j to the decoded path',
+    (value) => {
+      const b = quoted(value);
+      expect(knownLevelBytes(b, 0, b.length)).toBeUndefined();
+    }
+  );
+
+  it('leaves escaped strings and non-strings to the decoded path', () => {
+    for (const raw of ['"\\u0049NFO"', '42', 'true', '{"a":1}']) {
+      const b = Buffer.from(raw);
+      expect(knownLevelBytes(b, 0, b.length)).toBeUndefined();
+    }
+  });
+
+  it('reads the value where it lies in a line', () => {
+    const line = Buffer.from('{"level":"Error","x":1}');
+    expect(knownLevelBytes(line, 9, 16)).toBe('error');
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Splitting one forward scan of a large plain-file byte range into parts that are scanned
+ * independently (by worker threads), and scanning one such part.
+ *
+ * A part starts at a line that has a timestamp, so no line of a part takes its time from an
+ * earlier part (untimed lines get the time of the nearest earlier timed line) and no multi-line
+ * record spans two parts. A forward scan stops at the first line past the range: the caller drops
+ * the parts after one that stopped (`FileScanner.stoppedEarly`; parts run in scan direction),
+ * and each part stops on its own lines. Plain data describes a part: it is posted to workers.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { matcherTest, type StringTest } from '../logql/regex';
+import type { LabelMatcher, LogRecord, ScanPart } from '../model';
+import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
+import type { ScanBudget } from './budget';
+import { FileScanner, type FileScanPlan } from './fileScan';
+
+const FORMATS: Record<ScanPart['format'], LineFormat> = { json: jsonFormat, text: textFormat, access: accessFormat };
+
+/** Parts per split scan: the deployment machines have two cores. */
+export const PARALLEL_PARTS = 2;
+/** Below this many bytes a scan is not split (starting a worker costs a few milliseconds). */
+export const MIN_SPLIT_BYTES = 64 << 20;
+/** How far past a cut point to look for a timed line start before giving up on that cut. */
+const CUT_SEARCH_BYTES = 1 << 20;
+
+/** Per-record check of the selector's matchers on labels read from the record (service_name). */
+export function recordAccept(matchers: LabelMatcher[]): (record: LogRecord) => boolean {
+  const perRecord = matchers
+    .filter((m) => m.name !== 'source' && m.name !== 'filename')
+    .map((m) => ({ name: m.name, test: matcherTest(m) as StringTest }));
+  if (perRecord.length === 0) {
+    return () => true;
+  }
+  return (record) =>
+    perRecord.every((t) => t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : ''));
+}
+
+/** The start of the first timed line at or after the first line start after `pos`, before `limit`. */
+async function timedLineAfter(
+  fh: FileHandle,
+  format: LineFormat,
+  pos: number,
+  limit: number
+): Promise<number | undefined> {
+  const want = Math.min(CUT_SEARCH_BYTES, limit - pos);
+  if (want <= 0) {
+    return undefined;
+  }
+  const buf = Buffer.allocUnsafe(want);
+  const { bytesRead } = await fh.read(buf, 0, want, pos);
+  let s = buf.indexOf(10) + 1;
+  while (s > 0 && s < bytesRead) {
+    const nl = buf.indexOf(10, s);
+    if (nl < 0 || nl >= bytesRead) {
+      return undefined;
+    }
+    const e = nl > s && buf[nl - 1] === 13 ? nl - 1 : nl;
+    if (!Number.isNaN(format.lineTs(buf, s, e))) {
+      return pos + s;
+    }
+    s = nl + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Where cut k of `count` parts lies (fraction of the range): the part read first in `direction`
+ * gets `firstShare` (e.g. more than an even share for the thread that needs no worker start-up),
+ * the others even shares.
+ */
+function cutFraction(k: number, count: number, direction: FileScanPlan['direction'], firstShare = 1 / count): number {
+  const rest = (1 - firstShare) / (count - 1);
+  return direction === 'forward' ? firstShare + (k - 1) * rest : k * rest;
+}
+
+/**
+ * Cuts a plan of a plain file into up to `parts` parts (see `cutFraction`), each starting
+ * at a timed line (one part when the range is smaller than `minSplitBytes` or no cut was found);
+ * undefined when the plan is not a scan of a plain file.
+ */
+export async function splitPlan(
+  plan: FileScanPlan,
+  matchers: LabelMatcher[],
+  parts: number,
+  minSplitBytes = MIN_SPLIT_BYTES,
+  firstShare?: number
+): Promise<ScanPart[] | undefined> {
+  const { fh, start, end } = plan;
+  if (fh === undefined || plan.gzip || plan.onComplete) {
+    return undefined;
+  }
+  const count = end - start < minSplitBytes ? 1 : parts;
+  const cuts: Array<{ at: number; ts: number }> = [];
+  for (let k = 1; k < count; k++) {
+    const from = Math.max(
+      start + Math.floor((end - start) * cutFraction(k, count, plan.direction, firstShare)),
+      cuts[cuts.length - 1]?.at ?? start
+    );
+    const at = await timedLineAfter(fh, plan.format, from, end);
+    if (at !== undefined && at > start && at < end && at > (cuts[cuts.length - 1]?.at ?? start)) {
+      const line = Buffer.allocUnsafe(Math.min(CUT_SEARCH_BYTES, end - at));
+      const { bytesRead } = await fh.read(line, 0, line.length, at);
+      const nl = line.subarray(0, bytesRead).indexOf(10);
+      const ts = plan.format.lineTs(line, 0, nl < 0 ? bytesRead : nl > 0 && line[nl - 1] === 13 ? nl - 1 : nl);
+      cuts.push({ at, ts });
+    }
+  }
+  const bounds = [{ at: start, ts: plan.firstTs }, ...cuts, { at: end, ts: NaN }];
+  const out: ScanPart[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    out.push({
+      path: plan.path,
+      format: plan.format.name,
+      ctx: { ...plan.ctx },
+      direction: plan.direction,
+      start: bounds[k].at,
+      end: bounds[k + 1].at,
+      holdTail: k + 2 === bounds.length ? plan.holdTail : false,
+      fromMs: plan.fromMs,
+      toMs: plan.toMs,
+      literals: plan.literals.map((l) => new Uint8Array(l)),
+      matchers,
+      // A part after a cut starts with its timed line: untimed lines get that line's time at most.
+      firstTs: bounds[k].ts,
+    });
+  }
+  return out;
+}
+
+/**
+ * A scanner over one part (it opens and closes the file itself). `transient`: its consumer is done
+ * with each batch of records (and their bytes) before asking for the next, so chunk memory is
+ * reused (see FileScanPlan).
+ */
+export function partScanner(
+  part: ScanPart,
+  budget: ScanBudget,
+  options: Pick<FileScanPlan, 'transient' | 'onRecordBytes'> = {}
+): FileScanner {
+  const plan: FileScanPlan = {
+    path: part.path,
+    gzip: false,
+    format: FORMATS[part.format],
+    ctx: part.ctx,
+    start: part.start,
+    end: part.end,
+    holdTail: part.holdTail,
+    direction: part.direction,
+    fromMs: part.fromMs,
+    toMs: part.toMs,
+    literals: part.literals.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength)),
+    accept: recordAccept(part.matchers),
+    firstTs: part.firstTs,
+    ...options,
+  };
+  return new FileScanner(plan, budget);
+}
