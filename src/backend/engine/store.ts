@@ -240,18 +240,7 @@ class FileStore implements FileLogStore {
     const opened: OpenedFile[] = [];
     const streams: Array<AsyncGenerator<LogRecord[]>> = [];
     try {
-      const plans: FileScanPlan[] = [];
-      for (const source of selection.sources) {
-        const files = await this.openFiles(source, stats.notices);
-        opened.push(...files);
-        const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
-        for (let i = 0; i < files.length; i++) {
-          const plan = await this.plan(source, files, i, request, literals, selection.accept);
-          if (plan !== undefined) {
-            plans.push(plan);
-          }
-        }
-      }
+      const plans = await this.plans(selection, request, stats.notices, opened);
       const parts = plans.length === 1 ? await this.searchSplit(plans[0], request, stats) : undefined;
       if (parts !== undefined) {
         streams.push(searchParts(parts, budget, request.limits?.maxDurationMs));
@@ -299,7 +288,6 @@ class FileStore implements FileLogStore {
     }
     const discovery = this.discover();
     const selection = select(discovery.sources, request.matchers);
-    const plans: FileScanPlan[] = [];
     const opened: OpenedFile[] = [];
     // Problems and unreadable files are reported by `scan`: leave such scans to it.
     const notices: Notice[] = [];
@@ -307,17 +295,7 @@ class FileStore implements FileLogStore {
       return undefined;
     }
     try {
-      for (const source of selection.sources) {
-        const files = await this.openFiles(source, notices);
-        opened.push(...files);
-        const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
-        for (let i = 0; i < files.length; i++) {
-          const plan = await this.plan(source, files, i, request, literals, selection.accept);
-          if (plan !== undefined) {
-            plans.push(plan);
-          }
-        }
-      }
+      const plans = await this.plans(selection, request, notices, opened);
       const only = plans.length === 1 ? plans[0] : undefined;
       const maxBytes = request.limits?.maxBytesScanned;
       // Parts count their bytes apart: split only when the limit cannot be reached.
@@ -332,6 +310,28 @@ class FileStore implements FileLogStore {
     } finally {
       await Promise.all(opened.map((o) => o.fh?.close()));
     }
+  }
+
+  /** Opens the selected sources' files (into `opened`, for the caller to close) and plans each. */
+  private async plans(
+    selection: Selection,
+    request: ScanRequest,
+    notices: Notice[],
+    opened: OpenedFile[]
+  ): Promise<FileScanPlan[]> {
+    const plans: FileScanPlan[] = [];
+    for (const source of selection.sources) {
+      const files = await this.openFiles(source, notices);
+      opened.push(...files);
+      const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
+      for (let i = 0; i < files.length; i++) {
+        const plan = await this.plan(source, files, i, request, literals, selection.accept);
+        if (plan !== undefined) {
+          plans.push(plan);
+        }
+      }
+    }
+    return plans;
   }
 
   /** The scan plan of one file, or undefined when its time span misses the range. */

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyStats, type LogRecord, type LogStore } from '../model';
 import { runQuery, type QueryRequest } from '../query';
-import { createFileLogStore, type FileLogStore } from '../store';
+import type { FileLogStore } from '../store';
+import { splitAndSequentialStores } from '../testing/splitStores';
 import { ScanBudget } from './budget';
 import { partScanner } from './parts';
 import { searchedRecords, searchPart } from './search';
@@ -48,13 +49,7 @@ let sequential: LogStore;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kw-search-'));
   writeFileSync(join(dir, 'application.jsonl'), generate());
-  split = createFileLogStore({ roots: [dir] }, { minSplitBytes: 0 });
-  const plain = createFileLogStore({ roots: [dir] }, { minSplitBytes: Infinity });
-  sequential = {
-    scan: (request, stats) => plain.scan(request, stats),
-    labelNames: (from, to, signal) => plain.labelNames(from, to, signal),
-    labelValues: (name, from, to, matchers, signal) => plain.labelValues(name, from, to, matchers, signal),
-  };
+  ({ split, sequential } = splitAndSequentialStores(dir));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyStats, type LogStore } from '../../model';
 import { runQuery, type QueryRequest } from '../../query';
-import { createFileLogStore, type FileLogStore } from '../../store';
+import type { FileLogStore } from '../../store';
+import { splitAndSequentialStores } from '../../testing/splitStores';
 
 const T0 = Date.UTC(2026, 10, 19, 0, 0, 0);
 const HOUR = 3_600_000;
@@ -73,14 +74,7 @@ let sequential: LogStore;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kw-parallel-'));
   writeFileSync(join(dir, 'application.jsonl'), generate());
-  split = createFileLogStore({ roots: [dir] }, { minSplitBytes: 0 });
-  const plain = createFileLogStore({ roots: [dir] });
-  // The same store without `splitScan`: every query reads through `scan`.
-  sequential = {
-    scan: (request, stats) => plain.scan(request, stats),
-    labelNames: (from, to, signal) => plain.labelNames(from, to, signal),
-    labelValues: (name, from, to, matchers, signal) => plain.labelValues(name, from, to, matchers, signal),
-  };
+  ({ split, sequential } = splitAndSequentialStores(dir));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
