@@ -46,12 +46,29 @@ function measure(cmd: string[]): { ms: number; maxRssMB: number; stdout: string 
 
 function corpus(name: string, size: string, days: string): string {
   const dir = path.join(dataDir, name);
-  const args = ['--out', dir, '--size', size, '--days', days, '--seed', '7', '--end', END, '--only', 'application.jsonl', '--no-rotate'];
+  const args = [
+    '--out',
+    dir,
+    '--size',
+    size,
+    '--days',
+    days,
+    '--seed',
+    '7',
+    '--end',
+    END,
+    '--only',
+    'application.jsonl',
+    '--no-rotate',
+  ];
   const marker = path.join(dir, '.args');
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== args.join(' ')) {
     mkdirSync(dir, { recursive: true });
     process.stderr.write(`generating ${size} corpus in ${dir}...\n`);
-    const gen = Bun.spawnSync([process.execPath, path.join(root, 'src/generator/main.ts'), ...args], { stdout: 'inherit', stderr: 'inherit' });
+    const gen = Bun.spawnSync([process.execPath, path.join(root, 'src/generator/main.ts'), ...args], {
+      stdout: 'inherit',
+      stderr: 'inherit',
+    });
     if (gen.exitCode !== 0) {
       throw new Error('generator failed');
     }
@@ -103,26 +120,54 @@ function engineRows(): BenchRow[] {
   if (ours1.stdout.trim().split('\n').length !== rg.stdout.trim().split('\n').length) {
     throw new Error(`trace search: kamiwaza-logs and rg disagree on the number of lines for ${traceId}`);
   }
-  rows.push({ name: 'trace_id over 1 GB (|= literal)', value: ours1.ms, unit: 'ms', baselineName: 'rg -F', baselineValue: rg.ms, goalRatio: 1.5 });
+  rows.push({
+    name: 'trace_id over 1 GB (|= literal)',
+    value: ours1.ms,
+    unit: 'ms',
+    baselineName: 'rg -F',
+    baselineValue: rg.ms,
+    goalRatio: 1.5,
+  });
   rss.push(['trace_id search', ours1.maxRssMB]);
 
   const jsonSql = `read_ndjson('${bigFile}', ignore_errors=true)`;
   const errors = measure(
-    cliQuery(big, 'sum by (service_name) (count_over_time({source="application"} | level="ERROR" [7d]))', ['--instant', ...weekRange])
+    cliQuery(big, 'sum by (service_name) (count_over_time({source="application"} | level="ERROR" [7d]))', [
+      '--instant',
+      ...weekRange,
+    ])
   );
   const duckErrors = measure(duckdb(`SELECT service, count(*) FROM ${jsonSql} WHERE level = 'ERROR' GROUP BY service`));
-  rows.push({ name: 'errors by service, 7d instant', value: errors.ms, unit: 'ms', baselineName: 'DuckDB read_ndjson GROUP BY', baselineValue: duckErrors.ms, goalRatio: 0.7 });
+  rows.push({
+    name: 'errors by service, 7d instant',
+    value: errors.ms,
+    unit: 'ms',
+    baselineName: 'DuckDB read_ndjson GROUP BY',
+    baselineValue: duckErrors.ms,
+    goalRatio: 0.7,
+  });
   rss.push(['errors by service', errors.maxRssMB]);
 
   const volume = measure(
-    cliQuery(big, 'sum by (detected_level) (count_over_time({source="application"} [1h]))', [...weekRange, '--step', '1h'])
+    cliQuery(big, 'sum by (detected_level) (count_over_time({source="application"} [1h]))', [
+      ...weekRange,
+      '--step',
+      '1h',
+    ])
   );
   const duckVolume = measure(
     duckdb(
       `SELECT time_bucket(INTERVAL 1 hour, CAST("timestamp" AS TIMESTAMP)) AS bucket, lower(level), count(*) FROM ${jsonSql} GROUP BY ALL`
     )
   );
-  rows.push({ name: 'log volume by level, 7d step 1h', value: volume.ms, unit: 'ms', baselineName: 'DuckDB time_bucket GROUP BY', baselineValue: duckVolume.ms, goalRatio: 1.5 });
+  rows.push({
+    name: 'log volume by level, 7d step 1h',
+    value: volume.ms,
+    unit: 'ms',
+    baselineName: 'DuckDB time_bucket GROUP BY',
+    baselineValue: duckVolume.ms,
+    goalRatio: 1.5,
+  });
   rss.push(['log volume', volume.maxRssMB]);
 
   const lastHour = ['--from', new Date(endMs - 3600_000).toISOString(), '--to', END, '--limit', '1000'];
@@ -130,7 +175,14 @@ function engineRows(): BenchRow[] {
   const tailBig = measure(cliQuery(big, serviceQuery, lastHour));
   const tailSmall = measure(cliQuery(small, serviceQuery, lastHour));
   rows.push({ name: 'last hour of one service, limit 1000, 1 GB', value: tailBig.ms, unit: 'ms', goalValue: 150 });
-  rows.push({ name: 'same on 1 GB vs on 100 MB (same line rate)', value: tailBig.ms, unit: 'ms', baselineName: 'same on 100 MB', baselineValue: tailSmall.ms, goalRatio: 1.5 });
+  rows.push({
+    name: 'same on 1 GB vs on 100 MB (same line rate)',
+    value: tailBig.ms,
+    unit: 'ms',
+    baselineName: 'same on 100 MB',
+    baselineValue: tailSmall.ms,
+    goalRatio: 1.5,
+  });
   rss.push(['last hour', Math.max(tailBig.maxRssMB, tailSmall.maxRssMB)]);
 
   for (const [name, mb] of rss) {
@@ -144,14 +196,21 @@ function printTable(rows: BenchRow[]): boolean {
   let allOk = true;
   const lines = rows.map((row) => {
     const ratio = row.baselineValue ? row.value / row.baselineValue : undefined;
-    const ok = row.goalRatio !== undefined && ratio !== undefined ? ratio <= row.goalRatio : row.goalValue === undefined || row.value <= row.goalValue;
+    const ok =
+      row.goalRatio !== undefined && ratio !== undefined
+        ? ratio <= row.goalRatio
+        : row.goalValue === undefined || row.value <= row.goalValue;
     allOk &&= ok;
     return [
       row.name,
       `${row.value.toFixed(1)} ${row.unit}`,
       row.baselineName ? `${row.baselineName}: ${row.baselineValue!.toFixed(1)} ${row.unit}` : '',
       ratio === undefined ? '' : `${ratio.toFixed(2)}×`,
-      row.goalRatio !== undefined ? `≤ ${row.goalRatio}×` : row.goalValue !== undefined ? `≤ ${row.goalValue} ${row.unit}` : '',
+      row.goalRatio !== undefined
+        ? `≤ ${row.goalRatio}×`
+        : row.goalValue !== undefined
+          ? `≤ ${row.goalValue} ${row.unit}`
+          : '',
       row.goalRatio === undefined && row.goalValue === undefined ? '' : ok ? 'yes' : 'NO',
     ];
   });
@@ -164,7 +223,10 @@ function printTable(rows: BenchRow[]): boolean {
 }
 
 // The zip is measured as `npm run package` makes it from the current build.
-if (Bun.spawnSync([process.execPath, path.join(root, 'scripts', 'package.ts')], { stdout: 'ignore', stderr: 'inherit' }).exitCode !== 0) {
+if (
+  Bun.spawnSync([process.execPath, path.join(root, 'scripts', 'package.ts')], { stdout: 'ignore', stderr: 'inherit' })
+    .exitCode !== 0
+) {
   throw new Error('packaging failed: run npm run build first');
 }
 const rows = [...(await benchProtocol()), ...engineRows()];

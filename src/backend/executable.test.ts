@@ -141,7 +141,9 @@ describe('built plugin executable', () => {
           maxDataPoints: '1000',
           intervalMS: '1000',
           timeRange: window,
-          json: Buffer.from(JSON.stringify({ refId: 'A', expr: '{source="application"} | level="ERROR"', maxLines: 5 })),
+          json: Buffer.from(
+            JSON.stringify({ refId: 'A', expr: '{source="application"} | level="ERROR"', maxLines: 5 })
+          ),
         },
         {
           refId: 'B',
@@ -227,7 +229,9 @@ describe('built plugin executable', () => {
     const client = connect(plugin);
     const pluginContext = dataSourceContext({ logDirs: [logDir] });
     const data = Buffer.from(JSON.stringify({ expr: '{source="application"} |= "tail-probe"' }));
-    await expect(client.call('Stream', 'SubscribeStream', { pluginContext, path: 'tail/probe', data })).resolves.toMatchObject({
+    await expect(
+      client.call('Stream', 'SubscribeStream', { pluginContext, path: 'tail/probe', data })
+    ).resolves.toMatchObject({
       status: 0,
     });
     const stream = client.stream('Stream', 'RunStream', { pluginContext, path: 'tail/probe', data });
@@ -237,7 +241,12 @@ describe('built plugin executable', () => {
     });
     // The tail starts at the end of the file: append only once it is following.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const line = JSON.stringify({ timestamp: new Date().toISOString(), level: 'INFO', service: 'kamiwaza.api', message: 'tail-probe' });
+    const line = JSON.stringify({
+      timestamp: new Date().toISOString(),
+      level: 'INFO',
+      service: 'kamiwaza.api',
+      message: 'tail-probe',
+    });
     fs.appendFileSync(path.join(logDir, 'application.jsonl'), `${line}\n`);
     const frame = JSON.parse(await firstPacket);
     stream.cancel();

@@ -26,7 +26,10 @@ export const DEFAULT_QUERY_TIMEOUT_SECONDS = 60;
  * $KAMIWAZA_LOG_DIR, then $KAMIWAZA_ROOT/logs, then the default install's log directory.
  * `env` is passed in (not read from process.env) so the browser can call this too.
  */
-export function resolveLogDirs(settings: Pick<KamiwazaLogsSettings, 'logDirs'>, env: Record<string, string | undefined>): string[] {
+export function resolveLogDirs(
+  settings: Pick<KamiwazaLogsSettings, 'logDirs'>,
+  env: Record<string, string | undefined>
+): string[] {
   const configured = (settings.logDirs ?? []).map((dir) => dir.trim()).filter(Boolean);
   if (configured.length > 0) {
     return configured;

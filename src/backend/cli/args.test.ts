@@ -19,7 +19,9 @@ describe('kamiwaza-logs arguments', () => {
   });
 
   it('prefers --dir, then $KAMIWAZA_LOG_DIR', () => {
-    expect(parseCommand(['labels', '--dir', '/a', '--dir', '/b'], env, NOW)).toMatchObject({ store: { roots: ['/a', '/b'] } });
+    expect(parseCommand(['labels', '--dir', '/a', '--dir', '/b'], env, NOW)).toMatchObject({
+      store: { roots: ['/a', '/b'] },
+    });
     expect(parseCommand(['labels'], { ...env, KAMIWAZA_LOG_DIR: '/var/log/k' }, NOW)).toMatchObject({
       store: { roots: ['/var/log/k'] },
     });
@@ -27,7 +29,19 @@ describe('kamiwaza-logs arguments', () => {
 
   it('reads --from/--to as ISO (zone-less = UTC), --since, --step and the output options', () => {
     const command = parseCommand(
-      ['query', 'x', '--from', '2026-11-20T10:00:00', '--to', '2026-11-20T11:00:00Z', '--step', '5m', '--output', 'loki-json', '--instant'],
+      [
+        'query',
+        'x',
+        '--from',
+        '2026-11-20T10:00:00',
+        '--to',
+        '2026-11-20T11:00:00Z',
+        '--step',
+        '5m',
+        '--output',
+        'loki-json',
+        '--instant',
+      ],
       env,
       NOW
     );

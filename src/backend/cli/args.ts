@@ -114,7 +114,13 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
       none(rest, 'labels takes no arguments');
       return { kind: 'labels', store, ...range(), output };
     case 'label-values':
-      return { kind: 'label-values', store, name: single(rest, 'label-values needs one label name'), ...range(), output };
+      return {
+        kind: 'label-values',
+        store,
+        name: single(rest, 'label-values needs one label name'),
+        ...range(),
+        output,
+      };
     case 'tail': {
       const query = single(rest, 'tail needs one LogQL argument');
       const replay = values.from !== undefined || values.since !== undefined;
@@ -131,7 +137,9 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
 function parseRange(values: { from?: string; to?: string; since?: string }, nowMs: number) {
   const endMs = values.to === undefined ? nowMs : timeOption(values.to, '--to');
   const startMs =
-    values.from === undefined ? endMs - durationOption(values.since ?? '1h', '--since') : timeOption(values.from, '--from');
+    values.from === undefined
+      ? endMs - durationOption(values.since ?? '1h', '--since')
+      : timeOption(values.from, '--from');
   if (!(startMs < endMs)) {
     throw new UsageError('the range is empty: --from must be before --to');
   }

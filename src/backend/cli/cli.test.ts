@@ -28,12 +28,27 @@ function run(...args: string[]) {
 }
 
 it('prints a log query as Loki’s query_range body', () => {
-  const { code, stdout } = run('query', '{source="application"} | level="ERROR"', '--dir', dir, '--to', end, '--since', '6h', '--limit', '7', '--output', 'loki-json');
+  const { code, stdout } = run(
+    'query',
+    '{source="application"} | level="ERROR"',
+    '--dir',
+    dir,
+    '--to',
+    end,
+    '--since',
+    '6h',
+    '--limit',
+    '7',
+    '--output',
+    'loki-json'
+  );
   expect(code).toBe(0);
   const body = JSON.parse(stdout);
   expect(body.status).toBe('success');
   expect(body.data.resultType).toBe('streams');
-  const values: Array<[string, string]> = body.data.result.flatMap((s: { values: Array<[string, string]> }) => s.values);
+  const values: Array<[string, string]> = body.data.result.flatMap(
+    (s: { values: Array<[string, string]> }) => s.values
+  );
   expect(values).toHaveLength(7);
   for (const [ns, line] of values) {
     expect(ns).toMatch(/^\d{19}$/);
@@ -49,7 +64,13 @@ it('evaluates an instant metric query at --to, matching an independent count', (
   const { code, stdout } = run(
     'query',
     'sum by (service_name) (count_over_time({source="application"} | level="ERROR" [6h]))',
-    '--dir', dir, '--to', end, '--instant', '--output', 'loki-json'
+    '--dir',
+    dir,
+    '--to',
+    end,
+    '--instant',
+    '--output',
+    'loki-json'
   );
   expect(code).toBe(0);
   const body = JSON.parse(stdout);
@@ -68,9 +89,12 @@ it('lists labels and label values', () => {
   expect(labels.code).toBe(0);
   expect(labels.stdout.split('\n')).toEqual(expect.arrayContaining(['source', 'service_name', 'detected_level']));
   const sources = run('label-values', 'source', '--dir', dir, '--to', end, '--since', '1d', '--output', 'jsonl');
-  expect(sources.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual(
-    expect.arrayContaining(['application', 'audit', 'access', 'kamiwazad'])
-  );
+  expect(
+    sources.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+  ).toEqual(expect.arrayContaining(['application', 'audit', 'access', 'kamiwazad']));
 });
 
 it('reports a LogQL error with its position and exit status 1, and usage errors with 2', () => {

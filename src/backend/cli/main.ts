@@ -44,7 +44,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function run(command: Exclude<Command, { kind: 'help' }>, store: ReturnType<typeof createFileLogStore>, signal: AbortSignal) {
+async function run(
+  command: Exclude<Command, { kind: 'help' }>,
+  store: ReturnType<typeof createFileLogStore>,
+  signal: AbortSignal
+) {
   switch (command.kind) {
     case 'query': {
       const result = await runQuery(store, {
@@ -67,7 +71,10 @@ async function run(command: Exclude<Command, { kind: 'help' }>, store: ReturnTyp
       await writeList(await store.labelNames(command.startMs, command.endMs, signal), command.output);
       return;
     case 'label-values':
-      await writeList(await store.labelValues(command.name, command.startMs, command.endMs, undefined, signal), command.output);
+      await writeList(
+        await store.labelValues(command.name, command.startMs, command.endMs, undefined, signal),
+        command.output
+      );
       return;
     case 'tail':
       for await (const streams of tailQuery(store, { query: command.query, signal, startMs: command.startMs })) {
@@ -83,7 +90,9 @@ async function run(command: Exclude<Command, { kind: 'help' }>, store: ReturnTyp
       return;
     case 'sources': {
       const sources = store.describeSources();
-      await write(command.output === 'table' ? sources.map((s) => JSON.stringify(s, null, 2)) : [JSON.stringify(sources)]);
+      await write(
+        command.output === 'table' ? sources.map((s) => JSON.stringify(s, null, 2)) : [JSON.stringify(sources)]
+      );
       return;
     }
   }

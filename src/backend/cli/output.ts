@@ -27,7 +27,10 @@ function resultRows(result: QueryResult, direction: Direction): Row[] {
   switch (result.resultType) {
     case 'streams': {
       const rows = result.streams.flatMap((stream) =>
-        stream.entries.map((entry) => ({ ts: entry.ts, row: { time: msToIso(entry.ts), labels: stream.labels, line: entry.line } }))
+        stream.entries.map((entry) => ({
+          ts: entry.ts,
+          row: { time: msToIso(entry.ts), labels: stream.labels, line: entry.line },
+        }))
       );
       // Streams are grouped by label set; a reader wants one timeline.
       rows.sort((a, b) => (direction === 'backward' ? b.ts - a.ts : a.ts - b.ts));

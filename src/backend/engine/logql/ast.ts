@@ -129,7 +129,8 @@ export interface Unwrap {
   postFilters: LabelFilterExpr[];
 }
 
-export type VectorOp = 'sum' | 'avg' | 'min' | 'max' | 'count' | 'stddev' | 'stdvar' | 'topk' | 'bottomk' | 'sort' | 'sort_desc';
+export type VectorOp =
+  'sum' | 'avg' | 'min' | 'max' | 'count' | 'stddev' | 'stdvar' | 'topk' | 'bottomk' | 'sort' | 'sort_desc';
 
 export interface VectorAggregationExpr {
   kind: 'vector';
@@ -140,7 +141,8 @@ export interface VectorAggregationExpr {
   grouping?: Grouping;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '^' | '==' | '!=' | '>' | '>=' | '<' | '<=' | 'and' | 'or' | 'unless';
+export type BinaryOp =
+  '+' | '-' | '*' | '/' | '%' | '^' | '==' | '!=' | '>' | '>=' | '<' | '<=' | 'and' | 'or' | 'unless';
 
 export interface VectorMatching {
   mode: 'on' | 'ignoring';

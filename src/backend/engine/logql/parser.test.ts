@@ -244,9 +244,22 @@ describe('metric queries', () => {
     ).toBe('duration_seconds');
   });
 
-  it('requires unwrap exactly for the aggregations that need it', () => {
+  it('requires unwrap for the aggregations that need it and allows it where Loki does', () => {
     expect(syntaxError('sum_over_time({a="b"}[1m])').message).toMatch(/without unwrap/);
-    expect(syntaxError('rate({a="b"} | unwrap x [1m])').message).toMatch(/with unwrap/);
+    expect(syntaxError('count_over_time({a="b"} | unwrap x [1m])').message).toMatch(/with unwrap/);
+    expect(syntaxError('bytes_rate({a="b"} | unwrap x [1m])').message).toMatch(/with unwrap/);
+    expect(parseLogQL('rate({a="b"} | unwrap x [1m])')).toMatchObject({ op: 'rate', unwrap: { label: 'x' } });
+    expect(parseLogQL('absent_over_time({a="b"} | unwrap x [1m])')).toMatchObject({ op: 'absent_over_time' });
+  });
+
+  it('allows by/without only on the range aggregations Loki groups', () => {
+    expect(parseLogQL('max_over_time({a="b"} | unwrap x [1m]) by (host)')).toMatchObject({
+      grouping: { mode: 'by', labels: ['host'] },
+    });
+    expect(syntaxError('sum_over_time({a="b"} | unwrap x [1m]) by (host)').message).toMatch(
+      /grouping not allowed for sum_over_time aggregation/
+    );
+    expect(syntaxError('count_over_time({a="b"}[1m]) by (host)').message).toMatch(/grouping not allowed/);
   });
 
   it('parses vector aggregations with grouping before or after', () => {

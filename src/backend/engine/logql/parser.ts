@@ -227,7 +227,7 @@ const VECTOR_OP_NODES: Record<string, VectorOp> = {
   Sort_Desc: 'sort_desc',
 };
 
-/** Range aggregations that need `| unwrap`; the others must not have one. */
+/** Range aggregations that need `| unwrap` (Loki's RangeAggregationExpr.validate). */
 const UNWRAP_OPS = new Set<RangeOp>([
   'sum_over_time',
   'avg_over_time',
@@ -239,6 +239,21 @@ const UNWRAP_OPS = new Set<RangeOp>([
   'first_over_time',
   'last_over_time',
   'rate_counter',
+]);
+
+/** Aggregations that take an unwrap without needing one. */
+const UNWRAP_OPTIONAL_OPS = new Set<RangeOp>(['rate', 'absent_over_time']);
+
+/** Range aggregations that accept `by`/`without`. */
+const GROUPING_OPS = new Set<RangeOp>([
+  'avg_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'max_over_time',
+  'min_over_time',
+  'first_over_time',
+  'last_over_time',
 ]);
 
 /** A flattened operator chain: operands and the operators between them. */
@@ -748,7 +763,7 @@ class Builder {
     if (UNWRAP_OPS.has(op) && !unwrap) {
       this.fail(node, `invalid aggregation ${op} without unwrap`);
     }
-    if (!UNWRAP_OPS.has(op) && unwrap) {
+    if (!UNWRAP_OPS.has(op) && !UNWRAP_OPTIONAL_OPS.has(op) && unwrap) {
       this.fail(node, `invalid aggregation ${op} with unwrap`);
     }
     const paramNode = node.getChild('Number');
@@ -760,7 +775,7 @@ class Builder {
     }
     const groupingNode = node.getChild('Grouping');
     const grouping = groupingNode ? this.grouping(groupingNode) : undefined;
-    if (grouping && !unwrap) {
+    if (grouping && !GROUPING_OPS.has(op)) {
       this.fail(groupingNode!, `grouping not allowed for ${op} aggregation`);
     }
     return { kind: 'range', op, log, rangeMs, offsetMs, param, unwrap, grouping };

@@ -294,6 +294,11 @@ describe('unwrap', () => {
     expect(withoutGrouping).toEqual([[U, 12]]);
   });
 
+  it('rate over unwrapped values is their sum per second of the range (Loki rateLogs)', async () => {
+    // n = 3 + 5 + 4 = 12 over a 10 s range; the line without n yields no sample.
+    expect(await at10('sum by (app) (rate({app="u"} | logfmt | unwrap n [10s]))')).toEqual([[U, 1.2]]);
+  });
+
   it('min, stddev and stdvar over unwrapped values (population statistics)', async () => {
     expect(await at10('min_over_time({app="u"} | logfmt | unwrap n [10s]) by (app)')).toEqual([[U, 3]]);
     // n = 3, 5, 4: mean 4, squared deviations 1 + 1 + 0.

@@ -23,7 +23,6 @@ export interface StoreConfig {
   kamiwazaRoot?: string;
 }
 
-
 export interface SourceFile {
   /** Real absolute path. */
   path: string;

@@ -20,7 +20,10 @@ export function dataSourceSettings(overrides: Partial<DataSourceInstanceSettings
 }
 
 /** A data source call's context with these settings (jsonData given as a value, serialised here). */
-export function dataSourcePluginContext(jsonData: unknown, overrides: Partial<DataSourceInstanceSettings> = {}): PluginContext {
+export function dataSourcePluginContext(
+  jsonData: unknown,
+  overrides: Partial<DataSourceInstanceSettings> = {}
+): PluginContext {
   return {
     orgId: 1,
     pluginId: 'kamiwaza-logs-datasource',

@@ -25,14 +25,21 @@ export function resultToFrames(result: QueryResult, options: FrameOptions): Fram
   const shared: FrameMeta = {
     executedQueryString: `Expr: ${options.expr}${options.stepMs ? `\nStep: ${options.stepMs / 1000}s` : ''}`,
     stats: statsOf(result.stats),
-    notices: result.notices.length > 0 ? result.notices.map((n): Notice => ({ severity: n.severity, text: n.text })) : undefined,
+    notices:
+      result.notices.length > 0
+        ? result.notices.map((n): Notice => ({ severity: n.severity, text: n.text }))
+        : undefined,
   };
   switch (result.resultType) {
     case 'streams':
       return [logsFrame(result.streams, options, shared)];
     case 'matrix':
       return seriesFrames(
-        result.series.map((s) => ({ labels: s.labels, times: s.points.map((p) => p[0]), values: s.points.map((p) => p[1]) })),
+        result.series.map((s) => ({
+          labels: s.labels,
+          times: s.points.map((p) => p[0]),
+          values: s.points.map((p) => p[1]),
+        })),
         options,
         shared
       );
@@ -47,7 +54,11 @@ export function resultToFrames(result: QueryResult, options: FrameOptions): Fram
   }
 }
 
-function logsFrame(streams: Array<{ labels: Labels; entries: StreamEntry[] }>, options: FrameOptions, shared: FrameMeta): Frame {
+function logsFrame(
+  streams: Array<{ labels: Labels; entries: StreamEntry[] }>,
+  options: FrameOptions,
+  shared: FrameMeta
+): Frame {
   const rows = streams.flatMap((stream) => stream.entries.map((entry) => ({ entry, labels: stream.labels })));
   // Explore shows one timeline: newest first, as Loki's data source returns it.
   rows.sort((a, b) => b.entry.ts - a.entry.ts);
@@ -55,7 +66,12 @@ function logsFrame(streams: Array<{ labels: Labels; entries: StreamEntry[] }>, o
   const fields: Field[] = [
     { name: 'timestamp', type: 'time', values: rows.map((r) => r.entry.ts), nullable: false },
     { name: 'body', type: 'string', values: rows.map((r) => r.entry.line), nullable: false },
-    { name: 'severity', type: 'string', values: rows.map((r) => r.labels.detected_level ?? r.labels.level ?? null), nullable: true },
+    {
+      name: 'severity',
+      type: 'string',
+      values: rows.map((r) => r.labels.detected_level ?? r.labels.level ?? null),
+      nullable: true,
+    },
     { name: 'id', type: 'string', values: rows.map((r) => r.entry.id), nullable: false },
     { name: 'labels', type: 'json', values: rows.map((r) => r.labels), nullable: false },
   ];
@@ -78,7 +94,11 @@ function logsFrame(streams: Array<{ labels: Labels; entries: StreamEntry[] }>, o
 
 /** The internal link shape Loki's derived fields produce for Tempo. */
 function traceLink(uid: string): DataLink {
-  return { title: 'View trace', url: '', internal: { datasourceUid: uid, query: { query: '${__value.raw}', queryType: 'traceql' } } };
+  return {
+    title: 'View trace',
+    url: '',
+    internal: { datasourceUid: uid, query: { query: '${__value.raw}', queryType: 'traceql' } },
+  };
 }
 
 interface Series {
@@ -100,7 +120,13 @@ function seriesFrames(series: Series[], options: FrameOptions, shared: FrameMeta
       refId: options.refId,
       meta: i === 0 ? { ...shared, ...meta } : meta,
       fields: [
-        { name: 'Time', type: 'time', values: s.times, nullable: false, config: options.stepMs ? { interval: options.stepMs } : undefined },
+        {
+          name: 'Time',
+          type: 'time',
+          values: s.times,
+          nullable: false,
+          config: options.stepMs ? { interval: options.stepMs } : undefined,
+        },
         {
           name: 'Value',
           type: 'number',

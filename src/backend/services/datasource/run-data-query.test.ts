@@ -35,7 +35,14 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const context = (jsonData: unknown) => dataSourcePluginContext(jsonData);
 
 function dataQuery(json: object, range = { from: T0 - 1000, to: T0 + 120_000 }, intervalMS = 1000): DataQuery {
-  return { refId: 'A', queryType: '', maxDataPoints: 100, intervalMS, timeRange: range, json: Buffer.from(JSON.stringify(json)) };
+  return {
+    refId: 'A',
+    queryType: '',
+    maxDataPoints: 100,
+    intervalMS,
+    timeRange: range,
+    json: Buffer.from(JSON.stringify(json)),
+  };
 }
 
 const service = createDataSourceService({ logger, env: {} });
@@ -113,7 +120,10 @@ describe('metric queries', () => {
   });
 
   it('evaluate instant queries at the end of the range (alerting)', async () => {
-    const frames = await query({ expr: 'sum(count_over_time({source="application"} | level="ERROR" [5m]))', queryType: 'instant' });
+    const frames = await query({
+      expr: 'sum(count_over_time({source="application"} | level="ERROR" [5m]))',
+      queryType: 'instant',
+    });
     expect(frames).toHaveLength(1);
     expect(frames[0].fields[1].values).toEqual([3]);
     expect(frames[0].fields[0].values).toEqual([BigInt(T0 + 120_000) * BigInt(1_000_000)]);
@@ -169,8 +179,12 @@ describe('live tail stream', () => {
   });
 
   it('accepts log queries and refuses metric queries and missing expressions', async () => {
-    expect((await service.handlers.subscribeStream!(streamRequest({ expr: '{source="application"}' }))).status).toBe('OK');
-    expect((await service.handlers.subscribeStream!(streamRequest({ expr: 'count_over_time({a="b"}[1m])' }))).status).toBe('NOT_FOUND');
+    expect((await service.handlers.subscribeStream!(streamRequest({ expr: '{source="application"}' }))).status).toBe(
+      'OK'
+    );
+    expect(
+      (await service.handlers.subscribeStream!(streamRequest({ expr: 'count_over_time({a="b"}[1m])' }))).status
+    ).toBe('NOT_FOUND');
     expect((await service.handlers.subscribeStream!(streamRequest({}))).status).toBe('NOT_FOUND');
   });
 

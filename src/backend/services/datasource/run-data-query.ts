@@ -39,7 +39,12 @@ export async function runDataQuery(
   const instant = query.queryType === LogsQueryType.Instant;
   const rangeMs = Math.max(0, timeRange.to - timeRange.from);
   const stepMs = stepFor(query, ctx.dataQuery, rangeMs);
-  const expr = expandMacros(query.expr, { intervalMs: ctx.dataQuery.intervalMS || stepMs, rangeMs, stepMs, instant }).trim();
+  const expr = expandMacros(query.expr, {
+    intervalMs: ctx.dataQuery.intervalMS || stepMs,
+    rangeMs,
+    stepMs,
+    instant,
+  }).trim();
   if (expr === '') {
     return { frames: [] };
   }

@@ -55,5 +55,14 @@ function tailExpr(call: StreamCall): { ok: true; expr: string } | { ok: false; e
 }
 
 function emptyQueryStats() {
-  return { bytesScanned: 0, linesScanned: 0, linesReturned: 0, filesRead: 0, execTimeMs: 0, seriesCount: 0, malformedLines: 0, invalidUtf8Lines: 0 };
+  return {
+    bytesScanned: 0,
+    linesScanned: 0,
+    linesReturned: 0,
+    filesRead: 0,
+    execTimeMs: 0,
+    seriesCount: 0,
+    malformedLines: 0,
+    invalidUtf8Lines: 0,
+  };
 }
