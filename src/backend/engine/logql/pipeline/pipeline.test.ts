@@ -581,7 +581,7 @@ describe('unwrap sample extraction', () => {
   });
 
   it('keeps the unwrapped label when grouping by it', () => {
-    expect(samples('sum_over_time({a="b"} | logfmt | unwrap n [1m]) by (n)', ['n=2'])[0]?.labels).toMatchObject({
+    expect(samples('max_over_time({a="b"} | logfmt | unwrap n [1m]) by (n)', ['n=2'])[0]?.labels).toMatchObject({
       n: '2',
     });
   });
