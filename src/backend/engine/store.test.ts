@@ -20,6 +20,7 @@ import {
   type ScanStats,
 } from './model';
 import { createFileLogStore, type FileLogStore } from './store';
+import { Prng } from '../../generator/prng';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -61,16 +62,10 @@ async function collect(
 
 const sel = (name: string, value: string, op: LabelMatcher['op'] = '='): LabelMatcher => ({ name, op, value });
 
-/** Small seeded PRNG (mulberry32) so property tests are reproducible. */
+/** Uniform [0, 1) draws from the project's seeded generator, so property tests are reproducible. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Prng(seed);
+  return () => random.float();
 }
 
 describe('discovery and labels', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DISORDER_TOLERANCE_MS } from '../model';
 import { jsonFormat } from '../readers/formats';
 import { IndexCache, seekRange } from './timeIndex';
+import { Prng } from '../../../generator/prng';
 
 const T0 = Date.UTC(2026, 10, 13);
 const HOUR = 3_600_000;
@@ -17,16 +18,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Small seeded PRNG (mulberry32) so the distributions are reproducible. */
+/** Uniform [0, 1) draws from the project's seeded generator, so property tests are reproducible. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Prng(seed);
+  return () => random.float();
 }
 
 interface Written {
