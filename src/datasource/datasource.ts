@@ -19,22 +19,19 @@ import {
   type KamiwazaLogsFrameCustomMeta,
   type KamiwazaLogsQuery,
 } from '../shared/query';
+import {
+  ResourcePath,
+  type DetectedField,
+  type DetectedFieldsResponse,
+  type IndexStatsResponse,
+  type LokiListResponse,
+} from '../shared/resources';
 import type { KamiwazaLogsSettings } from '../shared/settings';
 import { formatLogQLVariable } from './templating';
 
 /** Alert rules need a number per series: a logs query cannot be the default there. */
 const DEFAULT_ALERTING_EXPR = 'sum by (service_name) (count_over_time({source="application"} | level="ERROR" [5m]))';
 
-/**
- * Resource paths the backend serves (CallResource), Loki-shaped so the same label tooling fits:
- * each answers `{ status: "success", data: string[] }` and takes `start`/`end` in Unix nanoseconds.
- */
-const RESOURCE_LABELS = 'labels';
-const resourceLabelValues = (label: string) => `label/${encodeURIComponent(label)}/values`;
-
-interface LabelsResource {
-  data?: string[];
-}
 
 // Variable queries, spelled as Loki's data source spells them so dashboards carry over.
 const LABEL_NAMES_QUERY = /^\s*label_names\(\s*\)\s*$/;
@@ -87,16 +84,36 @@ export class DataSource extends DataSourceWithBackend<KamiwazaLogsQuery, Kamiwaz
     return super.query(request).pipe(map(promoteExploreMeta));
   }
 
-  /** Label names of the streams in `range` (all time when omitted). */
-  async labelNames(range?: TimeRange): Promise<string[]> {
-    const response = await this.getResource<LabelsResource>(RESOURCE_LABELS, rangeParams(range));
+  /** Stream label names in `range` (all time when omitted), of the streams `selector` matches if given. */
+  async labelNames(range?: TimeRange, selector?: string): Promise<string[]> {
+    const response = await this.getResource<LokiListResponse>(ResourcePath.Labels, {
+      ...rangeParams(range),
+      ...selectorParam(selector),
+    });
     return response?.data ?? [];
   }
 
-  /** Values of one label in `range` (all time when omitted). */
-  async labelValues(label: string, range?: TimeRange): Promise<string[]> {
-    const response = await this.getResource<LabelsResource>(resourceLabelValues(label), rangeParams(range));
+  /** Values of one label in `range` (all time when omitted), of the streams `selector` matches if given. */
+  async labelValues(label: string, range?: TimeRange, selector?: string): Promise<string[]> {
+    const response = await this.getResource<LokiListResponse>(ResourcePath.labelValues(label), {
+      ...rangeParams(range),
+      ...selectorParam(selector),
+    });
     return response?.data ?? [];
+  }
+
+  /** Fields (structured metadata and parsed) that the lines of `expr` carry, as Loki's `detected_fields`. */
+  async detectedFields(expr: string, range?: TimeRange): Promise<DetectedField[]> {
+    const response = await this.getResource<DetectedFieldsResponse>(ResourcePath.DetectedFields, {
+      ...rangeParams(range),
+      query: expr,
+    });
+    return response?.fields ?? [];
+  }
+
+  /** What `expr` would read over `range`: bytes, lines, streams and files. */
+  async queryStats(expr: string, range?: TimeRange): Promise<IndexStatsResponse | undefined> {
+    return this.getResource<IndexStatsResponse>(ResourcePath.IndexStats, { ...rangeParams(range), query: expr });
   }
 
   /** Query variables: `label_names()` and `label_values(<label>)`. */
@@ -113,9 +130,13 @@ export class DataSource extends DataSourceWithBackend<KamiwazaLogsQuery, Kamiwaz
   }
 }
 
-function rangeParams(range?: TimeRange): Record<string, string> | undefined {
+function selectorParam(selector?: string): Record<string, string> {
+  return selector && selector.trim() !== '' ? { query: selector } : {};
+}
+
+function rangeParams(range?: TimeRange): Record<string, string> {
   if (!range) {
-    return undefined;
+    return {};
   }
   return { start: msToNs(range.from.valueOf()), end: msToNs(range.to.valueOf()) };
 }

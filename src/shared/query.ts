@@ -13,6 +13,12 @@ export enum LogsQueryType {
 
 export type LogsDirection = 'forward' | 'backward';
 
+/** Which editor shows the query; the builder falls back to code for queries it cannot show. */
+export enum QueryEditorMode {
+  Code = 'code',
+  Builder = 'builder',
+}
+
 export interface KamiwazaLogsQuery extends DataQuery {
   /** LogQL text. */
   expr: string;
@@ -24,6 +30,7 @@ export interface KamiwazaLogsQuery extends DataQuery {
   legendFormat?: string;
   /** Metric query step as a duration (`30s`) or empty for Grafana's interval. */
   step?: string;
+  editorMode?: QueryEditorMode;
 }
 
 export const DEFAULT_MAX_LINES = 1000;
