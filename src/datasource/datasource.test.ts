@@ -166,10 +166,10 @@ describe('DataSource label resources', () => {
       { text: 'kamiwaza.api', value: 'kamiwaza.api' },
       { text: 'serving', value: 'serving' },
     ]);
-    expect(getResource).toHaveBeenLastCalledWith('label/service_name/values', undefined);
+    expect(getResource).toHaveBeenLastCalledWith('label/service_name/values', {});
 
     await ds.metricFindQuery(' label_names() ');
-    expect(getResource).toHaveBeenLastCalledWith('labels', undefined);
+    expect(getResource).toHaveBeenLastCalledWith('labels', {});
   });
 
   it('rejects other variable queries with a message that says what is supported', async () => {
