@@ -11,3 +11,18 @@ export const DEFAULT_KAMIWAZA_ROOT = '/opt/kamiwaza';
  * is looked up under each log root and under $KAMIWAZA_ROOT.
  */
 export const DEFAULT_ACCESS_LOG_PATH = 'kamiwaza/traefik/access.log';
+
+/**
+ * UIDs of the dashboards the app ships (`dashboards/`): the app's pages, the data source's trace
+ * links and the dashboards' own links all point at these.
+ */
+export const DashboardUid = {
+  ServiceErrors: 'kamiwaza-service-errors',
+  AuditActivity: 'kamiwaza-audit-activity',
+  TraceDrillDown: 'kamiwaza-trace-drilldown',
+  HttpGateway: 'kamiwaza-http-gateway',
+  PlatformStartup: 'kamiwaza-platform-startup',
+} as const;
+
+/** The trace drill-down dashboard's variable that a trace link fills (`var-trace_id`). */
+export const TRACE_ID_VARIABLE = 'trace_id';
