@@ -145,6 +145,7 @@ function drop(stage: DropStage): StageFn {
           } else {
             s.errDetails = '';
           }
+          s.delete(name);
         }
       } else if (test ? test(s.get(name) ?? '') : s.get(name) !== undefined) {
         s.delete(name);

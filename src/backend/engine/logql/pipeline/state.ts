@@ -106,12 +106,21 @@ export class LineState {
   /** Loki's label-filter lookup: `__error__`/`__error_details__` read the error state, missing is "". */
   filterValue(name: string): string {
     if (name === ERROR_LABEL) {
-      return this.err;
+      return this.err || this.recordError(name);
     }
     if (name === ERROR_DETAILS_LABEL) {
-      return this.errDetails;
+      return this.errDetails || this.recordError(name);
     }
     return this.get(name) ?? '';
+  }
+
+  /**
+   * The reader flags a malformed line with `__error__` in its metadata (the notice tells users to
+   * filter on it), so `| __error__=""` must see that flag as well as errors set by stages, until
+   * `drop __error__` removes it.
+   */
+  private recordError(name: string): string {
+    return this.deleted.size && this.deleted.has(name) ? '' : (this.base(name) ?? '');
   }
 
   /** Parsers rename a key to `key_extracted` when a stream label or metadata field has that name. */
