@@ -106,21 +106,22 @@ export class LineState {
   /** Loki's label-filter lookup: `__error__`/`__error_details__` read the error state, missing is "". */
   filterValue(name: string): string {
     if (name === ERROR_LABEL) {
-      return this.err || this.recordError(name);
+      return this.err;
     }
     if (name === ERROR_DETAILS_LABEL) {
-      return this.errDetails || this.recordError(name);
+      return this.errDetails;
     }
     return this.get(name) ?? '';
   }
 
   /**
-   * The reader flags a malformed line with `__error__` in its metadata (the notice tells users to
-   * filter on it), so `| __error__=""` must see that flag as well as errors set by stages, until
-   * `drop __error__` removes it.
+   * What `| __error__=…` and `drop __error__=…` compare: the error set by a stage, else the flag
+   * the reader put on a malformed line (the notice tells users to filter on it) until a drop
+   * removed it. Only filters see the reader's flag: a metric query does not fail on it.
    */
-  private recordError(name: string): string {
-    return this.deleted.size && this.deleted.has(name) ? '' : (this.base(name) ?? '');
+  errorForFilter(name: typeof ERROR_LABEL | typeof ERROR_DETAILS_LABEL): string {
+    const set = name === ERROR_LABEL ? this.err : this.errDetails;
+    return set || (this.deleted.size && this.deleted.has(name) ? '' : (this.base(name) ?? ''));
   }
 
   /** Parsers rename a key to `key_extracted` when a stream label or metadata field has that name. */
