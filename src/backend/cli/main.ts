@@ -108,14 +108,17 @@ async function run(command: StoreCommand, store: FileLogStore, signal: AbortSign
         note([`no log file yet under ${command.store.roots.join(', ')}; waiting for one`]);
       }
       for await (const streams of tailQuery(store, { query: command.query, signal, startMs: command.startMs })) {
-        const lines = streams.flatMap((stream) =>
-          stream.entries.map((entry) =>
+        // A batch is grouped by stream; a terminal reads one timeline.
+        const rows = streams
+          .flatMap((stream) => stream.entries.map((entry) => ({ entry, labels: stream.labels })))
+          .sort((a, b) => a.entry.ts - b.entry.ts);
+        await write(
+          rows.map(({ entry, labels }) =>
             command.output === 'table'
-              ? logTableLine(msToIso(entry.ts), stream.labels, entry.line)
-              : JSON.stringify({ time: msToIso(entry.ts), labels: stream.labels, line: entry.line })
+              ? logTableLine(msToIso(entry.ts), labels, entry.line)
+              : JSON.stringify({ time: msToIso(entry.ts), labels, line: entry.line })
           )
         );
-        await write(lines);
       }
       return;
     case 'sources':
@@ -165,6 +168,9 @@ function write(lines: string[]): Promise<void> {
     }
   });
 }
+
+// `kamiwaza-logs tail … | head` closes the pipe: that is the reader being done, not a failure.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : EXIT_FAILED));
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
