@@ -122,3 +122,40 @@ describe('queries over files', () => {
     expect(json.data.result[0].value).toEqual([END / 1000, String(expected)]);
   });
 });
+
+describe('malformed-line notices', () => {
+  // Two INFO events around two cut-off JSON lines (an INFO and an ERROR, both unparsable).
+  const lines = [
+    JSON.stringify({ timestamp: iso(T0), level: 'INFO', service: 'kamiwaza.serving', message: 'ok' }),
+    `{"timestamp":"${iso(T0 + 1000)}","level":"INFO","message":"cut`,
+    `{"timestamp":"${iso(T0 + 2000)}","level":"ERROR","message":"cut`,
+    JSON.stringify({ timestamp: iso(T0 + 3000), level: 'ERROR', service: 'kamiwaza.serving', message: 'failed' }),
+  ];
+  let damaged: string;
+  let damagedStore: FileLogStore;
+  beforeAll(() => {
+    damaged = mkdtempSync(join(tmpdir(), 'logql-malformed-'));
+    writeFileSync(join(damaged, 'application.jsonl'), lines.join('\n') + '\n');
+    damagedStore = createFileLogStore({ roots: [damaged] });
+  });
+  afterAll(() => rmSync(damaged, { recursive: true, force: true }));
+
+  const notices = async (query: string, extra: { limit?: number; instant?: boolean } = {}) =>
+    (await runQuery(damagedStore, { query, startMs: START, endMs: END, ...extra })).notices.map((n) => n.text);
+
+  it('counts the malformed lines a log query returns, not those it read', async () => {
+    expect(await notices('{source="application"}')).toContainEqual(
+      expect.stringMatching(/^2 malformed line\(s\) were returned as raw text/)
+    );
+    // The label filter keeps the ERROR event only: no malformed line is returned.
+    expect((await notices('{source="application"} | __error__=""')).join('\n')).not.toMatch(/malformed/);
+    // The newest line is well-formed: a limit of 1 returns no malformed line either.
+    expect((await notices('{source="application"}', { limit: 1 })).join('\n')).not.toMatch(/malformed/);
+  });
+
+  it('says how many malformed lines a metric query read', async () => {
+    expect(await notices('sum(count_over_time({source="application"} [1h]))', { instant: true })).toContainEqual(
+      expect.stringMatching(/^2 malformed line\(s\) were read in the range/)
+    );
+  });
+});
