@@ -8,7 +8,7 @@ import { COLLECTOR_HEALTH_PORT } from '../../../shared/environment';
 import { DiagnosticId, type DiagnosticResult } from '../../../shared/environment-diagnostics';
 import type { FileLogStore } from '../../engine/store';
 import type { LoadedEnvironment } from '../environment/environment';
-import { httpGet, tcpConnect } from '../environment/probes';
+import { httpGet, splitHostPort, tcpConnect } from '../environment/probes';
 import { parseBoolean, parseEndpoint } from '../environment/rules';
 import { apiErrorsCheck, logFilesCheck, startupCheck, tlsMismatchCheck } from './log-checks';
 
@@ -27,9 +27,10 @@ type Check = (ctx: DiagnosticContext) => Promise<CheckBody>;
 const noEvidence = { lines: [] };
 const flag = (ctx: DiagnosticContext, name: string) => parseBoolean(ctx.environment.values.get(name)?.value) === true;
 
-/** http://host:13133/health, with IPv6 literals bracketed. */
-export function collectorHealthUrl(host: string): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${COLLECTOR_HEALTH_PORT}/health`;
+/** http://<host>:13133/health; the setting may name another port (`host:port`, `[v6]:port`). */
+export function collectorHealthUrl(setting: string): string {
+  const { host, port } = splitHostPort(setting);
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port ?? COLLECTOR_HEALTH_PORT}/health`;
 }
 
 const collectorCheck: Check = async (ctx) => {

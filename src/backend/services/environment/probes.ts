@@ -73,12 +73,20 @@ export function httpGet(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<Http
   });
 }
 
+/** `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal. */
+export function splitHostPort(value: string): { host: string; port?: number } {
+  const text = value.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) {
+    return { host: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : undefined };
+  }
+  const named = /^([^:]+):(\d+)$/.exec(text);
+  return named ? { host: named[1], port: Number(named[2]) } : { host: text };
+}
+
 /** Loopback names and addresses, and this host's own name and interface addresses. */
-export function isLocalHost(host: string): boolean {
-  const name = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '');
+export function isLocalHost(value: string): boolean {
+  const name = splitHostPort(value).host.toLowerCase();
   if (name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\./.test(name)) {
     return true;
   }
