@@ -34,7 +34,8 @@ function query(ctx: DiagnosticContext, store: FileLogStore, logql: string, limit
   return runQuery(store, {
     query: logql,
     ...window(ctx),
-    instant: true,
+    // Metric queries are evaluated once over the whole window; log queries (with a limit) read it.
+    instant: limit === undefined,
     limit,
     direction: 'backward',
     signal: ctx.signal,
@@ -172,31 +173,30 @@ export async function logFilesCheck(ctx: DiagnosticContext): Promise<CheckBody> 
   const lines: string[] = [];
   const missing: string[] = [];
   let stale: string | undefined;
-  let found = 0;
   for (const name of GUIDE_LOG_FILES) {
     const stats = await Promise.all(ctx.logDirs.map((dir) => fs.stat(path.join(dir, name)).catch(() => undefined)));
     const index = stats.findIndex((s) => s?.isFile());
     if (index < 0) {
       missing.push(name);
-      lines.push(`${name}: missing in ${ctx.logDirs.join(', ')}`);
+      lines.push(`${name}: missing`);
       continue;
     }
-    found++;
     const stat = stats[index]!;
     const since = ctx.nowMs - stat.mtimeMs;
-    lines.push(
-      `${path.join(ctx.logDirs[index], name)}: ${(stat.size / 1e6).toFixed(1)} MB, last write ${age(since)} (${new Date(stat.mtimeMs).toISOString()})`
-    );
+    const where = ctx.logDirs.length > 1 ? ` in ${ctx.logDirs[index]}` : '';
+    lines.push(`${name}: ${(stat.size / 1e6).toFixed(1)} MB, last write ${age(since)}${where}`);
     if (name === 'application.jsonl' && since > STALE_AFTER_MS) {
       stale = `application.jsonl was last written ${age(since)}`;
     }
   }
+  const found = GUIDE_LOG_FILES.length - missing.length;
+  const evidenceLines = [`Log directory: ${ctx.logDirs.join(', ')}`, ...lines];
   const logql = '{filename=~".+"}';
   if (found === 0) {
     return {
       status: 'error',
       summary: `None of the guide's log files is in ${ctx.logDirs.join(', ')}.`,
-      evidence: evidence(lines, logql),
+      evidence: evidence(evidenceLines, logql),
     };
   }
   const problems = [...(missing.length ? [`missing: ${missing.join(', ')}`] : []), ...(stale ? [stale] : [])];
@@ -205,6 +205,6 @@ export async function logFilesCheck(ctx: DiagnosticContext): Promise<CheckBody> 
     summary: problems.length
       ? `${found} of ${GUIDE_LOG_FILES.length} log files present; ${problems.join('; ')}.`
       : `All ${GUIDE_LOG_FILES.length} log files present; application.jsonl written in the last hour.`,
-    evidence: evidence(lines, logql),
+    evidence: evidence(evidenceLines, logql),
   };
 }

@@ -293,7 +293,8 @@ describe('diagnostics resource', () => {
   it('finds the log files present, and stale once application.jsonl is an hour old', async () => {
     const fresh = await run(DiagnosticId.LogFiles, {}, Date.now());
     expect(fresh.status).toBe('ok');
-    expect(fresh.evidence.lines).toHaveLength(6);
+    expect(fresh.evidence.lines).toHaveLength(7);
+    expect(fresh.evidence.lines[1]).toMatch(/^application\.jsonl: [\d.]+ MB, last write just now$/);
     const stale = await run(DiagnosticId.LogFiles, {}, Date.now() + 2 * 3_600_000);
     expect(stale.status).toBe('warning');
     expect(stale.summary).toMatch(/application\.jsonl was last written 2 h ago/);
