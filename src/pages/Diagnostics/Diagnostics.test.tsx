@@ -14,7 +14,11 @@ jest.mock('@grafana/runtime', () => ({
 }));
 
 const fetchMock = jest.fn();
-const logs = { uid: 'kamiwaza-logs', name: 'Kamiwaza Logs', type: 'kamiwaza-logs-datasource' } as DataSourceInstanceSettings;
+const logs = {
+  uid: 'kamiwaza-logs',
+  name: 'Kamiwaza Logs',
+  type: 'kamiwaza-logs-datasource',
+} as DataSourceInstanceSettings;
 
 const card = (title: string) => screen.getByRole('region', { name: title });
 const titleOf = (id: DiagnosticId) => DIAGNOSTICS.find((spec) => spec.id === id)!.title;
@@ -38,7 +42,10 @@ const RESULTS: Record<string, Omit<DiagnosticResult, 'id'>> = {
   [DiagnosticId.ApiErrors]: {
     status: 'warning',
     summary: '3 ERROR events in the last 24 hours across 1 service.',
-    evidence: { lines: ['kamiwaza.api: 3', '', 'Last stack trace:', 'Traceback (most recent call last):'], query: '{source="application"} | level="ERROR"' },
+    evidence: {
+      lines: ['kamiwaza.api: 3', '', 'Last stack trace:', 'Traceback (most recent call last):'],
+      query: '{source="application"} | level="ERROR"',
+    },
   },
   [DiagnosticId.Collector]: {
     status: 'skipped',
@@ -82,7 +89,9 @@ describe('Diagnostics', () => {
       const id = url.split('/').pop()!;
       return of({ data: { id, ...RESULTS[id] } });
     });
-    render(<Diagnostics settings={{ logsDatasourceUid: 'kamiwaza-logs', overrides: { KAMIWAZA_LOG_LEVEL: 'DEBUG' } }} />);
+    render(
+      <Diagnostics settings={{ logsDatasourceUid: 'kamiwaza-logs', overrides: { KAMIWAZA_LOG_LEVEL: 'DEBUG' } }} />
+    );
 
     expect(await within(card(titleOf(DiagnosticId.LogFiles))).findByText('OK')).toBeInTheDocument();
     const expectations: Array<[DiagnosticId, string]> = [
@@ -99,7 +108,9 @@ describe('Diagnostics', () => {
     const startup = within(card(titleOf(DiagnosticId.Startup)));
     expect(startup.getByLabelText(/evidence/)).toHaveTextContent('service milvus unhealthy');
     const link = startup.getByRole('link', { name: /open in explore/i });
-    const pane = Object.values(JSON.parse(new URLSearchParams(link.getAttribute('href')!.split('?')[1]).get('panes')!))[0] as {
+    const pane = Object.values(
+      JSON.parse(new URLSearchParams(link.getAttribute('href')!.split('?')[1]).get('panes')!)
+    )[0] as {
       datasource: string;
       queries: Array<{ expr: string }>;
       range: { from: string };

@@ -160,7 +160,10 @@ describe('Home', () => {
     expect(screen.queryByRole('link', { name: /open trace drill-down/i })).not.toBeInTheDocument();
     fireEvent.change(screen.getByLabelText(/^Trace id/), { target: { value: ' 4bf92f3577b34da6a3ce929d0e0e4736 ' } });
 
-    const dashboard = new URL(screen.getByRole('link', { name: /open trace drill-down/i }).getAttribute('href')!, 'http://x');
+    const dashboard = new URL(
+      screen.getByRole('link', { name: /open trace drill-down/i }).getAttribute('href')!,
+      'http://x'
+    );
     expect(dashboard.pathname).toBe('/d/kamiwaza-trace-drilldown');
     expect(dashboard.searchParams.get('var-trace_id')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(exploreQuery(screen.getByRole('link', { name: /find logs/i }))).toEqual({
