@@ -11,26 +11,30 @@ import { runCheck } from './kamiwazaBackend';
 export type DiagnosticResults = Partial<Record<DiagnosticId, DiagnosticResult>>;
 
 export function useDiagnostics(dsUid: string | undefined, request: EnvironmentRequest) {
-  const [results, setResults] = useState<DiagnosticResults>({});
   const [run, setRun] = useState(0);
   const requestKey = JSON.stringify(request);
+  // Results belong to one run of one request: a new key shows every check as running again.
+  const key = `${dsUid}|${requestKey}|${run}`;
+  const [state, setState] = useState<{ key: string; results: DiagnosticResults }>({ key: '', results: {} });
 
   useEffect(() => {
     let current = true;
-    setResults({});
     const body = JSON.parse(requestKey) as EnvironmentRequest;
     for (const spec of DIAGNOSTICS) {
       runCheck(spec.id, dsUid, body).then((result) => {
         if (current) {
-          setResults((previous) => ({ ...previous, [spec.id]: result }));
+          setState((previous) => ({
+            key,
+            results: { ...(previous.key === key ? previous.results : {}), [spec.id]: result },
+          }));
         }
       });
     }
     return () => {
       current = false;
     };
-  }, [dsUid, requestKey, run]);
+  }, [dsUid, requestKey, key]);
 
   const rerun = useCallback(() => setRun((n) => n + 1), []);
-  return { results, rerun };
+  return { results: state.key === key ? state.results : {}, rerun };
 }

@@ -39,22 +39,24 @@ export function EnvironmentConfig({ plugin }: EnvironmentConfigProps) {
   const { jsonData, secureJsonFields } = plugin.meta;
   const datasource = useMemo(() => findLogsDataSource(jsonData), [jsonData]);
   const request = useMemo(() => environmentRequest(jsonData, secureJsonFields), [jsonData, secureJsonFields]);
-  const [state, setState] = useState<State>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  // An answer belongs to one attempt for one request: anything else is still loading.
+  const key = `${datasource?.uid}|${JSON.stringify(request)}|${attempt}`;
+  const [answer, setAnswer] = useState<{ key: string; state: State }>();
+  const state: State = answer?.key === key ? answer.state : { kind: 'loading' };
 
   useEffect(() => {
     if (!datasource) {
       return;
     }
     let current = true;
-    setState({ kind: 'loading' });
     fetchEnvironment(datasource.uid, request)
-      .then((report) => current && setState({ kind: 'done', report }))
-      .catch((error) => current && setState({ kind: 'failed', message: errorMessage(error) }));
+      .then((report) => current && setAnswer({ key, state: { kind: 'done', report } }))
+      .catch((error) => current && setAnswer({ key, state: { kind: 'failed', message: errorMessage(error) } }));
     return () => {
       current = false;
     };
-  }, [datasource, request, attempt]);
+  }, [datasource, request, key]);
 
   if (!datasource) {
     return (

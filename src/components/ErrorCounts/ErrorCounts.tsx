@@ -39,33 +39,30 @@ function CountSparkline({ count, color }: { count: Count; color: string }) {
 }
 
 /** Error and audit-failure counts for the last hour and day, each with its sparkline. */
-export function ErrorCounts({
-  datasource,
-  nowMs = Date.now(),
-}: {
-  datasource: DataSourceInstanceSettings;
-  nowMs?: number;
-}) {
+export function ErrorCounts({ datasource }: { datasource: DataSourceInstanceSettings }) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
-  const [states, setStates] = useState<Partial<Record<CountWindow['id'], WindowState>>>({});
+  // Answers per window, for one data source: a window without one is still counting.
+  const [answers, setAnswers] = useState<{ uid: string; windows: Partial<Record<CountWindow['id'], WindowState>> }>();
+  const states = answers?.uid === datasource.uid ? answers.windows : {};
 
   useEffect(() => {
     let current = true;
+    const nowMs = Date.now();
+    const settle = (id: CountWindow['id'], state: WindowState) =>
+      current &&
+      setAnswers((previous) => ({
+        uid: datasource.uid,
+        windows: { ...(previous?.uid === datasource.uid ? previous.windows : {}), [id]: state },
+      }));
     for (const window of WINDOWS) {
-      setStates((s) => ({ ...s, [window.id]: { kind: 'loading' } }));
       fetchCounts(datasource, window, nowMs)
-        .then((counts) => current && setStates((s) => ({ ...s, [window.id]: { kind: 'done', counts } })))
-        .catch(
-          (error) =>
-            current && setStates((s) => ({ ...s, [window.id]: { kind: 'failed', message: errorMessage(error) } }))
-        );
+        .then((counts) => settle(window.id, { kind: 'done', counts }))
+        .catch((error) => settle(window.id, { kind: 'failed', message: errorMessage(error) }));
     }
     return () => {
       current = false;
     };
-    // nowMs is read once per data source: a re-render must not re-run the queries.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [datasource]);
 
   const colors = { errors: theme.colors.error.text, audit: theme.colors.warning.text };
