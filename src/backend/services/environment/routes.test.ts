@@ -14,9 +14,7 @@ import { DiagnosticId, DIAGNOSTICS, type DiagnosticResult } from '../../../share
 import { createHclogLogger } from '../../protocol/logger';
 import type { CallResourceRequest, ResourceResponse } from '../../protocol/messages';
 import { dataSourcePluginContext } from '../../protocol/testing/contexts';
-import { parseGeneratorArgs } from '../../../generator/args';
-import { generateHistory } from '../../../generator/generate';
-import { SAMPLE_END_MS, sampleErrorsByService } from '../../testing/sample';
+import { generateSample, SAMPLE_END_MS, sampleErrorsByService } from '../../testing/sample';
 import { createInstance, type DataSourceInstance } from '../datasource/instance';
 import { ResourceRouter } from '../datasource/resources';
 import { addEnvironmentResources } from './routes';
@@ -67,14 +65,7 @@ beforeAll(async () => {
   logDir = path.join(root, 'logs');
   fs.mkdirSync(logDir);
   // Seed 1 gives this day an OTEL collector outage (export failures) besides the usual errors.
-  const command = parseGeneratorArgs(
-    ['--out', logDir, '--size', '2MB', '--days', '1', '--seed', '1', '--end', new Date(SAMPLE_END_MS).toISOString()],
-    SAMPLE_END_MS
-  );
-  if (command.kind !== 'run') {
-    throw new Error('generator arguments not accepted');
-  }
-  await generateHistory(command.options);
+  await generateSample(logDir, 1);
   fs.writeFileSync(
     path.join(root, 'env.sh'),
     [
@@ -277,8 +268,28 @@ describe('diagnostics resource', () => {
         .map(([service, n]) => [service, Number(n)])
     );
     expect(counted).toEqual(byService);
-    expect(result.evidence.lines).toContain('Last stack trace:');
-    expect(result.evidence.lines.some((line) => line.startsWith('Traceback (most recent call last)'))).toBe(true);
+    // The newest ERROR record in the window that carries a traceback, read from the raw file.
+    const newest = linesOf(logDir, 'application.jsonl')
+      .flatMap((line) => {
+        try {
+          return [
+            JSON.parse(line) as {
+              timestamp: string;
+              level: string;
+              service: string;
+              message: string;
+              exception?: string;
+            },
+          ];
+        } catch {
+          return [];
+        }
+      })
+      .filter((r) => r.level === 'ERROR' && r.exception?.includes('Traceback'))
+      .filter((r) => Date.parse(r.timestamp) > SAMPLE_END_MS - DAY_MS && Date.parse(r.timestamp) <= SAMPLE_END_MS)
+      .sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp))[0];
+    const trace = result.evidence.lines.slice(result.evidence.lines.indexOf('Last stack trace:') + 1);
+    expect(trace).toEqual([`${newest.service}: ${newest.message}`, ...newest.exception!.split('\n')]);
   });
 
   it('reports Loki without OTEL', async () => {
