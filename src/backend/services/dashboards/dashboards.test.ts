@@ -143,7 +143,8 @@ describe('dashboard JSON', () => {
     const drillDown = dashboards.find(([, d]) => d.uid === DashboardUid.TraceDrillDown)![1];
     expect(drillDown.templating.list.find((v) => v.name === TRACE_ID_VARIABLE)).toMatchObject({ type: 'textbox' });
     const links = JSON.stringify(dashboards.map(([, d]) => d)).match(/\/d\/kamiwaza-trace-drilldown\?[^"]*/g) ?? [];
-    expect(links.length).toBeGreaterThanOrEqual(3);
+    // Service errors' "Traces with errors" and the drill-down's own "Recent traces with errors".
+    expect(links).toHaveLength(2);
     for (const link of links) {
       expect(link).toContain(`var-${TRACE_ID_VARIABLE}=`);
     }
