@@ -39,6 +39,7 @@ import {
   type DashboardPanel,
   type DashboardTarget,
 } from './dashboards';
+import { PANEL_SCHEMAS, schemaMismatch } from './panel-schemas';
 import { interpolate, referencedVariables, type InterpolationContext, type VariableValue } from './interpolate';
 
 /**
@@ -103,6 +104,26 @@ describe('dashboard JSON', () => {
     }
     for (const variable of d.templating.list) {
       expect(VARIABLE_TYPES).toContain(variable.type);
+    }
+  });
+
+  it.each(dashboards)('%s sets the panel options and custom field config Grafana 12 defines', (_file, d) => {
+    for (const panel of allPanels(d).filter((p) => p.type !== 'row')) {
+      const schema = PANEL_SCHEMAS[panel.type];
+      const options = (panel as unknown as { options?: Record<string, unknown> }).options;
+      expect({ panel: panel.title, ...schemaMismatch(options, schema.options) }).toEqual({
+        panel: panel.title,
+        missing: [],
+        unknown: [],
+      });
+      if (schema.custom) {
+        const custom = panel.fieldConfig?.defaults.custom as Record<string, unknown> | undefined;
+        expect({ panel: panel.title, ...schemaMismatch(custom, schema.custom) }).toEqual({
+          panel: panel.title,
+          missing: [],
+          unknown: [],
+        });
+      }
     }
   });
 
