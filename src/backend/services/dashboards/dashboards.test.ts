@@ -19,13 +19,12 @@ import serviceErrors from '../../../../dashboards/service-errors.json';
 import traceDrillDown from '../../../../dashboards/trace-drilldown.json';
 import pluginJson from '../../../plugin.json';
 import { DashboardUid, TRACE_ID_VARIABLE } from '../../../shared/kamiwaza';
-import { parseGeneratorArgs } from '../../../generator/args';
-import { generateHistory } from '../../../generator/generate';
 import { parseLogQL } from '../../engine/logql/parser';
 import { frameToArrow } from '../../protocol/frames/arrow';
 import { createHclogLogger } from '../../protocol/logger';
 import type { DataQuery, QueryDataRequest } from '../../protocol/messages';
 import { dataSourcePluginContext } from '../../protocol/testing/contexts';
+import { generateSample, SAMPLE_END_MS } from '../../testing/sample';
 import { decodeGrafanaFrame, type DecodedFrame } from '../../protocol/testing/grafana-frame';
 import { createDataSourceService } from '../datasource/datasource';
 import { expandMacros } from '../datasource/macros';
@@ -151,11 +150,11 @@ describe('dashboard JSON', () => {
     const uids: string[] = Object.values(DashboardUid);
     expect(linkedDashboardUids(d).filter((uid) => !uids.includes(uid))).toEqual([]);
     for (const link of d.links) {
-      // Tag links list the shipped dashboards: every shipped dashboard carries the tag.
+      // Tag links list the shipped dashboards: every shipped dashboard carries the tags.
       expect(link.type).toBe('dashboards');
+      expect(link.tags.length).toBeGreaterThan(0);
       for (const [, other] of dashboards) {
-        expect(typed[_file]).toBeDefined();
-        expect((other as unknown as { tags: string[] }).tags).toEqual(expect.arrayContaining(link.tags));
+        expect(other.tags).toEqual(expect.arrayContaining(link.tags));
       }
     }
   });
@@ -198,7 +197,7 @@ describe('plugin.json and provisioning', () => {
 // ------------------------------------------------------------------------------------------------
 // Queries over generated logs
 
-const END_MS = Date.parse('2026-11-20T00:00:00Z');
+const END_MS = SAMPLE_END_MS;
 const DAY_MS = 86_400_000;
 const RANGE = { from: END_MS - DAY_MS - 3_600_000, to: END_MS + 60_000 };
 const INTERVAL_MS = 60_000;
@@ -218,15 +217,29 @@ function findErrorTrace(dir: string): string {
   throw new Error('no traced error in the sample');
 }
 
-beforeAll(async () => {
-  const command = parseGeneratorArgs(
-    ['--out', root, '--size', '6MB', '--days', '1', '--seed', '3', '--end', new Date(END_MS).toISOString()],
-    END_MS
-  );
-  if (command.kind !== 'run') {
-    throw new Error('generator arguments not accepted');
+/** Sources (docs/labels.md) whose files hold `text`, read from the raw files, rotated ones included. */
+function sourcesContaining(dir: string, text: string): Set<string> {
+  const sources = new Set<string>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) {
+      continue;
+    }
+    const raw = fs.readFileSync(path.join(entry.parentPath, entry.name));
+    if ((entry.name.endsWith('.gz') ? zlib.gunzipSync(raw) : raw).includes(text)) {
+      const base = entry.name.replace(/\.(jsonl|log)(\..*)?$/, '.$1');
+      const bySpecialName: Record<string, string> = {
+        'application.log': 'application-text',
+        'audit-events.jsonl': 'audit',
+        'access.log': 'access',
+      };
+      sources.add(bySpecialName[base] ?? base.replace(/\.(jsonl|log)$/, ''));
+    }
   }
-  await generateHistory(command.options);
+  return sources;
+}
+
+beforeAll(async () => {
+  await generateSample(root);
   traceWithError = findErrorTrace(root);
 }, 120_000);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -360,16 +373,14 @@ describe('panels over generated logs', () => {
     60_000
   );
 
-  it('the trace drill-down finds the trace in both application files and counts its errors', async () => {
+  it('the trace drill-down finds the trace in every file that holds it and counts its errors', async () => {
     const drillDown = dashboards.find(([, d]) => d.uid === DashboardUid.TraceDrillDown)![1];
     const lines = allPanels(drillDown).find((p) => p.title === 'Every line of the trace')!;
     const [frame] = await run(lines.targets![0], selection());
     const labels = frame.fields
       .find((f) => f.name === 'labels')!
       .values.map((v) => JSON.parse(Buffer.from(v as Uint8Array).toString('utf8')));
-    expect(new Set(labels.map((l: { source: string }) => l.source))).toEqual(
-      new Set(['application', 'application-text'])
-    );
+    expect(new Set(labels.map((l: { source: string }) => l.source))).toEqual(sourcesContaining(root, traceWithError));
     // Oldest first: the query reads forward (the first lines of a long trace, not its last) and the
     // panel sorts ascending.
     expect(lines.targets![0].direction).toBe('forward');

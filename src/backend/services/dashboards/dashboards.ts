@@ -45,6 +45,7 @@ export interface DashboardJson {
   uid: string;
   title: string;
   schemaVersion: number;
+  tags: string[];
   links: Array<{ type: string; tags: string[]; url?: string }>;
   templating: { list: DashboardVariable[] };
   panels: DashboardPanel[];
