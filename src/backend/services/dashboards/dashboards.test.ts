@@ -126,6 +126,26 @@ describe('dashboard JSON', () => {
     }
   });
 
+  it.each(dashboards)(
+    '%s names every series (legendFormat) and gives metric panels a unit and thresholds',
+    (_file, d) => {
+      for (const panel of allPanels(d).filter((p) => !['row', 'logs'].includes(p.type))) {
+        for (const target of panel.targets ?? []) {
+          expect({ panel: panel.title, legendFormat: target.legendFormat ?? '' }).toEqual({
+            panel: panel.title,
+            legendFormat: expect.stringMatching(/\S/),
+          });
+        }
+        expect(panel.fieldConfig?.defaults).toEqual(
+          expect.objectContaining({
+            unit: expect.any(String),
+            thresholds: expect.objectContaining({ steps: expect.any(Array) }),
+          })
+        );
+      }
+    }
+  );
+
   it.each(dashboards)('%s selects its data source through the datasource variable only', (_file, d) => {
     const variable = d.templating.list.find((v) => v.name === 'datasource');
     expect(variable).toMatchObject({ type: 'datasource', query: DATASOURCE_TYPE });
