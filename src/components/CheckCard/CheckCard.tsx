@@ -86,11 +86,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   evidence: css({
     margin: 0,
-    maxHeight: 220,
+    // Tall enough for the error counts of every service and a stack trace; longer evidence scrolls.
+    maxHeight: 440,
     overflow: 'auto',
     fontSize: theme.typography.bodySmall.fontSize,
     whiteSpace: 'pre-wrap',
-    wordBreak: 'break-all',
+    overflowWrap: 'break-word',
   }),
   fix: css({
     ul: { margin: theme.spacing(0.5, 0, 0, 2.5) },
