@@ -15,5 +15,6 @@ const LOOK: Record<DiagnosticStatus | 'running', { color: BadgeColor; icon: Icon
 /** A check's or a variable's status as a coloured badge with a word (never colour alone). */
 export function StatusBadge({ status }: { status: DiagnosticStatus | 'running' }) {
   const look = LOOK[status];
-  return <Badge color={look.color} icon={look.icon} text={look.text} />;
+  // Remount on a new status: an icon swapped in place keeps showing the old one (the spinner) until its SVG loads.
+  return <Badge key={status} color={look.color} icon={look.icon} text={look.text} />;
 }
