@@ -92,6 +92,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontSize: theme.typography.bodySmall.fontSize,
     whiteSpace: 'pre-wrap',
     overflowWrap: 'break-word',
+    // Grafana's global pre style breaks anywhere (break-all); evidence reads better broken at spaces.
+    wordBreak: 'normal',
   }),
   fix: css({
     ul: { margin: theme.spacing(0.5, 0, 0, 2.5) },
