@@ -173,7 +173,7 @@ describe('DataSource label resources', () => {
   });
 
   it('rejects other variable queries with a message that says what is supported', async () => {
-    await expect(makeDataSource().metricFindQuery('up{job="x"}')).rejects.toThrow(/label_names\(\) or label_values/);
+    await expect(makeDataSource().metricFindQuery('up{job="x"}')).rejects.toThrow(/label_names\(\), label_values\(<label>\) or label_values\(<selector>, <label>\)/);
   });
 
   it('treats a response without data as no labels', async () => {
