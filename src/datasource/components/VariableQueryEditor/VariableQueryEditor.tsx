@@ -87,7 +87,7 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
               allowCustomValue
               options={labelOptions}
               value={label || null}
-              placeholder="service_name"
+              placeholder="Choose a label"
               onChange={(option) => {
                 const next = option?.value ?? '';
                 setLabel(next);
