@@ -29,7 +29,9 @@ const ANNOTATION_REF_ID = 'Anno';
  * Brings a stored annotation to the shape the editor and prepareQuery use: Loki (and Grafana before
  * the target object) kept `expr` and the formats on the annotation itself.
  */
-export function prepareAnnotation(json: AnnotationQuery<KamiwazaAnnotationQuery>): AnnotationQuery<KamiwazaAnnotationQuery> {
+export function prepareAnnotation(
+  json: AnnotationQuery<KamiwazaAnnotationQuery>
+): AnnotationQuery<KamiwazaAnnotationQuery> {
   if (json.target?.expr !== undefined) {
     return json;
   }

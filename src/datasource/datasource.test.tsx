@@ -404,7 +404,7 @@ describe('DataSource.query routing and frames', () => {
   });
 
   it('tails stream queries through Grafana Live and sends the rest to the backend', async () => {
-    const getDataStream = jest.fn(() => of({ data: [], state: LoadingState.Streaming }));
+    const getDataStream = jest.fn((_options: unknown) => of({ data: [], state: LoadingState.Streaming }));
     jest
       .mocked(getGrafanaLiveSrv)
       .mockReturnValue({ getDataStream } as unknown as ReturnType<typeof getGrafanaLiveSrv>);
@@ -430,7 +430,7 @@ describe('DataSource.query routing and frames', () => {
   });
 
   it("tails every log query in Explore's live mode without calling the backend", async () => {
-    const getDataStream = jest.fn(() => of({ data: [], state: LoadingState.Streaming }));
+    const getDataStream = jest.fn((_options: unknown) => of({ data: [], state: LoadingState.Streaming }));
     jest
       .mocked(getGrafanaLiveSrv)
       .mockReturnValue({ getDataStream } as unknown as ReturnType<typeof getGrafanaLiveSrv>);

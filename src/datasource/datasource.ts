@@ -371,7 +371,8 @@ export class DataSource
 
 /** The label's place in a query: the frame's `labelTypes` when the backend sends them, else the stream label list. */
 function labelKind(key: string, frame?: DataFrame): LabelKind {
-  const types = frame?.fields.find((field) => field.name === 'labelTypes')?.values[0] as Record<string, string> | undefined;
+  const types = frame?.fields.find((field) => field.name === 'labelTypes')?.values[0] as
+    Record<string, string> | undefined;
   if (types?.[key]) {
     return types[key] === 'I' ? 'stream' : 'field';
   }

@@ -28,7 +28,9 @@ export function tailQuery(
     return of({
       data: [],
       state: LoadingState.Error,
-      errors: [{ refId: query.refId, message: 'Live tail needs a log query (a selector and pipeline), not a metric query.' }],
+      errors: [
+        { refId: query.refId, message: 'Live tail needs a log query (a selector and pipeline), not a metric query.' },
+      ],
     });
   }
   return live

@@ -1,9 +1,4 @@
-import {
-  createDataFrame,
-  FieldType,
-  LogRowContextQueryDirection,
-  type LogRowModel,
-} from '@grafana/data';
+import { createDataFrame, FieldType, LogRowContextQueryDirection, type LogRowModel } from '@grafana/data';
 
 import type { LogContextResponse } from '../shared/resources';
 import { LogContextProvider } from './logContext';
@@ -47,7 +42,10 @@ describe('LogContextProvider.getLogRowContext', () => {
   it('asks for the lines before the row by its id and returns them newest first as a logs frame', async () => {
     const { context, getResource } = provider();
 
-    const { data } = await context.getLogRowContext(row(), { limit: 2, direction: LogRowContextQueryDirection.Backward });
+    const { data } = await context.getLogRowContext(row(), {
+      limit: 2,
+      direction: LogRowContextQueryDirection.Backward,
+    });
 
     expect(getResource).toHaveBeenCalledWith('context', { id: 'f1:4096', before: 2, after: 0 });
     const frame = data[0];
@@ -118,7 +116,9 @@ describe('LogContextProvider.getLogRowContextQuery', () => {
     });
 
     context.applyQueryPipeline = true;
-    expect(context.getLogRowContextQuery(row(), { limit: 50 }, query).expr).toBe(`{filename="${FILE}"} |= "boom" | json`);
+    expect(context.getLogRowContextQuery(row(), { limit: 50 }, query).expr).toBe(
+      `{filename="${FILE}"} |= "boom" | json`
+    );
   });
 
   it('falls back to the stream labels when the row has no filename', () => {

@@ -44,8 +44,11 @@ export class LogContextProvider {
       throw new Error('This log row has no id, so its context cannot be read.');
     }
     const limit = options?.limit ?? DEFAULT_CONTEXT_LINES;
-    const backward = (options?.direction ?? LogRowContextQueryDirection.Backward) === LogRowContextQueryDirection.Backward;
-    const pipelineQuery = this.applyQueryPipeline ? contextPipelineQuery(query, (expr) => this.interpolate(expr, options)) : undefined;
+    const backward =
+      (options?.direction ?? LogRowContextQueryDirection.Backward) === LogRowContextQueryDirection.Backward;
+    const pipelineQuery = this.applyQueryPipeline
+      ? contextPipelineQuery(query, (expr) => this.interpolate(expr, options))
+      : undefined;
     const response = await this.getResource<LogContextResponse>(ResourcePath.Context, {
       id,
       before: backward ? limit : 0,
@@ -53,13 +56,19 @@ export class LogContextProvider {
       ...(pipelineQuery ? { query: pipelineQuery } : {}),
     });
     // Backward context reads newest first, forward oldest first, as Loki's context queries return them.
-    const rows = backward ? [...(response?.before ?? [])].reverse() : response?.after ?? [];
+    const rows = backward ? [...(response?.before ?? [])].reverse() : (response?.after ?? []);
     return { data: [contextFrame(rows, `${LOG_CONTEXT_REF_PREFIX}${row.dataFrame.refId ?? ''}`)] };
   }
 
   /** The query "open in split view" runs: the row's file, with the pipeline when the switch is on. */
-  getLogRowContextQuery(row: LogRowModel, options?: LogRowContextOptions, query?: KamiwazaLogsQuery): KamiwazaLogsQuery {
-    const pipelineQuery = this.applyQueryPipeline ? contextPipelineQuery(query, (expr) => this.interpolate(expr, options)) : undefined;
+  getLogRowContextQuery(
+    row: LogRowModel,
+    options?: LogRowContextOptions,
+    query?: KamiwazaLogsQuery
+  ): KamiwazaLogsQuery {
+    const pipelineQuery = this.applyQueryPipeline
+      ? contextPipelineQuery(query, (expr) => this.interpolate(expr, options))
+      : undefined;
     const pipeline = pipelineQuery ? pipelineOf(pipelineQuery) : '';
     return {
       refId: `${LOG_CONTEXT_REF_PREFIX}${query?.refId ?? 'A'}`,

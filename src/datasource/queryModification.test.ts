@@ -44,7 +44,12 @@ const ADD_CORPUS: Array<[string, LabelFilterSpec, LabelKind, string]> = [
     'stream',
     'sum(rate({source="a", filename="/var/log/x.jsonl"}[1m])) / sum(rate({source="b", filename="/var/log/x.jsonl"} | json [1m]))',
   ],
-  ['{source="audit"}', { key: 'actor', operator: '=~', value: 'adm\\d+' }, 'field', '{source="audit"} | actor=~"adm\\\\d+"'],
+  [
+    '{source="audit"}',
+    { key: 'actor', operator: '=~', value: 'adm\\d+' },
+    'field',
+    '{source="audit"} | actor=~"adm\\\\d+"',
+  ],
   ['{source="audit"}', eq('msg', 'say "hi"'), 'field', '{source="audit"} | msg="say \\"hi\\""'],
   // already there: unchanged
   ['{source="audit"} | level="ERROR"', eq('level', 'ERROR'), 'field', '{source="audit"} | level="ERROR"'],

@@ -256,7 +256,11 @@ export function hasLabelFilter(expr: string, filter: LabelFilterSpec): boolean {
 /** Adds a line filter right after the selector's line filters (before any parser), in every log expression. */
 export function addLineFilter(expr: string, value: string, operator: LineFilterOperator = '|='): string {
   const literal = value.includes('`') ? quote(value) : `\`${value}\``;
-  const edits = logUnits(expr).map((unit) => ({ at: afterLineFilters(unit), remove: 0, insert: ` ${operator} ${literal}` }));
+  const edits = logUnits(expr).map((unit) => ({
+    at: afterLineFilters(unit),
+    remove: 0,
+    insert: ` ${operator} ${literal}`,
+  }));
   return applyEdits(expr, edits);
 }
 

@@ -25,9 +25,9 @@ describe('log volume query', () => {
   });
 
   it('groups by the field Explore asks for', () => {
-    expect(supplementaryQuery({ ...volume, field: 'service_name' }, { refId: 'B', expr: '{source="audit"}' })?.expr).toBe(
-      'sum by (service_name) (count_over_time({source="audit"} | drop __error__ [$__auto]))'
-    );
+    expect(
+      supplementaryQuery({ ...volume, field: 'service_name' }, { refId: 'B', expr: '{source="audit"}' })?.expr
+    ).toBe('sum by (service_name) (count_over_time({source="audit"} | drop __error__ [$__auto]))');
   });
 
   it('has none for metric, instant, stream, hidden and empty queries', () => {

@@ -3,11 +3,7 @@
  * the whole range (one series per `detected_level`, which Explore colours by level) for log
  * queries, and a logs sample for metric queries. Explore runs the request and shapes the frames.
  */
-import {
-  SupplementaryQueryType,
-  type DataQueryRequest,
-  type SupplementaryQueryOptions,
-} from '@grafana/data';
+import { SupplementaryQueryType, type DataQueryRequest, type SupplementaryQueryOptions } from '@grafana/data';
 
 import { LogsQueryType, type KamiwazaLogsQuery } from '../shared/query';
 import { isLogQuery, logQueryOfMetricQuery } from './queryModification';
@@ -19,7 +15,10 @@ export const LOG_SAMPLE_REF_PREFIX = 'log-sample-';
 export const LOG_VOLUME_FIELD = 'detected_level';
 const LOGS_SAMPLE_LIMIT = 100;
 
-export const SUPPORTED_SUPPLEMENTARY_QUERY_TYPES = [SupplementaryQueryType.LogsVolume, SupplementaryQueryType.LogsSample];
+export const SUPPORTED_SUPPLEMENTARY_QUERY_TYPES = [
+  SupplementaryQueryType.LogsVolume,
+  SupplementaryQueryType.LogsSample,
+];
 
 export function supplementaryQuery(
   options: SupplementaryQueryOptions,

@@ -1,8 +1,4 @@
-import {
-  CustomVariableSupport,
-  type DataQueryRequest,
-  type DataQueryResponse,
-} from '@grafana/data';
+import { CustomVariableSupport, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
 import { from, map, type Observable } from 'rxjs';
 
 import { VariableQueryEditor } from './components/VariableQueryEditor/VariableQueryEditor';

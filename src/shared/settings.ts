@@ -28,7 +28,9 @@ export interface KamiwazaLogsSettings extends DataSourceJsonData {
 export type TraceLinkTarget = 'dashboard' | 'datasource' | 'none';
 
 /** The effective trace link target, migrating settings that only name a trace data source. */
-export function traceLinkTarget(settings: Pick<KamiwazaLogsSettings, 'traceLinkTarget' | 'tracesDatasourceUid'>): TraceLinkTarget {
+export function traceLinkTarget(
+  settings: Pick<KamiwazaLogsSettings, 'traceLinkTarget' | 'tracesDatasourceUid'>
+): TraceLinkTarget {
   if (settings.traceLinkTarget) {
     return settings.traceLinkTarget;
   }

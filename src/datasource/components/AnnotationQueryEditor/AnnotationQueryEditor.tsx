@@ -50,10 +50,20 @@ export function AnnotationQueryEditor({ annotation, onAnnotationChange }: Props)
           <Input id="kamiwaza-annotation-title" width={30} placeholder="{{service_name}}" {...text('titleFormat')} />
         </Field>
         <Field label="Text" description="Labels as {{name}}; empty: the log line.">
-          <Input id="kamiwaza-annotation-text" width={40} placeholder="{{event_type}} by {{actor}}" {...text('textFormat')} />
+          <Input
+            id="kamiwaza-annotation-text"
+            width={40}
+            placeholder="{{event_type}} by {{actor}}"
+            {...text('textFormat')}
+          />
         </Field>
         <Field label="Tags" description="Comma-separated label names whose values become tags.">
-          <Input id="kamiwaza-annotation-tags" width={30} placeholder={DEFAULT_TAG_KEYS.join(', ')} {...text('tagKeys')} />
+          <Input
+            id="kamiwaza-annotation-tags"
+            width={30}
+            placeholder={DEFAULT_TAG_KEYS.join(', ')}
+            {...text('tagKeys')}
+          />
         </Field>
         <Field label="Maximum lines" description="Annotations per refresh.">
           <Input

@@ -1,6 +1,6 @@
-import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, Input, Select, Text } from '@grafana/ui';
-import React, { useEffect, useState, type ChangeEvent } from 'react';
+import type { QueryEditorProps } from '@grafana/data';
+import { Combobox, InlineField, InlineFieldRow, Input, RadioButtonGroup, Text, type ComboboxOption } from '@grafana/ui';
+import React, { useCallback, useState, type ChangeEvent } from 'react';
 
 import type { KamiwazaLogsQuery } from '../../../shared/query';
 import type { KamiwazaLogsSettings } from '../../../shared/settings';
@@ -15,7 +15,7 @@ import {
 
 type Props = QueryEditorProps<DataSource, KamiwazaLogsQuery, KamiwazaLogsSettings, KamiwazaVariableQuery>;
 
-const TYPE_OPTIONS: Array<SelectableValue<VariableQueryType>> = [
+const TYPE_OPTIONS: Array<{ label: string; value: VariableQueryType; description: string }> = [
   { label: 'Label names', value: VariableQueryType.LabelNames, description: 'Stream label names' },
   { label: 'Label values', value: VariableQueryType.LabelValues, description: 'Values of one label or field' },
 ];
@@ -32,21 +32,23 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
   const [type, setType] = useState(initial.type);
   const [label, setLabel] = useState(initial.label ?? '');
   const [stream, setStream] = useState(initial.stream ?? '');
-  const [labelNames, setLabelNames] = useState<string[]>([]);
-
-  useEffect(() => {
-    let current = true;
-    datasource
-      .labelNames(range)
-      .then((names) => current && setLabelNames(names))
-      .catch(() => current && setLabelNames([]));
-    return () => {
-      current = false;
-    };
-  }, [datasource, range]);
+  // Stream label names of the dashboard's range, filtered by what is typed; fields can be typed in.
+  const labelOptions = useCallback(
+    async (typed: string): Promise<Array<ComboboxOption<string>>> => {
+      const names = await datasource.labelNames(range).catch(() => []);
+      return names.filter((name) => name.includes(typed)).map((name) => ({ label: name, value: name }));
+    },
+    [datasource, range]
+  );
 
   const commit = (changes: Partial<KamiwazaVariableQuery>) => {
-    const next: KamiwazaVariableQuery = { refId: initial.refId || VARIABLE_QUERY_REF_ID, type, label, stream, ...changes };
+    const next: KamiwazaVariableQuery = {
+      refId: initial.refId || VARIABLE_QUERY_REF_ID,
+      type,
+      label,
+      stream,
+      ...changes,
+    };
     if (next.type === VariableQueryType.LabelNames) {
       delete next.label;
       delete next.stream;
@@ -56,35 +58,31 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
     onChange(next);
   };
 
-  const labelOptions = Array.from(new Set([...labelNames, ...(label ? [label] : [])])).map((name) => ({
-    label: name,
-    value: name,
-  }));
-
   return (
     <>
       <InlineFieldRow>
         <InlineField label="Query type" labelWidth={LABEL_WIDTH}>
-          <Select
-            inputId="kamiwaza-variable-type"
-            aria-label="Query type"
-            width={25}
+          <RadioButtonGroup<VariableQueryType>
+            id="kamiwaza-variable-type"
             options={TYPE_OPTIONS}
             value={type}
-            onChange={(option) => {
-              const next = option.value ?? VariableQueryType.LabelNames;
+            onChange={(next) => {
               setType(next);
               commit({ type: next });
             }}
           />
         </InlineField>
         {type === VariableQueryType.LabelValues && (
-          <InlineField label="Label" labelWidth={LABEL_WIDTH} tooltip="A stream label or a field the lines carry.">
-            <Select
-              inputId="kamiwaza-variable-label"
-              aria-label="Label"
+          <InlineField
+            label="Label"
+            labelWidth={LABEL_WIDTH}
+            htmlFor="kamiwaza-variable-label"
+            tooltip="A stream label, or a field the lines carry (type its name)."
+          >
+            <Combobox<string>
+              id="kamiwaza-variable-label"
               width={25}
-              allowCustomValue
+              createCustomValue
               options={labelOptions}
               value={label || null}
               placeholder="Choose a label"
@@ -103,7 +101,9 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
             label="Stream selector"
             labelWidth={LABEL_WIDTH}
             grow
-            tooltip={'Optional: only values of the streams this selector matches, e.g. {source="audit"}. Variables allowed.'}
+            tooltip={
+              'Optional: only values of the streams this selector matches, e.g. {source="audit"}. Variables allowed.'
+            }
           >
             <Input
               id="kamiwaza-variable-stream"
