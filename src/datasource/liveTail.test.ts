@@ -23,6 +23,7 @@ describe('tailQuery', () => {
       addr: {
         scope: LiveChannelScope.DataSource,
         stream: 'kamiwaza-logs',
+        namespace: 'kamiwaza-logs',
         path: `tail/${tailChannelId(expr)}`,
         data: { expr },
       },

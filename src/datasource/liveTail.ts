@@ -38,6 +38,8 @@ export function tailQuery(
       addr: {
         scope: LiveChannelScope.DataSource,
         stream: datasourceUid,
+        // Grafana 11 (plugin.json allows it) reads only the older name; 12 reads either.
+        namespace: datasourceUid,
         path: `tail/${tailChannelId(query.expr)}`,
         data: { expr: query.expr },
       },

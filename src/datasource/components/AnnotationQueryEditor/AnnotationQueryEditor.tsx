@@ -1,5 +1,6 @@
-import type { AnnotationQuery, QueryEditorProps } from '@grafana/data';
-import { Field, FieldSet, Input, Stack, TextArea } from '@grafana/ui';
+import { css } from '@emotion/css';
+import type { AnnotationQuery, GrafanaTheme2, QueryEditorProps } from '@grafana/data';
+import { Field, FieldSet, Input, Stack, TextArea, useStyles2 } from '@grafana/ui';
 import React, { useState, type ChangeEvent } from 'react';
 
 import type { KamiwazaLogsQuery } from '../../../shared/query';
@@ -15,6 +16,7 @@ const EXAMPLE_EXPR = '{source="audit"} | outcome="failure"';
 
 /** A log query whose lines become annotations, and how title, text and tags are taken from their labels. */
 export function AnnotationQueryEditor({ annotation, onAnnotationChange }: Props) {
+  const styles = useStyles2(getStyles);
   const target: KamiwazaAnnotationQuery = (annotation?.target as KamiwazaAnnotationQuery | undefined) ?? {
     refId: 'Anno',
     expr: '',
@@ -38,6 +40,7 @@ export function AnnotationQueryEditor({ annotation, onAnnotationChange }: Props)
       >
         <TextArea
           id="kamiwaza-annotation-expr"
+          className={styles.code}
           rows={2}
           placeholder={EXAMPLE_EXPR}
           value={expr}
@@ -82,3 +85,7 @@ export function AnnotationQueryEditor({ annotation, onAnnotationChange }: Props)
     </FieldSet>
   );
 }
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  code: css({ fontFamily: theme.typography.fontFamilyMonospace }),
+});
