@@ -72,7 +72,7 @@ import { toVariableQuery, VariableQueryType, type KamiwazaVariableQuery } from '
 /** Alert rules need a number per series: a logs query cannot be the default there. */
 const DEFAULT_ALERTING_EXPR = 'sum by (service_name) (count_over_time({source="application"} | level="ERROR" [5m]))';
 
-/** Lines of a field lookup for ad hoc keys: every source, as dashboards' "all" selector. */
+/** Where ad hoc field names are looked up when no stream-label filter narrows it: every source. */
 const ALL_SOURCES_SELECTOR = '{source=~".+"}';
 
 /**

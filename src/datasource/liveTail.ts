@@ -39,6 +39,7 @@ export function tailQuery(
         scope: LiveChannelScope.DataSource,
         stream: datasourceUid,
         // Grafana 11 (plugin.json allows it) reads only the older name; 12 reads either.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
         namespace: datasourceUid,
         path: `tail/${tailChannelId(query.expr)}`,
         data: { expr: query.expr },
