@@ -29,4 +29,14 @@ describe('variable queries as Loki spells them', () => {
     expect(toVariableQuery(query)).toBe(query);
     expect(toVariableQuery(undefined)).toBeUndefined();
   });
+
+  it('reads text wrapped as {refId, query}', () => {
+    expect(toVariableQuery({ query: 'label_values({source="audit"}, actor)' })).toEqual({
+      refId: 'KamiwazaVariableQuery',
+      type: VariableQueryType.LabelValues,
+      label: 'actor',
+      stream: '{source="audit"}',
+    });
+    expect(toVariableQuery({ query: 42 })).toBeUndefined();
+  });
 });

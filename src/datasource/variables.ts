@@ -49,10 +49,19 @@ export function formatVariableQuery(query: KamiwazaVariableQuery): string {
   return query.stream ? `label_values(${query.stream}, ${query.label ?? ''})` : `label_values(${query.label ?? ''})`;
 }
 
-/** Stored queries may be text (older dashboards, Loki's) or the object form. */
-export function toVariableQuery(query: KamiwazaVariableQuery | string | undefined): KamiwazaVariableQuery | undefined {
+/**
+ * Stored queries may be text (older dashboards, Loki's), the object form, or text wrapped as
+ * `{refId, query}` (how Grafana hands a string query to a data source that expects objects).
+ */
+export function toVariableQuery(
+  query: KamiwazaVariableQuery | { query?: unknown } | string | undefined
+): KamiwazaVariableQuery | undefined {
   if (typeof query === 'string') {
     return parseVariableQuery(query);
   }
-  return query && query.type ? query : undefined;
+  if (query && 'type' in query && query.type) {
+    return query;
+  }
+  const text = query && 'query' in query ? query.query : undefined;
+  return typeof text === 'string' ? parseVariableQuery(text) : undefined;
 }
