@@ -19,6 +19,7 @@ import {
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
 import type { FileContext } from './readers/context';
+import type { LineFormat } from './readers/formats';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
 import { ScanBudget, summarise } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
@@ -42,7 +43,7 @@ export type { TailRequest } from './scan/tail';
 export interface SourceDescription {
   source: string;
   filename: string;
-  format: 'json' | 'text' | 'access';
+  format: LineFormat['name'];
   files: Array<{
     path: string;
     size: number;
