@@ -109,6 +109,14 @@ export const accessFormat: LineFormat = {
   },
 };
 
+/** Formats by name (scan parts posted to worker threads name their format). */
+export const FORMATS: Readonly<Record<LineFormat['name'], LineFormat>> = {
+  json: jsonFormat,
+  text: textFormat,
+  access: accessFormat,
+  lines: linesFormat,
+};
+
 /** Whether a line is malformed for its format (counted in ScanStats.malformedLines). */
 export function isMalformed(format: LineFormat, b: Buffer, start: number, end: number, ts: number): boolean {
   if (format.name === 'json') {
