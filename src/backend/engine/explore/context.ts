@@ -9,8 +9,7 @@
  */
 import { open } from 'node:fs/promises';
 
-import type { Labels, LogRecord } from '../model';
-import { emptyStats } from '../model';
+import { emptyStats, type Labels, type LogRecord } from '../model';
 import { compilePipeline, type Pipeline } from '../logql/pipeline';
 import type { LocatedRecord } from '../store';
 import { ScanBudget } from '../scan/budget';

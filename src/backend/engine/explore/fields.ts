@@ -4,6 +4,9 @@
  * cardinality, from a bounded sample: the newest `lineLimit` lines in the range that pass the
  * query's pipeline, reading at most SAMPLE_BYTES of files.
  *
+ * A field both in structured metadata and extracted by a parser (`level` and `level_extracted`
+ * with one value) is listed once, as metadata.
+ *
  * Types, unlike Loki (which types a field by its first value): every sampled value must read as
  * the type, tried in Loki's order int, float, boolean, duration, bytes; otherwise string.
  */
@@ -73,6 +76,16 @@ interface FieldState {
   lines: number;
 }
 
+/**
+ * A parser's copy of a structured-metadata field (`level_extracted` when `level` is metadata with
+ * the same value: a JSON line parsed again by `| json`): the field is listed once, as metadata.
+ */
+function isCopy(name: string, value: string, metadata: Record<string, string>): boolean {
+  return name.endsWith(EXTRACTED) && metadata[name.slice(0, -EXTRACTED.length)] === value;
+}
+
+const EXTRACTED = '_extracted';
+
 export async function detectFields(store: LogStore, req: DetectedFieldsRequest): Promise<DetectedFieldsResult> {
   const expr = logExprOf(req.query);
   const pipeline = compilePipeline(expr.stages);
@@ -108,7 +121,12 @@ export async function detectFields(store: LogStore, req: DetectedFieldsRequest):
       const stream = record.stream;
       const metadata = record.metadata;
       for (const [name, value] of Object.entries(processed.labels)) {
-        if (name === ERROR_LABEL || name === ERROR_DETAILS_LABEL || stream[name] === value) {
+        if (
+          name === ERROR_LABEL ||
+          name === ERROR_DETAILS_LABEL ||
+          stream[name] === value ||
+          isCopy(name, value, metadata)
+        ) {
           continue;
         }
         let field = fields.get(name);

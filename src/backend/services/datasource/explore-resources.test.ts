@@ -120,7 +120,10 @@ describe('label and Explore resources', () => {
 
   it('detected_fields: metadata and parsed fields of every line in a short range, typed, with cardinality', async () => {
     const lines = rawLines(path.join(dir, 'application.jsonl'));
-    const times = lines.map((l) => l.ts).filter((t) => !Number.isNaN(t)).sort((a, b) => a - b);
+    const times = lines
+      .map((l) => l.ts)
+      .filter((t) => !Number.isNaN(t))
+      .sort((a, b) => a - b);
     const to = times[times.length - 1] + 1;
     const from = times[times.length - 300];
     const inRange = lines.filter((l) => l.ts >= from && l.ts < to && l.json);

@@ -17,10 +17,14 @@ import { detectFields } from '../../engine/explore/fields';
 import { readStats } from '../../engine/explore/stats';
 import { PluginError } from '../../protocol/handlers';
 import { jsonResponse } from '../../protocol/messages';
-import type { DetectedFieldsResponse, IndexStatsResponse, LogContextResponse } from '../../../shared/resources';
-import { ResourcePath } from '../../../shared/resources';
+import {
+  type DetectedFieldsResponse,
+  type IndexStatsResponse,
+  type LogContextResponse,
+  ResourcePath,
+} from '../../../shared/resources';
 import type { DataSourceInstance } from './instance';
-import { intParam, queryParam, rangeOf, selectorOf } from './resource-params';
+import { intParam, queryParam, rangeOf, requiredQueryParam, selectorOf } from './resource-params';
 import type { ResourceRouter } from './resources';
 
 const DEFAULT_FIELD_LINES = 1000;
@@ -34,7 +38,7 @@ export function addExploreResources(router: ResourceRouter): ResourceRouter {
       const { startMs, endMs } = rangeOf(call);
       const lineLimit = intParam(call, 'limit', DEFAULT_FIELD_LINES, 1, MAX_FIELD_LINES);
       const result = await detectFields(call.instance.store, {
-        query: queryParam(call, true),
+        query: requiredQueryParam(call),
         fromMs: startMs,
         toMs: endMs,
         lineLimit,
@@ -52,7 +56,7 @@ export function addExploreResources(router: ResourceRouter): ResourceRouter {
       const id = call.query.get('id') ?? '';
       const before = intParam(call, 'before', DEFAULT_CONTEXT, 0, MAX_CONTEXT);
       const after = intParam(call, 'after', DEFAULT_CONTEXT, 0, MAX_CONTEXT);
-      const query = queryParam(call, false);
+      const query = queryParam(call);
       const located = call.instance.store.locateRecord(id);
       if (located === undefined) {
         throw new PluginError(

@@ -37,15 +37,10 @@ function timeParam(call: ResourceCall, name: string): number | undefined {
   return ms;
 }
 
-/** The `query` parameter as LogQL (required or not); parse errors are the caller's to fix. */
-export function queryParam(call: ResourceCall, required: true): string;
-export function queryParam(call: ResourceCall, required: false): string | undefined;
-export function queryParam(call: ResourceCall, required: boolean): string | undefined {
+/** The `query` parameter as LogQL (undefined when omitted); parse errors are the caller's to fix. */
+export function queryParam(call: ResourceCall): string | undefined {
   const query = call.query.get('query')?.trim() ?? '';
   if (query === '') {
-    if (required) {
-      throw new PluginError('query is required, e.g. query={source="application"}', 400, 'downstream');
-    }
     return undefined;
   }
   try {
@@ -56,9 +51,18 @@ export function queryParam(call: ResourceCall, required: boolean): string | unde
   return query;
 }
 
+/** The `query` parameter, which must be given. */
+export function requiredQueryParam(call: ResourceCall): string {
+  const query = queryParam(call);
+  if (query === undefined) {
+    throw new PluginError('query is required, e.g. query={source="application"}', 400, 'downstream');
+  }
+  return query;
+}
+
 /** The stream selector of the `query` parameter (any LogQL query: its first selector); none = all. */
 export function selectorOf(call: ResourceCall): LabelMatcher[] {
-  const query = queryParam(call, false);
+  const query = queryParam(call);
   return query === undefined ? [] : logExprOf(query).matchers;
 }
 
