@@ -85,6 +85,8 @@ function isCopy(name: string, value: string, metadata: Record<string, string>): 
 }
 
 const EXTRACTED = '_extracted';
+/** Stream labels are labels, not fields (docs/labels.md). */
+const STREAM_LABELS = new Set(['source', 'service_name', 'filename']);
 
 export async function detectFields(store: LogStore, req: DetectedFieldsRequest): Promise<DetectedFieldsResult> {
   const expr = logExprOf(req.query);
@@ -118,13 +120,14 @@ export async function detectFields(store: LogStore, req: DetectedFieldsRequest):
       if (processed === null) {
         continue;
       }
-      const stream = record.stream;
       const metadata = record.metadata;
-      for (const [name, value] of Object.entries(processed.labels)) {
+      const labels = processed.labels;
+      for (const name in labels) {
+        const value = labels[name];
         if (
           name === ERROR_LABEL ||
           name === ERROR_DETAILS_LABEL ||
-          stream[name] === value ||
+          (STREAM_LABELS.has(name) && record.label(name) === value && !(name in metadata)) ||
           isCopy(name, value, metadata)
         ) {
           continue;
