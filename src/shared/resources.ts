@@ -23,7 +23,7 @@ export const ResourcePath = {
   labelValues: (name: string) => `label/${encodeURIComponent(name)}/values`,
   /**
    * `GET detected_fields?query&start&end&limit`: fields the selected lines carry (Loki's
-   * `/detected_fields`), from the newest `limit` lines (default 1000, at most 5000) that pass the
+   * `/detected_fields`), from the newest `limit` lines (default 500, at most 5000) that pass the
    * query, reading at most 16 MiB of files. `query` is required.
    */
   DetectedFields: 'detected_fields',

@@ -128,7 +128,7 @@ describe('label and Explore resources', () => {
     const from = times[times.length - 300];
     const inRange = lines.filter((l) => l.ts >= from && l.ts < to && l.json);
     expect(inRange.length).toBeGreaterThan(5);
-    expect(inRange.length).toBeLessThan(1000);
+    expect(inRange.length).toBeLessThan(500);
     const query = encodeURIComponent('{source="application"} | json');
     const answer: DetectedFieldsResponse = await call(`detected_fields?query=${query}&start=${ns(from)}&end=${ns(to)}`);
     const byName = Object.fromEntries(answer.fields.map((f) => [f.label, f]));
@@ -164,7 +164,7 @@ describe('label and Explore resources', () => {
       expect(byName[name]).toMatchObject({ parsers: ['json'] });
     }
     expect(byName.source).toBeUndefined(); // stream labels are not fields
-    expect(answer.limit).toBe(1000);
+    expect(answer.limit).toBe(500);
   });
 
   it('index/stats: whole files for all time, nothing outside the files, estimates near the line count', async () => {
