@@ -159,3 +159,39 @@ describe('malformed-line notices', () => {
     );
   });
 });
+
+describe('metric queries over a malformed line', () => {
+  // Three lines a second apart: well-formed, cut off mid-string (malformed), well-formed.
+  const lines = [
+    JSON.stringify({ timestamp: iso(T0), level: 'INFO', service: 'kamiwaza.api', message: 'ok' }),
+    `{"timestamp":"${iso(T0 + 1000)}","level":"INFO","service":"kamiwaza.api","message":"cut`,
+    JSON.stringify({ timestamp: iso(T0 + 2000), level: 'ERROR', service: 'kamiwaza.api', message: 'failed' }),
+  ];
+  let damaged: string;
+  let damagedStore: FileLogStore;
+  beforeAll(() => {
+    damaged = mkdtempSync(join(tmpdir(), 'logql-metric-malformed-'));
+    writeFileSync(join(damaged, 'application.jsonl'), lines.join('\n') + '\n');
+    damagedStore = createFileLogStore({ roots: [damaged] });
+  });
+  afterAll(() => rmSync(damaged, { recursive: true, force: true }));
+
+  const instant = (query: string) =>
+    runQuery(damagedStore, { query, startMs: END, endMs: END, instant: true }) as Promise<VectorResult & QueryResult>;
+
+  it('counts it in a series of its own, flagged, instead of failing the query', async () => {
+    const r = await instant('count_over_time({source="application"} [2h])');
+    const flagged = r.samples.filter((s) => s.labels.__error__ === 'JSONParserErr');
+    const clean = r.samples.filter((s) => s.labels.__error__ === undefined);
+    expect(flagged.map((s) => s.value)).toEqual([1]);
+    expect(clean.reduce((n, s) => n + s.value, 0)).toBe(2);
+  });
+
+  it('still fails, as Loki does, when a parser stage fails on a line', async () => {
+    await expect(instant('count_over_time({source="application"} | json [2h])')).rejects.toThrow(
+      /pipeline error: 'JSONParserErr'/
+    );
+    const dropped = await instant('count_over_time({source="application"} | json | __error__="" [2h])');
+    expect(dropped.samples.reduce((n, s) => n + s.value, 0)).toBe(2);
+  });
+});
