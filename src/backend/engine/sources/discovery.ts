@@ -13,9 +13,9 @@
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
+import { formatOf, isAccessKind, sniffFiles } from './sniff';
 import { DEFAULT_ACCESS_LOG_PATH } from '../../../shared/kamiwaza';
 import { ACCESS_SERVICE, UNKNOWN_SERVICE } from '../readers/labels';
-import { formatOf, isAccessKind, sniffFiles } from './sniff';
 
 export interface StoreConfig {
   /** Log directories ($KAMIWAZA_LOG_DIR). */
