@@ -57,11 +57,11 @@ export interface SourceDescription {
 
 export interface FileLogStore extends LogStore {
   tail(request: TailRequest): AsyncIterable<LogRecord[]>;
+  describeSources(): SourceDescription[];
   /** What a scan of the selector over [fromMs, toMs) would read, from the time indexes (no scan). */
   plannedReads(matchers: LabelMatcher[], fromMs: number, toMs: number): Promise<PlannedRead[]>;
   /** The file a record id names, if it is a file found under the roots (ids come from browsers). */
   locateRecord(id: string): LocatedRecord | undefined;
-  describeSources(): SourceDescription[];
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
 }
 
