@@ -19,6 +19,7 @@ import {
 } from '../logql/pipeline';
 import { goParseFloat, parseGoDuration, tryParseBytes } from '../logql/syntax/units';
 import { emptyStats, type LogStore } from '../model';
+import { isStreamLabel } from '../../../shared/labels';
 import { logExprOf } from './logExpr';
 
 export type FieldType = 'int' | 'float' | 'boolean' | 'duration' | 'bytes' | 'string';
@@ -85,8 +86,6 @@ function isCopy(name: string, value: string, metadata: Record<string, string>): 
 }
 
 const EXTRACTED = '_extracted';
-/** Stream labels are labels, not fields (docs/labels.md). */
-const STREAM_LABELS = new Set(['source', 'service_name', 'filename']);
 
 export async function detectFields(store: LogStore, req: DetectedFieldsRequest): Promise<DetectedFieldsResult> {
   const expr = logExprOf(req.query);
@@ -127,7 +126,7 @@ export async function detectFields(store: LogStore, req: DetectedFieldsRequest):
         if (
           name === ERROR_LABEL ||
           name === ERROR_DETAILS_LABEL ||
-          (STREAM_LABELS.has(name) && record.label(name) === value && !(name in metadata)) ||
+          (isStreamLabel(name) && record.label(name) === value && !(name in metadata)) ||
           isCopy(name, value, metadata)
         ) {
           continue;

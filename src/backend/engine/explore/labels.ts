@@ -7,8 +7,10 @@
  */
 import { emptyStats, type LabelMatcher } from '../model';
 import type { FileLogStore } from '../store';
+import { STREAM_LABEL_NAMES } from '../../../shared/labels';
 
-export const STREAM_LABELS = ['filename', 'service_name', 'source'];
+/** The stream label names, sorted as Loki lists them. */
+const STREAM_LABELS = [...STREAM_LABEL_NAMES].sort();
 const FROM_FILES = new Set(['source', 'filename']);
 /** Bytes read to find one record when the selector tests record content (service_name). */
 const PROBE_BYTES = 16 << 20;
