@@ -21,7 +21,7 @@ function CurrentPath() {
 function renderAt(path: string) {
   const props = { meta: { jsonData: {} } } as unknown as AppRootProps<AppSettings>;
   render(
-    <MemoryRouter initialEntries={[path]}>
+    <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <App {...props} />
       <CurrentPath />
     </MemoryRouter>
