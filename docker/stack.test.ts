@@ -74,7 +74,7 @@ function stageSource(stage: string): string {
 describe('docker-compose.yaml', () => {
   const grafana = compose.services.grafana;
   const logMount = (service: { volumes: string[] }) =>
-    service.volumes.find((volume: string) => volume.includes('KAMIWAZA_LOG_DIR'));
+    service.volumes.find((volume: string) => volume.includes('KAMIWAZA_LOG_DIR'))!;
 
   it('publishes Grafana on 3030 with the admin password and both plugin IDs allowed unsigned', () => {
     expect(grafana.ports).toEqual(['3030:3000']);
