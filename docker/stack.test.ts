@@ -179,9 +179,7 @@ describe('provisioning/', () => {
   const files = (dir: string): string[] =>
     fs
       .readdirSync(dir, { withFileTypes: true })
-      .flatMap((entry) =>
-        entry.isDirectory() ? files(path.join(dir, entry.name)) : [path.join(dir, entry.name)]
-      );
+      .flatMap((entry) => (entry.isDirectory() ? files(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
 
   it('holds YAML that parses, each file with apiVersion 1', () => {
     const yamlFiles = files(path.join(ROOT, 'provisioning')).filter((file) => /\.ya?ml$/.test(file));
@@ -210,7 +208,10 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
   const streamLabelRows = [...labelsDoc.matchAll(/^\| `([a-z_]+)`\s*\|(.*)\|$/gm)];
 
   function logRootOf(volumes: string[]): string {
-    return volumes.find((volume) => volume.includes('KAMIWAZA_LOG_DIR'))!.split(':').slice(-2)[0];
+    return volumes
+      .find((volume) => volume.includes('KAMIWAZA_LOG_DIR'))!
+      .split(':')
+      .slice(-2)[0];
   }
 
   /** docs/labels.md: source value → file, from the `source` row of the stream label table. */
@@ -351,10 +352,20 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
             expect.stringMatching(/^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$/),
           ]);
           expect(groups!.logger).toMatch(/^[a-z][a-z0-9_.-]*[a-z0-9]$/);
-          expect(Number.isNaN(Date.parse(groups!.timestamp.replace(' ', 'T').replace(',', '.') + (/Z$/.test(groups!.timestamp) ? '' : 'Z')))).toBe(false);
+          expect(
+            Number.isNaN(
+              Date.parse(
+                groups!.timestamp.replace(' ', 'T').replace(',', '.') + (/Z$/.test(groups!.timestamp) ? '' : 'Z')
+              )
+            )
+          ).toBe(false);
         }
         // Continuation lines (tracebacks) are not record starts: they stay in their record's body.
-        expect(lines(fileOf(receiver)).filter((line) => /^(Traceback|\s+File ")/.test(line)).some((line) => recordStart.test(line))).toBe(false);
+        expect(
+          lines(fileOf(receiver))
+            .filter((line) => /^(Traceback|\s+File ")/.test(line))
+            .some((line) => recordStart.test(line))
+        ).toBe(false);
       }
     });
 
@@ -372,7 +383,9 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
 
     it('finds a time field and, where the record names one, a service in every JSON record', () => {
       for (const [name, receiver] of receivers.filter(([, r]) => r.operators.some((op) => op.type === 'json_parser'))) {
-        const timeFields = receiver.operators.filter((op) => op.type === 'time_parser').map((op) => op.parse_from!.replace(/^attributes\./, ''));
+        const timeFields = receiver.operators
+          .filter((op) => op.type === 'time_parser')
+          .map((op) => op.parse_from!.replace(/^attributes\./, ''));
         const records = lines(fileOf(receiver)).map((line) => JSON.parse(line));
         expect([name, records.length > 0]).toEqual([name, true]);
         for (const record of records) {

@@ -6,6 +6,7 @@ import { requireGrafana } from './grafana';
 requireGrafana();
 
 test('live tail in Explore receives a line the generator appends', async ({ readProvisionedDataSource, page }) => {
+  test.setTimeout(120_000);
   const datasource = await readProvisionedDataSource({ fileName: 'kamiwaza-logs.yaml' });
   await openExplore(page, datasource, '{source="application"}', { from: 'now-5m', to: 'now' });
 
