@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import semver from 'semver';
 import { parse } from 'yaml';
 
+import { checkHealth } from '../src/backend/services/datasource/health';
+import type { DataSourceInstance } from '../src/backend/services/datasource/instance';
 import { DEFAULT_ACCESS_LOG_PATH } from '../src/shared/kamiwaza';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -189,6 +191,26 @@ describe('provisioning/', () => {
         path.relative(ROOT, file),
         1,
       ]);
+    }
+  });
+
+  it('finds every dashboard provider folder inside a mount of the Grafana service', () => {
+    const dir = path.join(ROOT, 'provisioning', 'dashboards');
+    const providers = fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((file) => /\.ya?ml$/.test(file))
+          .flatMap((file) => parse(fs.readFileSync(path.join(dir, file), 'utf8')).providers ?? [])
+      : [];
+    const mounts = (compose.services.grafana.volumes as string[]).map((volume) => volume.split(':'));
+    for (const provider of providers) {
+      // The most specific mount holding the folder, as Docker resolves nested mounts.
+      const [source, target] = mounts
+        .filter(([, target]) => provider.options.path === target || provider.options.path.startsWith(`${target}/`))
+        .sort((a, b) => b[1].length - a[1].length)[0];
+      expect(source).toMatch(/^\.\//);
+      const hostFolder = path.join(ROOT, source, path.relative(target, provider.options.path));
+      expect([provider.name, fs.existsSync(hostFolder)]).toEqual([provider.name, true]);
     }
   });
 
@@ -400,6 +422,21 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
 });
 
 describe('README', () => {
+  it('quotes the health check messages the data source gives for the mounted directory', async () => {
+    const target = '/var/log/kamiwaza';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-test-health-'));
+    try {
+      const ok = await checkHealth({ logDirs: [dir] } as unknown as DataSourceInstance);
+      expect(ok.status).toBe('OK');
+      expect(readme).toContain(ok.message.split(dir).join(target));
+      const missing = await checkHealth({ logDirs: [path.join(dir, 'missing')] } as unknown as DataSourceInstance);
+      const reason = missing.message.match(/^(No readable log directory: )\S+ (\([^)]+\))/)!;
+      expect(readme).toContain(`${reason[1]}${target} ${reason[2]}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the port, the plugin IDs, the archives and the health message of the install steps', () => {
     expect(readme).toContain('http://localhost:3030');
     expect(readme).toContain(`allow_loading_unsigned_plugins = ${appJson.id},${dataSourceJson.id}`);
