@@ -89,8 +89,20 @@ describe('docker-compose.yaml', () => {
   it('runs the built plugin from the image, in the app id folder of Grafana plugins path', () => {
     expect(grafana.build.target).toBe('grafana');
     expect(dockerfile).toMatch(
-      new RegExp(`^COPY --from=build \\S* ?/src/dist/ /var/lib/grafana/plugins/${appJson.id}/$`, 'm')
+      new RegExp(`^COPY --from=plugin --chown=472:0 / /var/lib/grafana/plugins/${appJson.id}/$`, 'm')
     );
+    // plugin is the image build's dist/ by default, or the host's with PLUGIN_SOURCE=host.
+    expect(dockerfile).toMatch(/^FROM plugin-\$\{PLUGIN_SOURCE\} AS plugin$/m);
+    expect(dockerfile).toMatch(/^FROM scratch AS plugin-build\nCOPY --from=build \/src\/dist\/ \/$/m);
+    expect(dockerfile).toMatch(/^FROM scratch AS plugin-host\nCOPY dist\/ \/$/m);
+    expect(composeDefault(grafana.build.args.PLUGIN_SOURCE)).toBe(dockerArgs.PLUGIN_SOURCE);
+    expect(dockerArgs.PLUGIN_SOURCE).toBe('build');
+    // The image build installs and builds from the lockfile, never the host's node_modules or dist/.
+    expect(dockerfile).toMatch(/^RUN npm ci /m);
+    expect(dockerfile).toMatch(/^COPY --exclude=dist --exclude=build \. \.$/m);
+    expect(read('.dockerignore').split('\n')).toContain('node_modules');
+    // The generator is compiled with the Bun version the project builds with.
+    expect(dockerArgs.BUN_VERSION).toBe(JSON.parse(read('package.json')).devDependencies.bun);
     // The checkout is never mounted into a build, so the host's node_modules/dist/build stay the user's.
     for (const service of Object.values<{ volumes?: string[] }>(compose.services)) {
       for (const volume of service.volumes ?? []) {
@@ -134,7 +146,7 @@ describe('docker-compose.yaml', () => {
       ...Object.values<{ image?: string }>(compose.services)
         .map((service) => service.image)
         .filter((image): image is string => !!image && !image.startsWith('kamiwaza-observability/')),
-      ...['build', 'grafana', 'generator', 'busybox', 'collector'].map(stageSource),
+      ...['build', 'grafana', 'generator-build', 'generator', 'busybox', 'collector'].map(stageSource),
     ];
     for (const image of images) {
       expect([image, /:\d+\.\d+\.\d+(-[a-z]+)?$/.test(image) || /:[a-z]+-slim$/.test(image)]).toEqual([image, true]);
