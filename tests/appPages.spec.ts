@@ -21,6 +21,6 @@ test("the app's configuration page loads, with the app enabled", async ({ appCon
   const page = appConfigPage.ctx.page;
   await expect(page.getByRole('heading', { name: pluginJson.name, level: 1 })).toBeVisible();
   // Provisioned enabled (provisioning/plugins/app.yaml): Grafana offers to disable it.
-  await expect(page.getByRole('button', { name: /disable/i })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^disable$/i })).toBeVisible();
   await expect(page.getByText(CRASHED)).toHaveCount(0);
 });

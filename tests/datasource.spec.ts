@@ -26,9 +26,20 @@ test('the health check reads the mounted log directory', async ({ readProvisione
   }
 });
 
-test('the provisioned Loki answers with the stack collector labels', async ({ readProvisionedDataSource, page }) => {
+test('the provisioned Loki has exactly the stream labels of docs/labels.md', async ({
+  readProvisionedDataSource,
+  page,
+}) => {
+  test.setTimeout(120_000);
   const loki = await readProvisionedDataSource({ fileName: 'loki.yaml' });
-  const response = await page.request.get(`/api/datasources/uid/${loki.uid}/resources/labels`);
-  expect(response.ok()).toBe(true);
-  expect((await response.json()).data).toEqual(expect.arrayContaining(['service_name', 'source', 'filename']));
+  // The collector ships the files once the stack is up: give it time to reach Loki.
+  await expect
+    .poll(
+      async () => {
+        const response = await page.request.get(`/api/datasources/uid/${loki.uid}/resources/labels`);
+        return response.ok() ? ((await response.json()).data as string[]).sort() : [];
+      },
+      { timeout: 90_000, intervals: [2_000] }
+    )
+    .toEqual(['filename', 'service_name', 'source']);
 });

@@ -14,7 +14,13 @@ export async function openExplore(
   const panes = {
     a: { datasource: datasource.uid, queries: [{ refId: 'A', expr, datasource }], range },
   };
-  const response = page.waitForResponse((r) => r.url().includes('/api/ds/query') && r.request().method() === 'POST');
+  // Explore may also ask for the log volume (its own refIds): wait for the query of row A itself.
+  const response = page.waitForResponse(
+    (r) =>
+      r.url().includes('/api/ds/query') &&
+      r.request().method() === 'POST' &&
+      (r.request().postDataJSON()?.queries ?? []).some((query: { refId?: string }) => query.refId === 'A')
+  );
   await page.goto(`/explore?schemaVersion=1&orgId=1&panes=${encodeURIComponent(JSON.stringify(panes))}`);
   return response;
 }
