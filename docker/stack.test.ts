@@ -278,6 +278,8 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
     const resourceAttributes = loki.limits_config.otlp_config.resource_attributes;
     // Loki's default index-label attributes are off, so nothing else becomes a stream label.
     expect(resourceAttributes.ignore_defaults).toBe(true);
+    // Nor does stream sharding add __stream_shard__ to a busy stream.
+    expect(loki.limits_config.shard_streams.enabled).toBe(false);
     const indexLabels = resourceAttributes.attributes_config
       .filter((config: { action: string }) => config.action === 'index_label')
       .flatMap((config: { attributes: string[] }) => config.attributes)
