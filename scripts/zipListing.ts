@@ -1,9 +1,10 @@
 /**
- * Reads a zip archive's central directory: entry names, sizes and Unix modes, which is what
- * Grafana's plugin installer and loader see. Used by `npm run package` to check its own output and
- * by the package layout test, without depending on `zipinfo` being installed.
+ * Reads a zip archive's central directory (entry names, sizes, Unix modes: what Grafana's plugin
+ * installer and loader see) and an entry's content. Used by `npm run package` to check its own
+ * output and by the package layout test, without depending on `zipinfo`/`unzip` being installed.
  */
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 
 export interface ZipEntry {
   name: string;
@@ -11,10 +12,15 @@ export interface ZipEntry {
   mode: number;
   compressedSize: number;
   size: number;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  /** Offset of the entry's local header. */
+  offset: number;
 }
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
+const LOCAL_HEADER = 0x04034b50;
 const MADE_ON_UNIX = 3;
 
 export function readZipListing(file: string): ZipEntry[] {
@@ -47,8 +53,31 @@ export function readZipListing(file: string): ZipEntry[] {
       mode: madeBy === MADE_ON_UNIX ? external >>> 16 : 0,
       compressedSize: data.readUInt32LE(at + 20),
       size: data.readUInt32LE(at + 24),
+      method: data.readUInt16LE(at + 10),
+      offset: data.readUInt32LE(at + 42),
     });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/** The content of one entry (stored or deflated, the two methods `zip` writes). */
+export function readZipEntry(file: string, name: string): Buffer {
+  const entry = readZipListing(file).find((candidate) => candidate.name === name);
+  if (!entry) {
+    throw new Error(`${file} has no entry ${name}`);
+  }
+  const data = fs.readFileSync(file);
+  if (data.readUInt32LE(entry.offset) !== LOCAL_HEADER) {
+    throw new Error(`${file}: the local header of ${name} is damaged`);
+  }
+  const start = entry.offset + 30 + data.readUInt16LE(entry.offset + 26) + data.readUInt16LE(entry.offset + 28);
+  const raw = data.subarray(start, start + entry.compressedSize);
+  if (entry.method === 0) {
+    return raw;
+  }
+  if (entry.method === 8) {
+    return zlib.inflateRawSync(raw);
+  }
+  throw new Error(`${file}: ${name} uses compression method ${entry.method}`);
 }
