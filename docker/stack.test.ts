@@ -182,6 +182,9 @@ describe('supported Grafana versions', () => {
     expect(grafana()).toBe(newest);
     expect(dockerArgs.GRAFANA_VERSION).toBe(newest);
     expect(readme).toContain(`\`${range}\``);
+    // The plugin's own README (shown in Grafana, shipped in the archives) says the same.
+    expect(read('src/README.md')).toContain(`\`${range}\``);
+    expect(read('src/README.md')).toContain(`${oldest} and ${newest}`);
   });
 
   function grafana(): string {
