@@ -41,7 +41,8 @@ interface Operator {
 interface FileLogReceiver {
   include: string[];
   include_file_path_resolved?: boolean;
-  resource: Record<string, string>;
+  exclude?: string[];
+  resource?: Record<string, string>;
   multiline?: { line_start_pattern: string };
   operators: Operator[];
 }
@@ -49,6 +50,15 @@ interface FileLogReceiver {
 const receivers = Object.entries(collector.receivers as Record<string, FileLogReceiver>).filter(([name]) =>
   name.startsWith('file_log/')
 );
+/** Receivers of one named file each, with its source fixed; the rest is the catch-all. */
+const namedReceivers = receivers.filter(([, receiver]) => receiver.resource?.source !== undefined);
+const [catchAllName, catchAll] = receivers.find(([, receiver]) => receiver.resource?.source === undefined)!;
+const jsonReceivers = receivers.filter(([, r]) => r.operators.some((op) => op.type === 'json_parser'));
+/** JSON time fields: the time parsers named after the field they read. */
+const jsonTimeFields = (receiver: FileLogReceiver) =>
+  receiver.operators
+    .filter((op) => op.type === 'time_parser' && /^time_from_(?!.*header)/.test(op.id))
+    .map((op) => op.parse_from!.replace(/^attributes\./, ''));
 
 /** `${NAME:-default}` → default, as compose resolves it when NAME is unset. */
 function composeDefault(value: string): string {
@@ -265,14 +275,31 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
 
   it('ships each documented file with its documented source, and reads the files Grafana reads', () => {
     const shipped = Object.fromEntries(
-      receivers.flatMap(([, receiver]) =>
+      namedReceivers.flatMap(([, receiver]) =>
         receiver.include.map((include) => {
           expect(include.startsWith(`${logRoot}/`)).toBe(true);
-          return [receiver.resource.source, include.slice(logRoot.length + 1)];
+          return [receiver.resource!.source, include.slice(logRoot.length + 1)];
         })
       )
     );
     expect(shipped).toEqual(documentedSources());
+  });
+
+  it('ships any other *.jsonl / *.log file with its base name as source, as documented', () => {
+    expect(catchAll.include.sort()).toEqual([`${logRoot}/*.jsonl`, `${logRoot}/*.log`]);
+    // Every named file of the log directory itself is excluded (the access log sits deeper).
+    const named = namedReceivers.flatMap(([, receiver]) => receiver.include);
+    expect(catchAll.exclude!.sort()).toEqual(named.filter((file) => path.dirname(file) === logRoot).sort());
+    const row = streamLabelRows.find((match) => match[1] === 'source')![2];
+    const [, example, expected] = row.match(/\(`([^`]+)` → `([^`]+)`\)/)!;
+    const fromName = catchAll.operators.find((op) => op.id === 'source_from_file_name')!;
+    expect([catchAllName, fromName.parse_from, fromName.parse_to]).toEqual([
+      catchAllName,
+      'attributes["log.file.name"]',
+      'resource',
+    ]);
+    expect(example.match(goRegex(fromName.regex!))?.groups?.source).toBe(expected);
+    expect('kamiwazad-gpu.log'.match(goRegex(fromName.regex!))?.groups?.source).toBe('kamiwazad-gpu');
   });
 
   it('makes exactly the documented stream labels index labels in Loki', () => {
@@ -298,7 +325,7 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
       (match) => match[1]
     );
     expect(keys).toEqual(['service', 'service.name', 'service_name', 'logger']);
-    for (const [name, receiver] of receivers.filter(([, r]) => r.operators.some((op) => op.type === 'json_parser'))) {
+    for (const [name, receiver] of jsonReceivers) {
       const copies = receiver.operators.filter((op) => op.to === 'resource["service.name"]');
       const fromKeys = copies.map((op) => op.from!.replace(/^attributes(?:\.|\[")([^"\]]+)"?\]?$/, '$1'));
       expect([name, fromKeys]).toEqual([name, keys]);
@@ -307,8 +334,8 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
         expect(op.if).toContain('resource["service.name"] == nil');
       }
     }
-    const access = receivers.find(([, receiver]) => receiver.resource.source === 'access')![1];
-    expect(access.resource['service.name']).toBe(row.match(/the access log always has `([^`]+)`/)![1]);
+    const access = namedReceivers.find(([, receiver]) => receiver.resource!.source === 'access')![1];
+    expect(access.resource!['service.name']).toBe(row.match(/the access log always has `([^`]+)`/)![1]);
   });
 
   it('sets filename to the resolved path of the live file', () => {
@@ -327,10 +354,8 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
         .find((line) => line.includes('JSON keys'))!
         .matchAll(/`([^`]+)`/g),
     ].map((match) => match[1]);
-    for (const [name, receiver] of receivers.filter(([, r]) => r.operators.some((op) => op.type === 'json_parser'))) {
-      const fields = receiver.operators
-        .filter((op) => op.type === 'time_parser')
-        .map((op) => op.parse_from!.replace(/^attributes\./, ''));
+    for (const [name, receiver] of jsonReceivers) {
+      const fields = jsonTimeFields(receiver);
       expect([name, fields]).toEqual([name, documented.slice(0, fields.length)]);
     }
   });
@@ -374,8 +399,8 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
     const fileOf = (receiver: FileLogReceiver) => receiver.include[0].slice(logRoot.length + 1);
 
     it('parses the header of every text record: time, level and the logger that becomes service_name', () => {
-      const textReceivers = receivers.filter(([, receiver]) => receiver.multiline);
-      expect(textReceivers.map(([, receiver]) => receiver.resource.source).sort()).toEqual(
+      const textReceivers = namedReceivers.filter(([, receiver]) => receiver.multiline);
+      expect(textReceivers.map(([, receiver]) => receiver.resource!.source).sort()).toEqual(
         ['application-text', 'kamiwazad', 'kamiwazad-containers', 'kamiwazad-core'].sort()
       );
       for (const [name, receiver] of textReceivers) {
@@ -408,8 +433,35 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
       }
     });
 
+    it('parses every other file by its shape: JSON, or one of the three text header styles', () => {
+      /** An `if: body matches "<regex>"` guard as a JavaScript test (expr unescapes \\ to \). */
+      const guard = (op: Operator) =>
+        new RegExp(op.if!.match(/body matches "((?:[^"\\]|\\.)*)"/)![1].replace(/\\\\/g, '\\'));
+      const headers = catchAll.operators.filter((op) => /^parse_.*_header$/.test(op.id));
+      expect(headers).toHaveLength(3);
+      const recordStart = goRegex(catchAll.multiline!.line_start_pattern);
+      const isJson = guard(catchAll.operators.find((op) => op.id === 'parse_json')!);
+      for (const file of ['application.log', 'kamiwazad.log', 'kamiwazad-containers.log', 'kamiwazad-core.log']) {
+        for (const line of lines(file).filter((candidate) => recordStart.test(candidate))) {
+          // Exactly one header parser applies, and it finds the level and the logger.
+          const applying = headers.filter((op) => guard(op).test(line));
+          expect([file, line, applying.length]).toEqual([file, line, 1]);
+          const groups = line.match(goRegex(applying[0].regex!))?.groups;
+          expect([file, line, groups?.level]).toEqual([file, line, expect.stringMatching(/^[A-Z]+$/)]);
+          expect(groups!.logger).toMatch(/^[a-z][a-z0-9_.-]*[a-z0-9]$/);
+          expect(isJson.test(line)).toBe(false);
+        }
+      }
+      for (const line of lines('audit-events.jsonl')) {
+        expect(isJson.test(line) && recordStart.test(line)).toBe(true);
+        expect(headers.some((op) => guard(op).test(line))).toBe(false);
+      }
+    });
+
     it('finds trace and span ids where the text records carry them', () => {
-      const [, applicationText] = receivers.find(([, receiver]) => receiver.resource.source === 'application-text')!;
+      const [, applicationText] = namedReceivers.find(
+        ([, receiver]) => receiver.resource!.source === 'application-text'
+      )!;
       const traceId = goRegex(applicationText.operators.find((op) => op.id === 'parse_trace_id')!.regex!);
       const spanId = goRegex(applicationText.operators.find((op) => op.id === 'parse_span_id')!.regex!);
       const traced = lines('application.log').filter((line) => line.includes('trace_id='));
@@ -421,16 +473,14 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
     });
 
     it('finds a time field and, where the record names one, a service in every JSON record', () => {
-      for (const [name, receiver] of receivers.filter(([, r]) => r.operators.some((op) => op.type === 'json_parser'))) {
-        const timeFields = receiver.operators
-          .filter((op) => op.type === 'time_parser')
-          .map((op) => op.parse_from!.replace(/^attributes\./, ''));
+      for (const [name, receiver] of jsonReceivers.filter(([, r]) => r !== catchAll)) {
+        const timeFields = jsonTimeFields(receiver);
         const records = lines(fileOf(receiver)).map((line) => JSON.parse(line));
         expect([name, records.length > 0]).toEqual([name, true]);
         for (const record of records) {
           expect([name, timeFields.some((field) => typeof record[field] === 'string')]).toEqual([name, true]);
         }
-        if (receiver.resource.source === 'application') {
+        if (receiver.resource!.source === 'application') {
           expect(records.every((record) => typeof record.service === 'string')).toBe(true);
         }
       }
