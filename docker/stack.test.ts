@@ -251,6 +251,8 @@ describe('provisioning/', () => {
 });
 
 describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md', () => {
+  // Checking every generated line takes seconds; on a loaded machine, more.
+  jest.setTimeout(60_000);
   const logRoot = logRootOf(compose.services['otel-collector'].volumes);
   const streamLabelRows = [...labelsDoc.matchAll(/^\| `([a-z_]+)`\s*\|(.*)\|$/gm)];
 
@@ -392,7 +394,8 @@ describe('the OpenTelemetry collector and Loki give the labels of docs/labels.md
         { encoding: 'utf8' }
       );
       expect(generator.status).toBe(0);
-    });
+      // A ceiling for a loaded machine, not a speed expectation.
+    }, 120_000);
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const lines = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean);

@@ -61,6 +61,8 @@ function unzipFile(archive: string, entry: string): string {
 }
 
 describe('npm run package', () => {
+  // Each test runs the real script (Bun, zip) several times: a ceiling for a loaded machine.
+  jest.setTimeout(60_000);
   let work: string;
   let dist: string;
   let out: string;
