@@ -31,6 +31,7 @@ function fakeDist(dir: string): void {
   write('README.md', fs.readFileSync(path.join(ROOT, 'src', 'README.md'), 'utf8'));
   write('LICENSE', 'Apache-2.0');
   write('img/logo.svg', '<svg/>');
+  write('dashboards/service-errors.json', '{}');
   write('datasource/plugin.json', JSON.stringify(dataSourceJson));
   write('datasource/module.js', 'define([],function(){});');
   write('datasource/module.js.map', '{}');
@@ -124,6 +125,8 @@ describe('npm run package', () => {
           'README.md',
           'LICENSE',
           'img/logo.svg',
+          // The app's includes name them: Grafana imports them from the plugin folder.
+          'dashboards/service-errors.json',
           'datasource/plugin.json',
           'datasource/module.js',
           'datasource/img/logo.svg',
