@@ -18,6 +18,9 @@ import {
   type ScanStats,
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
+import { BlockIndexes, traceRanges, type BlockIndexOptions } from './index/blockIndex';
+import { countFlagged, type SummaryFile, type SummaryScan } from './index/summaries';
+import { literalFingerprint } from './index/traceIds';
 import type { FileContext } from './readers/context';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
 import { ScanBudget, summarise } from './scan/budget';
@@ -58,6 +61,11 @@ export interface FileLogStore extends LogStore {
   tail(request: TailRequest): AsyncIterable<LogRecord[]>;
   describeSources(): SourceDescription[];
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
+  summaryScan(request: ScanRequest, stats: ScanStats): Promise<SummaryScan | undefined>;
+  /** Resolves once the block index has caught up with the files seen so far. */
+  indexIdle(): Promise<void>;
+  /** Bytes the block index holds in memory. */
+  indexMemoryBytes(): number;
 }
 
 /** Records per batch handed to the query layer. */
@@ -74,6 +82,11 @@ const SEARCH_FIRST_SHARE = 0.56;
 export interface FileStoreOptions {
   /** Scans of fewer bytes are not split across threads (default MIN_SPLIT_BYTES; tests lower it). */
   minSplitBytes?: number;
+  /**
+   * Keep a block index (trace-id fingerprints, per-minute summaries) of every plain file, built in
+   * the background from start-up; undefined: no index, every query scans.
+   */
+  index?: BlockIndexOptions;
 }
 
 export function createFileLogStore(config: StoreConfig, options: FileStoreOptions = {}): FileLogStore {
@@ -155,19 +168,51 @@ interface OpenedFile {
   index: FileTimeIndex;
 }
 
+/** Closes the files' handles once (a second call finds none). */
+async function closeFiles(opened: OpenedFile[]): Promise<void> {
+  const handles = opened.map((o) => o.fh);
+  opened.forEach((o) => (o.fh = undefined));
+  await Promise.all(handles.map((fh) => fh?.close()));
+}
+
 class FileStore implements FileLogStore {
   private readonly indexes = new IndexCache();
+  private readonly blocks: BlockIndexes | undefined;
+  /** Start-up: every file opened once, so indexing starts before the first query. */
+  private readonly warming: Promise<void>;
   private fileKeys = new Map<string, string>();
 
   constructor(
     private readonly config: StoreConfig,
     private readonly options: FileStoreOptions
-  ) {}
+  ) {
+    this.blocks = options.index === undefined ? undefined : new BlockIndexes(options.index);
+    this.warming = this.blocks === undefined ? Promise.resolve() : this.warmIndex().catch(() => undefined);
+  }
 
   private discover(): Discovery {
     const discovery = discoverSources(this.config);
-    this.indexes.retain(new Set(discovery.sources.flatMap((s) => s.files.map((f) => f.path))));
+    const paths = new Set(discovery.sources.flatMap((s) => s.files.map((f) => f.path)));
+    this.indexes.retain(paths);
+    this.blocks?.retain(paths);
     return discovery;
+  }
+
+  private async warmIndex(): Promise<void> {
+    const notices: Notice[] = [];
+    for (const source of this.discover().sources) {
+      const files = await this.openFiles(source, notices);
+      await Promise.all(files.map((f) => f.fh?.close()));
+    }
+  }
+
+  async indexIdle(): Promise<void> {
+    await this.warming;
+    await this.blocks?.idle();
+  }
+
+  indexMemoryBytes(): number {
+    return this.blocks?.memoryBytes() ?? 0;
   }
 
   private fileKey(file: SourceFile): string {
@@ -208,10 +253,16 @@ class FileStore implements FileLogStore {
         try {
           const st = await fh.stat();
           const current = { ...file, size: st.size, dev: st.dev, ino: st.ino };
-          opened.push({
-            file: current,
-            fh,
-            index: await this.indexes.plain(file.path, fh, st.dev, st.ino, st.size, source.format),
+          const index = await this.indexes.plain(file.path, fh, st.dev, st.ino, st.size, source.format);
+          opened.push({ file: current, fh, index });
+          this.blocks?.observe({
+            path: file.path,
+            identity: index.identity,
+            size: st.size,
+            live: file.live,
+            format: source.format,
+            ctx: this.context(source, current),
+            firstTs: Number.isNaN(index.firstTs) ? file.mtimeMs : index.firstTs,
           });
         } catch (e) {
           await fh.close();
@@ -231,16 +282,67 @@ class FileStore implements FileLogStore {
   }
 
   async *scan(request: ScanRequest, stats: ScanStats): AsyncGenerator<LogRecord[]> {
-    const budget = new ScanBudget(stats, request.limits, request.signal);
+    const opened: OpenedFile[] = [];
+    const plans = await this.plansOrClose(opened, stats, () =>
+      this.plans(this.selectReporting(stats), request, stats, opened)
+    );
+    yield* this.scanPlans(plans, opened, request, stats);
+  }
+
+  /** `plan()`'s plans; on failure the files opened so far are closed and the stats summarised. */
+  private async plansOrClose(
+    opened: OpenedFile[],
+    stats: ScanStats,
+    plan: () => Promise<FileScanPlan[]>
+  ): Promise<FileScanPlan[]> {
+    try {
+      return await plan();
+    } catch (e) {
+      await closeFiles(opened);
+      summarise(stats);
+      throw e;
+    }
+  }
+
+  /**
+   * Plan: summaries. Per-minute summaries of the selected files' indexed prefixes, and a scan of
+   * the rest (bytes not indexed yet, gzip files); undefined without a block index.
+   */
+  async summaryScan(request: ScanRequest, stats: ScanStats): Promise<SummaryScan | undefined> {
+    if (this.blocks === undefined) {
+      return undefined;
+    }
+    const opened: OpenedFile[] = [];
+    const files: SummaryFile[] = [];
+    const plans = await this.plansOrClose(opened, stats, () =>
+      this.plans(this.selectReporting(stats), request, stats, opened, files)
+    );
+    if (files.length === 0) {
+      // Nothing indexed yet: the plain scan (split across threads) is faster than this one.
+      await closeFiles(opened);
+      return undefined;
+    }
+    return { files, rest: this.scanPlans(plans, opened, request, stats), close: () => closeFiles(opened) };
+  }
+
+  /** The request's selection; discovery problems become notices. */
+  private selectReporting(stats: ScanStats): (matchers: LabelMatcher[]) => Selection {
     const discovery = this.discover();
     for (const problem of discovery.problems) {
       stats.notices.push({ severity: 'warning', text: problem });
     }
-    const selection = select(discovery.sources, request.matchers);
-    const opened: OpenedFile[] = [];
+    return (matchers) => select(discovery.sources, matchers);
+  }
+
+  private async *scanPlans(
+    plans: FileScanPlan[],
+    opened: OpenedFile[],
+    request: ScanRequest,
+    stats: ScanStats
+  ): AsyncGenerator<LogRecord[]> {
+    const budget = new ScanBudget(stats, request.limits, request.signal);
     const streams: Array<AsyncGenerator<LogRecord[]>> = [];
     try {
-      const plans = await this.plans(selection, request, stats.notices, opened);
       const parts = plans.length === 1 ? await this.searchSplit(plans[0], request, stats) : undefined;
       if (parts !== undefined) {
         streams.push(searchParts(parts, budget, request.limits?.maxDurationMs));
@@ -250,7 +352,7 @@ class FileStore implements FileLogStore {
       yield* mergeByTime(streams, request.direction, BATCH_SIZE);
     } finally {
       await Promise.all(streams.map((s) => s.return(undefined)));
-      await Promise.all(opened.map((o) => o.fh?.close()));
+      await closeFiles(opened);
       summarise(stats);
     }
   }
@@ -295,7 +397,7 @@ class FileStore implements FileLogStore {
       return undefined;
     }
     try {
-      const plans = await this.plans(selection, request, notices, opened);
+      const plans = await this.plans(() => selection, request, { ...emptyStats(), notices }, opened);
       const only = plans.length === 1 ? plans[0] : undefined;
       const maxBytes = request.limits?.maxBytesScanned;
       // Parts count their bytes apart: split only when the limit cannot be reached.
@@ -312,26 +414,69 @@ class FileStore implements FileLogStore {
     }
   }
 
-  /** Opens the selected sources' files (into `opened`, for the caller to close) and plans each. */
+  /**
+   * Opens the selected sources' files (into `opened`, for the caller to close) and plans each.
+   * With `summaries`, indexed prefixes go there and only the rest is planned for scanning.
+   */
   private async plans(
-    selection: Selection,
+    selectFor: (matchers: LabelMatcher[]) => Selection,
     request: ScanRequest,
-    notices: Notice[],
-    opened: OpenedFile[]
+    stats: ScanStats,
+    opened: OpenedFile[],
+    summaries?: SummaryFile[]
   ): Promise<FileScanPlan[]> {
+    const selection = selectFor(request.matchers);
     const plans: FileScanPlan[] = [];
     for (const source of selection.sources) {
-      const files = await this.openFiles(source, notices);
+      const files = await this.openFiles(source, stats.notices);
       opened.push(...files);
       const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
       for (let i = 0; i < files.length; i++) {
         const plan = await this.plan(source, files, i, request, literals, selection.accept);
         if (plan !== undefined) {
-          plans.push(plan);
+          plans.push(...this.useIndex(plan, files[i], stats, summaries));
         }
       }
     }
     return plans;
+  }
+
+  /**
+   * Plan: index | summaries | scan, for one file's plan. Summaries: the indexed prefix is answered
+   * from its summaries, the rest scanned. Index: a literal with a trace id is searched only in the
+   * blocks whose fingerprints have it, and in the rest. Scan: the plan as it is.
+   */
+  private useIndex(
+    plan: FileScanPlan,
+    opened: OpenedFile,
+    stats: ScanStats,
+    summaries: SummaryFile[] | undefined
+  ): FileScanPlan[] {
+    const coverage =
+      plan.fh === undefined ? undefined : this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
+    if (coverage === undefined) {
+      return [plan];
+    }
+    if (summaries !== undefined) {
+      if (!coverage.segments.every((s) => s.summary !== undefined)) {
+        return [plan];
+      }
+      // A snapshot: a build that ends meanwhile must not add segments the scan below also reads.
+      const segments = coverage.segments.slice();
+      const file = { stream: { source: plan.ctx.source, filename: plan.ctx.filename }, segments };
+      summaries.push(file);
+      countFlagged(file, plan.accept, plan.fromMs, plan.toMs, stats);
+      const start = Math.max(plan.start, coverage.end);
+      const firstTs = start === coverage.end ? coverage.nextTs : plan.firstTs;
+      return start < plan.end ? [{ ...plan, start, firstTs: Number.isNaN(firstTs) ? plan.firstTs : firstTs }] : [];
+    }
+    const fingerprint = plan.literals.map(literalFingerprint).find((f) => f !== undefined);
+    if (fingerprint === undefined) {
+      return [plan];
+    }
+    const { ranges, skipped } = traceRanges(coverage, fingerprint, plan.start, plan.end, plan.firstTs);
+    stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + skipped;
+    return ranges.map((r) => ({ ...plan, start: r.start, end: r.end, firstTs: Number.isNaN(r.firstTs) ? plan.firstTs : r.firstTs }));
   }
 
   /** The scan plan of one file, or undefined when its time span misses the range. */

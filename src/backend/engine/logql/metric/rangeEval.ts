@@ -19,6 +19,8 @@ import { neededLabels, sampleExtractFn, seriesLabeling, type SampleBatch, type S
 import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
+import { planRange } from '../../index/planner';
+import { addSummaries } from '../../index/summaries';
 
 export interface RangeEvalContext {
   store: LogStore;
@@ -43,6 +45,17 @@ export interface RangeEvalOptions {
  * not the result's): accumulator cells (one number each) and series, so memory stays bounded when
  * labels are nearly unique per line (e.g. structured metadata with per-line values).
  */
+/** Adds `lines` lines of `bytes` bytes in all: counting ops count them, byte ops sum their bytes. */
+function addLines(acc: RangeAccumulator, cell: number, lines: number, bytes: number, countsLines: boolean): void {
+  if (!countsLines) {
+    acc.add(cell, NaN, bytes);
+    return;
+  }
+  for (let n = lines; n > 0; n--) {
+    acc.add(cell, NaN, 1);
+  }
+}
+
 const INTERMEDIATE_CELL_BUDGET = 4_000_000;
 const INTERMEDIATE_SERIES_LIMIT = 50_000;
 
@@ -176,8 +189,33 @@ export async function evaluateRange(
     signal: ctx.signal,
     limits: ctx.limits,
   };
-  const parts = await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
-  if (parts !== undefined) {
+  // Plan: summaries when the planner allows it and the store has them; otherwise scan.
+  const summaries =
+    planRange(expr, ctx.steps.times, groupBy).plan === 'summaries'
+      ? await ctx.store.summaryScan?.(request, ctx.stats)
+      : undefined;
+  const parts = summaries ? undefined : await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
+  if (summaries) {
+    try {
+      addSummaries(
+        summaries.files,
+        {
+          judge: (record) => (sample(record, extracted) === null ? null : { labels: { ...extracted.labels } }),
+          cellOf: (ts) => layout.cellOf(ts),
+          add: (labels, cell, lines, bytes) => {
+            const acc = stateOf(labeling.key(labels), () => labeling.labels(labels)).acc;
+            addLines(acc, cell, lines, bytes, expr.op === 'count_over_time' || expr.op === 'rate');
+          },
+        },
+        ctx.stats
+      );
+      for await (const batch of summaries.rest) {
+        addRecords(batch);
+      }
+    } finally {
+      await summaries.close();
+    }
+  } else if (parts !== undefined) {
     const spec: SampleSpec = { expr, groupBy, stepTimes: ctx.steps.times, seriesCap };
     await scanParts(parts, spec, ctx, addRecords, (batches) => {
       const keys: Array<{ key: string; labels: Labels }> = [];

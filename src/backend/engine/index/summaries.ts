@@ -1,0 +1,128 @@
+/**
+ * Answering a range aggregation from per-minute summaries (see `planner.ts` for when): each
+ * summary key becomes a stand-in record carrying just the key's labels, which the query's own
+ * pipeline (selector matchers, label filters, grouping) judges exactly as it would judge each of
+ * the lines the key stands for; the key's rows then add their counts or bytes to the window cells.
+ */
+import type { Labels, LogRecord, ScanStats } from '../model';
+import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
+import { LINE_TRUNCATED_LABEL } from '../readers/labels';
+import { BUCKET_MS, FLAG_MALFORMED, type Segment, type SummaryKey } from './segment';
+
+/** The indexed prefix of one selected file. */
+export interface SummaryFile {
+  stream: { source: string; filename: string };
+  segments: Segment[];
+}
+
+/** Summaries of the indexed prefixes, and the records of everything else (to scan). */
+export interface SummaryScan {
+  files: SummaryFile[];
+  rest: AsyncGenerator<LogRecord[]>;
+  /** Releases the files when `rest` is not read to its end. */
+  close(): Promise<void>;
+}
+
+/** A record with only the labels of a summary key (no line: the planner allows no stage to read it). */
+class KeyRecord implements LogRecord {
+  readonly ts = NaN;
+  readonly line = '';
+  readonly id = '';
+  readonly stream: Labels;
+  readonly metadata: Labels;
+
+  constructor(stream: SummaryFile['stream'], key: SummaryKey) {
+    this.stream = { source: stream.source, service_name: key.service_name, filename: stream.filename };
+    this.metadata = { detected_level: key.detected_level };
+    if (key.level !== undefined) {
+      this.metadata.level = key.level;
+    }
+    if (key.flags & FLAG_CUT) {
+      this.metadata[LINE_TRUNCATED_LABEL] = 'true';
+    }
+  }
+
+  label(name: string): string | undefined {
+    return name in this.stream ? this.stream[name] : this.metadata[name];
+  }
+}
+
+export interface SummarySink {
+  /** The key's series labels, or null when its lines give no sample (filtered out). */
+  judge(record: LogRecord): { labels: Labels } | null;
+  /** The window cell of a time, -1 outside every window. */
+  cellOf(ts: number): number;
+  add(labels: Labels, cell: number, lines: number, bytes: number): void;
+}
+
+/**
+ * Adds every summary row in a window to `sink`. (No stage the planner allows sets `__error__`,
+ * and a line's own `__error__` metadata does not fail a sample, so no key can fail the query.)
+ */
+export function addSummaries(files: SummaryFile[], sink: SummarySink, stats: ScanStats): void {
+  const judged = files.map((file) =>
+    file.segments.map((segment) => segment.summary!.keys.map((key) => sink.judge(new KeyRecord(file.stream, key))))
+  );
+  let rows = 0;
+  let lines = 0;
+  files.forEach((file, f) =>
+    file.segments.forEach((segment, s) => {
+      const { key, bucket, count, bytes } = segment.summary!;
+      const samples = judged[f][s];
+      for (let r = 0; r < key.length; r++) {
+        const sample = samples[key[r]];
+        if (sample === null) {
+          continue;
+        }
+        const cell = sink.cellOf(bucket[r] * BUCKET_MS);
+        if (cell < 0) {
+          continue;
+        }
+        rows++;
+        lines += count[r];
+        sink.add(sample.labels, cell, count[r], bytes[r]);
+      }
+    })
+  );
+  stats.summaryRows = (stats.summaryRows ?? 0) + rows;
+  stats.summaryLines = (stats.summaryLines ?? 0) + lines;
+}
+
+/**
+ * Counts the flagged lines (malformed, invalid UTF-8, cut) of a file's summaries in [fromMs, toMs)
+ * that the selector accepts, as a scan of that range counts them for its notices. Rows are
+ * minutes: a line stamped exactly on a range edge's minute may be counted on the other side.
+ */
+export function countFlagged(
+  file: SummaryFile,
+  accept: (record: LogRecord) => boolean,
+  fromMs: number,
+  toMs: number,
+  stats: ScanStats
+): void {
+  // Minutes wholly inside the range (its edges are whole minutes, up to the scan's 1 µs).
+  const first = Math.floor(fromMs / BUCKET_MS) + 1;
+  const last = Math.ceil(toMs / BUCKET_MS) - 1;
+  for (const segment of file.segments) {
+    const { keys, key, bucket, count } = segment.summary!;
+    const flagged = keys.map((k) => (k.flags !== 0 && accept(new KeyRecord(file.stream, k)) ? k.flags : 0));
+    if (flagged.every((f) => f === 0)) {
+      continue;
+    }
+    for (let r = 0; r < key.length; r++) {
+      const flags = flagged[key[r]];
+      if (flags === 0 || bucket[r] < first || bucket[r] > last) {
+        continue;
+      }
+      if (flags & FLAG_MALFORMED) {
+        stats.malformedLines += count[r];
+      }
+      if (flags & FLAG_INVALID_UTF8) {
+        stats.invalidUtf8Lines += count[r];
+      }
+      if (flags & FLAG_CUT) {
+        stats.cutLines = (stats.cutLines ?? 0) + count[r];
+      }
+    }
+  }
+}
