@@ -21,6 +21,7 @@ import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
 import { BlockIndexes, traceRanges, type BlockIndexOptions } from './index/blockIndex';
 import { countFlagged, type SummaryFile, type SummaryScan } from './index/summaries';
 import { literalFingerprint } from './index/traceIds';
+import { TRACE_ID_LABEL } from './index/segment';
 import type { FileContext } from './readers/context';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
 import { ScanBudget, summarise } from './scan/budget';
@@ -434,7 +435,7 @@ class FileStore implements FileLogStore {
       for (let i = 0; i < files.length; i++) {
         const plan = await this.plan(source, files, i, request, literals, selection.accept);
         if (plan !== undefined) {
-          plans.push(...this.useIndex(plan, files[i], stats, summaries));
+          plans.push(...this.useIndex(plan, files[i], request.labelEquals, stats, summaries));
         }
       }
     }
@@ -449,6 +450,7 @@ class FileStore implements FileLogStore {
   private useIndex(
     plan: FileScanPlan,
     opened: OpenedFile,
+    labelEquals: ScanRequest['labelEquals'],
     stats: ScanStats,
     summaries: SummaryFile[] | undefined
   ): FileScanPlan[] {
@@ -463,20 +465,33 @@ class FileStore implements FileLogStore {
       }
       // A snapshot: a build that ends meanwhile must not add segments the scan below also reads.
       const segments = coverage.segments.slice();
-      const file = { stream: { source: plan.ctx.source, filename: plan.ctx.filename }, segments };
+      const file = { stream: { source: plan.ctx.source, filename: plan.ctx.filename }, segments, accept: plan.accept };
       summaries.push(file);
-      countFlagged(file, plan.accept, plan.fromMs, plan.toMs, stats);
+      countFlagged(file, plan.fromMs, plan.toMs, stats);
       const start = Math.max(plan.start, coverage.end);
       const firstTs = start === coverage.end ? coverage.nextTs : plan.firstTs;
       return start < plan.end ? [{ ...plan, start, firstTs: Number.isNaN(firstTs) ? plan.firstTs : firstTs }] : [];
     }
-    const fingerprint = plan.literals.map(literalFingerprint).find((f) => f !== undefined);
+    const fingerprint = [
+      ...plan.literals,
+      // Access-log trace_id labels are fingerprinted by value (no literal stands for them).
+      ...(plan.format.name === 'access' ? (labelEquals ?? []).filter((l) => l.name === TRACE_ID_LABEL) : []).map((l) =>
+        Buffer.from(l.value, 'utf8')
+      ),
+    ]
+      .map(literalFingerprint)
+      .find((f) => f !== undefined);
     if (fingerprint === undefined) {
       return [plan];
     }
     const { ranges, skipped } = traceRanges(coverage, fingerprint, plan.start, plan.end, plan.firstTs);
     stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + skipped;
-    return ranges.map((r) => ({ ...plan, start: r.start, end: r.end, firstTs: Number.isNaN(r.firstTs) ? plan.firstTs : r.firstTs }));
+    return ranges.map((r) => ({
+      ...plan,
+      start: r.start,
+      end: r.end,
+      firstTs: Number.isNaN(r.firstTs) ? plan.firstTs : r.firstTs,
+    }));
   }
 
   /** The scan plan of one file, or undefined when its time span misses the range. */

@@ -53,11 +53,16 @@ export interface BlockIndexOptions {
   cacheDir?: string;
   /** Build in this thread (tests); default: worker threads when available. */
   inThread?: boolean;
+  /** Growth that triggers a build (default MIN_GROWTH_BYTES) and block size (tests lower both). */
+  minGrowthBytes?: number;
+  blockBytes?: number;
 }
 
 export class BlockIndexes {
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Set<Promise<void>>();
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly options: BlockIndexOptions = {}) {}
 
@@ -72,7 +77,12 @@ export class BlockIndexes {
       this.entries.set(file.path, entry);
     }
     const growth = file.size - entry.end;
-    if (entry.building || entry.failed !== undefined || growth <= 0 || (entry.end > 0 && growth < MIN_GROWTH_BYTES)) {
+    if (
+      entry.building ||
+      entry.failed !== undefined ||
+      growth <= 0 ||
+      (entry.end > 0 && growth < (this.options.minGrowthBytes ?? MIN_GROWTH_BYTES))
+    ) {
       return;
     }
     entry.building = true;
@@ -158,9 +168,12 @@ export class BlockIndexes {
         accept: () => true,
         firstTs: entry.end === 0 ? file.firstTs : entry.nextTs,
       };
-      const parts =
-        (await splitPlan(plan, [], this.options.inThread ? 1 : PARALLEL_PARTS, SPLIT_BYTES)) ?? [];
-      const jobs: SegmentJob[] = parts.map((part, i) => ({ part, holdLast: i === parts.length - 1 }));
+      const parts = (await splitPlan(plan, [], this.options.inThread ? 1 : PARALLEL_PARTS, SPLIT_BYTES)) ?? [];
+      const jobs: SegmentJob[] = parts.map((part, i) => ({
+        part,
+        holdLast: i === parts.length - 1,
+        blockBytes: this.options.blockBytes,
+      }));
       segments = await Promise.all(jobs.map((job) => this.run(job)));
       const st = await fh.stat();
       if ((await fileIdentity(fh, st.dev, st.ino)) !== file.identity || st.size < file.size) {
@@ -184,7 +197,21 @@ export class BlockIndexes {
     }
   }
 
-  private run(job: SegmentJob): Promise<Segment> {
+  /** Runs a job when fewer than PARALLEL_PARTS run (index builds use at most the two cores). */
+  private async run(job: SegmentJob): Promise<Segment> {
+    while (this.running >= PARALLEL_PARTS) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running++;
+    try {
+      return await this.start(job);
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private start(job: SegmentJob): Promise<Segment> {
     const worker = this.options.inThread ? undefined : newWorker('engine/index/segment.worker.ts', workerUrl());
     if (worker === undefined) {
       return buildSegment(job);

@@ -64,13 +64,23 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
       rows: s.summary?.key.length,
     };
   });
-  const header: Header = { version: VERSION, path, identity, end: coverage.end, nextTs: json(coverage.nextTs), segments };
+  const header: Header = {
+    version: VERSION,
+    path,
+    identity,
+    end: coverage.end,
+    nextTs: json(coverage.nextTs),
+    segments,
+  };
   const target = cacheFile(dir, path);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
     const head = Buffer.from(JSON.stringify(header) + '\n', 'utf8');
-    writeFileSync(temporary, Buffer.concat([head, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]));
+    writeFileSync(
+      temporary,
+      Buffer.concat([head, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))])
+    );
     renameSync(temporary, target);
   } catch {
     // A cache that cannot be written only costs a rebuild after a restart.

@@ -1,6 +1,7 @@
 /**
  * One indexed byte range of a plain log file (a "segment"): its records cut into blocks of about
- * BLOCK_BYTES with a trace-id fingerprint set each, and per-minute summaries (line count and line
+ * BLOCK_BYTES with a trace-id fingerprint set each (of the records' bytes; for access logs also of
+ * their trace_id label), and per-minute summaries (line count and line
  * bytes per summary key: service_name, detected_level, level).
  *
  * A segment is built by scanning its range exactly as a query would (same scanner, same records,
@@ -22,6 +23,11 @@ const FORMATS: Record<ScanPart['format'], LineFormat> = { json: jsonFormat, text
 export const BLOCK_BYTES = 256 << 10;
 /** Summary resolution: minute buckets ((b-1)·60 s, b·60 s], as Loki windows are left-open. */
 export const BUCKET_MS = 60_000;
+/**
+ * Access-log labels are rewritten from the line (no raw-byte literal stands for them): their
+ * trace_id values are fingerprinted too, for `| trace_id="..."`.
+ */
+export const TRACE_ID_LABEL = 'trace_id';
 /** Summary keys per segment: beyond this (labels nearly unique per line) it keeps no summaries. */
 const MAX_KEYS = 1 << 16;
 
@@ -69,6 +75,8 @@ export interface SegmentJob {
   part: ScanPart;
   /** Leave the range's last record to the next segment (the range ends at the file's end). */
   holdLast: boolean;
+  /** Block size (default BLOCK_BYTES; tests use small blocks). */
+  blockBytes?: number;
 }
 
 class SummaryBuilder {
@@ -115,6 +123,7 @@ class SummaryBuilder {
 /** Scans a job's range into a segment. */
 export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promise<Segment> {
   const { part } = job;
+  const blockBytes = job.blockBytes ?? BLOCK_BYTES;
   const format = FORMATS[part.format];
   const stats = emptyStats();
   const summary = new SummaryBuilder();
@@ -130,7 +139,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
       return;
     }
     const { offset, time } = pending;
-    if (blockStart.length === 0 || offset - blockStart[blockStart.length - 1] >= BLOCK_BYTES) {
+    if (blockStart.length === 0 || offset - blockStart[blockStart.length - 1] >= blockBytes) {
       if (blockStart.length > 0) {
         fingerprints.push(fingerprintSet(blockFingerprints));
         blockFingerprints = [];
@@ -150,6 +159,11 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
       const record = format.record(part.ctx, time, bytes, start, end, offset, flags);
       const fps: number[] = [];
       collectFingerprints(bytes, start, end, fps);
+      const labelled = format.name === 'access' ? record.label(TRACE_ID_LABEL) : undefined;
+      if (labelled !== undefined) {
+        const value = Buffer.from(labelled, 'utf8');
+        collectFingerprints(value, 0, value.length, fps);
+      }
       pending = {
         offset,
         time,
@@ -159,7 +173,9 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
           level: record.label('level'),
           flags:
             (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
-            (isMalformed(format, bytes, start, end, format.lineTs(bytes, start, end)) ? FLAG_MALFORMED : 0),
+            (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)
+              ? FLAG_MALFORMED
+              : 0),
         },
         bytes: flags & FLAG_INVALID_UTF8 ? Buffer.byteLength(record.line, 'utf8') : end - start,
         fps,

@@ -13,6 +13,8 @@ import { BUCKET_MS, FLAG_MALFORMED, type Segment, type SummaryKey } from './segm
 export interface SummaryFile {
   stream: { source: string; filename: string };
   segments: Segment[];
+  /** The selector's per-record check (service_name), as the scan applies it. */
+  accept: (record: LogRecord) => boolean;
 }
 
 /** Summaries of the indexed prefixes, and the records of everything else (to scan). */
@@ -61,7 +63,12 @@ export interface SummarySink {
  */
 export function addSummaries(files: SummaryFile[], sink: SummarySink, stats: ScanStats): void {
   const judged = files.map((file) =>
-    file.segments.map((segment) => segment.summary!.keys.map((key) => sink.judge(new KeyRecord(file.stream, key))))
+    file.segments.map((segment) =>
+      segment.summary!.keys.map((key) => {
+        const record = new KeyRecord(file.stream, key);
+        return file.accept(record) ? sink.judge(record) : null;
+      })
+    )
   );
   let rows = 0;
   let lines = 0;
@@ -93,19 +100,13 @@ export function addSummaries(files: SummaryFile[], sink: SummarySink, stats: Sca
  * that the selector accepts, as a scan of that range counts them for its notices. Rows are
  * minutes: a line stamped exactly on a range edge's minute may be counted on the other side.
  */
-export function countFlagged(
-  file: SummaryFile,
-  accept: (record: LogRecord) => boolean,
-  fromMs: number,
-  toMs: number,
-  stats: ScanStats
-): void {
+export function countFlagged(file: SummaryFile, fromMs: number, toMs: number, stats: ScanStats): void {
   // Minutes wholly inside the range (its edges are whole minutes, up to the scan's 1 µs).
   const first = Math.floor(fromMs / BUCKET_MS) + 1;
   const last = Math.ceil(toMs / BUCKET_MS) - 1;
   for (const segment of file.segments) {
     const { keys, key, bucket, count } = segment.summary!;
-    const flagged = keys.map((k) => (k.flags !== 0 && accept(new KeyRecord(file.stream, k)) ? k.flags : 0));
+    const flagged = keys.map((k) => (k.flags !== 0 && file.accept(new KeyRecord(file.stream, k)) ? k.flags : 0));
     if (flagged.every((f) => f === 0)) {
       continue;
     }

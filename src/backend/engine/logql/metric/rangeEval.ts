@@ -51,6 +51,10 @@ function addLines(acc: RangeAccumulator, cell: number, lines: number, bytes: num
     acc.add(cell, NaN, bytes);
     return;
   }
+  if (acc.addCount) {
+    acc.addCount(cell, lines);
+    return;
+  }
   for (let n = lines; n > 0; n--) {
     acc.add(cell, NaN, 1);
   }
