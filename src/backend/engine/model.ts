@@ -128,10 +128,11 @@ export interface LogStore {
    */
   splitScan?(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
   /**
-   * Optional (plan: summaries): per-minute summaries of the indexed part of the selected files and
-   * a scan of the rest; undefined when the store keeps no summaries.
+   * Optional (plan: summaries): per-minute summaries of the indexed part of the selected files, a
+   * scan of the rest, and a scan of the indexed minutes in `edgeBuckets` (minutes a window edge
+   * splits; their rows are not to be used); undefined when the store keeps no summaries.
    */
-  summaryScan?(request: ScanRequest, stats: ScanStats): Promise<SummaryScan | undefined>;
+  summaryScan?(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
 }
 
 /** A byte range of one plain file, scanned alone (plain data: it is posted to worker threads). */

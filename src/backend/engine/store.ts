@@ -18,8 +18,8 @@ import {
   type ScanStats,
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
-import { BlockIndexes, traceRanges, type BlockIndexOptions } from './index/blockIndex';
-import { countFlagged, type SummaryFile, type SummaryScan } from './index/summaries';
+import { BlockIndexes, traceRanges, type BlockIndexOptions, type Coverage } from './index/blockIndex';
+import { countFlagged, edgeRanges, type SummaryFile, type SummaryScan } from './index/summaries';
 import { literalFingerprint } from './index/traceIds';
 import { TRACE_ID_LABEL } from './index/segment';
 import type { FileContext } from './readers/context';
@@ -62,7 +62,7 @@ export interface FileLogStore extends LogStore {
   tail(request: TailRequest): AsyncIterable<LogRecord[]>;
   describeSources(): SourceDescription[];
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
-  summaryScan(request: ScanRequest, stats: ScanStats): Promise<SummaryScan | undefined>;
+  summaryScan(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
   /** Resolves once the block index has caught up with the files seen so far. */
   indexIdle(): Promise<void>;
   /** Bytes the block index holds in memory. */
@@ -161,6 +161,14 @@ function literalsFor(
     texts.push(source.format.name === 'json' ? `"${service}"` : service);
   }
   return [...new Set(texts)].map((t) => Buffer.from(t, 'utf8')).sort((a, b) => b.length - a.length);
+}
+
+/** What planning with summaries collects besides the scan plans of the rest. */
+interface SummaryTarget {
+  files: SummaryFile[];
+  /** Indexed minutes a window edge splits: scanned (`edgePlans`), not read from summaries. */
+  edgeBuckets: Set<number>;
+  edgePlans: FileScanPlan[];
 }
 
 interface OpenedFile {
@@ -309,21 +317,26 @@ class FileStore implements FileLogStore {
    * Plan: summaries. Per-minute summaries of the selected files' indexed prefixes, and a scan of
    * the rest (bytes not indexed yet, gzip files); undefined without a block index.
    */
-  async summaryScan(request: ScanRequest, stats: ScanStats): Promise<SummaryScan | undefined> {
+  async summaryScan(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined> {
     if (this.blocks === undefined) {
       return undefined;
     }
     const opened: OpenedFile[] = [];
-    const files: SummaryFile[] = [];
+    const target: SummaryTarget = { files: [], edgeBuckets: new Set(edgeBuckets), edgePlans: [] };
     const plans = await this.plansOrClose(opened, stats, () =>
-      this.plans(this.selectReporting(stats), request, stats, opened, files)
+      this.plans(this.selectReporting(stats), request, stats, opened, target)
     );
-    if (files.length === 0) {
+    if (target.files.length === 0) {
       // Nothing indexed yet: the plain scan (split across threads) is faster than this one.
       await closeFiles(opened);
       return undefined;
     }
-    return { files, rest: this.scanPlans(plans, opened, request, stats), close: () => closeFiles(opened) };
+    return {
+      files: target.files,
+      rest: this.scanPlans(plans, opened, request, stats, false),
+      edges: this.scanPlans(target.edgePlans, opened, request, stats, false),
+      close: () => closeFiles(opened),
+    };
   }
 
   /** The request's selection; discovery problems become notices. */
@@ -335,11 +348,13 @@ class FileStore implements FileLogStore {
     return (matchers) => select(discovery.sources, matchers);
   }
 
+  /** Scans the plans, merged by time; `closeAtEnd`: then closes the opened files. */
   private async *scanPlans(
     plans: FileScanPlan[],
     opened: OpenedFile[],
     request: ScanRequest,
-    stats: ScanStats
+    stats: ScanStats,
+    closeAtEnd = true
   ): AsyncGenerator<LogRecord[]> {
     const budget = new ScanBudget(stats, request.limits, request.signal);
     const streams: Array<AsyncGenerator<LogRecord[]>> = [];
@@ -353,8 +368,10 @@ class FileStore implements FileLogStore {
       yield* mergeByTime(streams, request.direction, BATCH_SIZE);
     } finally {
       await Promise.all(streams.map((s) => s.return(undefined)));
-      await closeFiles(opened);
-      summarise(stats);
+      if (closeAtEnd) {
+        await closeFiles(opened);
+        summarise(stats);
+      }
     }
   }
 
@@ -424,7 +441,7 @@ class FileStore implements FileLogStore {
     request: ScanRequest,
     stats: ScanStats,
     opened: OpenedFile[],
-    summaries?: SummaryFile[]
+    summaries?: SummaryTarget
   ): Promise<FileScanPlan[]> {
     const selection = selectFor(request.matchers);
     const plans: FileScanPlan[] = [];
@@ -435,7 +452,7 @@ class FileStore implements FileLogStore {
       for (let i = 0; i < files.length; i++) {
         const plan = await this.plan(source, files, i, request, literals, selection.accept);
         if (plan !== undefined) {
-          plans.push(...this.useIndex(plan, files[i], request.labelEquals, stats, summaries));
+          plans.push(...(await this.useIndex(plan, files[i], request.labelEquals, stats, summaries)));
         }
       }
     }
@@ -447,30 +464,20 @@ class FileStore implements FileLogStore {
    * from its summaries, the rest scanned. Index: a literal with a trace id is searched only in the
    * blocks whose fingerprints have it, and in the rest. Scan: the plan as it is.
    */
-  private useIndex(
+  private async useIndex(
     plan: FileScanPlan,
     opened: OpenedFile,
     labelEquals: ScanRequest['labelEquals'],
     stats: ScanStats,
-    summaries: SummaryFile[] | undefined
-  ): FileScanPlan[] {
+    summaries: SummaryTarget | undefined
+  ): Promise<FileScanPlan[]> {
     const coverage =
       plan.fh === undefined ? undefined : this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
     if (coverage === undefined) {
       return [plan];
     }
     if (summaries !== undefined) {
-      if (!coverage.segments.every((s) => s.summary !== undefined)) {
-        return [plan];
-      }
-      // A snapshot: a build that ends meanwhile must not add segments the scan below also reads.
-      const segments = coverage.segments.slice();
-      const file = { stream: { source: plan.ctx.source, filename: plan.ctx.filename }, segments, accept: plan.accept };
-      summaries.push(file);
-      countFlagged(file, plan.fromMs, plan.toMs, stats);
-      const start = Math.max(plan.start, coverage.end);
-      const firstTs = start === coverage.end ? coverage.nextTs : plan.firstTs;
-      return start < plan.end ? [{ ...plan, start, firstTs: Number.isNaN(firstTs) ? plan.firstTs : firstTs }] : [];
+      return this.summaryPlans(plan, opened, coverage, stats, summaries);
     }
     const fingerprint = [
       ...plan.literals,
@@ -492,6 +499,36 @@ class FileStore implements FileLogStore {
       end: r.end,
       firstTs: Number.isNaN(r.firstTs) ? plan.firstTs : r.firstTs,
     }));
+  }
+
+  /**
+   * Plan: summaries for one file's indexed prefix (into `target.files`), with scans of the rest
+   * (returned) and of the indexed minutes that a window edge splits (into `target.edgePlans`).
+   */
+  private async summaryPlans(
+    plan: FileScanPlan,
+    opened: OpenedFile,
+    coverage: Coverage,
+    stats: ScanStats,
+    target: SummaryTarget
+  ): Promise<FileScanPlan[]> {
+    if (!coverage.segments.every((s) => s.summary !== undefined)) {
+      return [plan];
+    }
+    // A snapshot: a build that ends meanwhile must not add segments the scan below also reads.
+    const segments = coverage.segments.slice();
+    const file = { stream: { source: plan.ctx.source, filename: plan.ctx.filename }, segments, accept: plan.accept };
+    target.files.push(file);
+    countFlagged(file, plan.fromMs, plan.toMs, target.edgeBuckets, stats);
+    for (const edge of edgeRanges(target.edgeBuckets, plan.fromMs, plan.toMs)) {
+      const { start, end } = await seekRange(opened.index, plan.fh!, plan.format, edge.fromMs, edge.toMs);
+      if (start < Math.min(end, coverage.end)) {
+        target.edgePlans.push({ ...plan, ...edge, start, end: Math.min(end, coverage.end) });
+      }
+    }
+    const start = Math.max(plan.start, coverage.end);
+    const firstTs = start === coverage.end ? coverage.nextTs : plan.firstTs;
+    return start < plan.end ? [{ ...plan, start, firstTs: Number.isNaN(firstTs) ? plan.firstTs : firstTs }] : [];
   }
 
   /** The scan plan of one file, or undefined when its time span misses the range. */

@@ -129,16 +129,19 @@ const metricQuery = fc
     ),
     range: fc.constantFrom('1m', '5m', '1h', '90s'),
     stepMs: fc.constantFrom(60_000, 300_000, 3_600_000, 45_000),
+    instant: fc.boolean(),
+    endJitterMs: fc.integer({ min: 0, max: 3_600_000 }),
     startMs: fc.oneof(
       fc.integer({ min: 0, max: 24 }).map((h) => END_MS - DAY_MS - h * 3_600_000),
       fc.integer({ min: 0, max: 2 * DAY_MS }).map((ms) => END_MS - 2 * DAY_MS + ms)
     ),
   })
-  .map(({ op, by, selector, filter, range, stepMs, startMs }) => ({
+  .map(({ op, by, selector, filter, range, stepMs, instant, endJitterMs, startMs }) => ({
     query: `sum by (${by.join(', ')}) (${op}(${selector}${filter} [${range}]))`,
     startMs,
-    endMs: Math.max(startMs + stepMs, END_MS - (startMs % 60_000)),
+    endMs: Math.max(startMs + stepMs, END_MS - endJitterMs),
     stepMs,
+    instant,
   }));
 
 const traceQuery = fc

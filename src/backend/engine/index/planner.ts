@@ -10,11 +10,14 @@
  *    without a `by`, series carry every structured-metadata label;
  *  - its selector and stages read summary labels only: stream matchers, and label filters on
  *    string values (no parser, line filter, line_format, label_format, drop, keep, numeric filter);
- *  - every window boundary is a whole minute (step, range, offset and the steps' phase), so each
- *    minute lies in one window cell. Otherwise a minute at a window edge would be split: scan.
+ *  - window boundaries inside a minute (an instant query's end, a step or range that is not whole
+ *    minutes) split at most MAX_EDGE_BUCKETS minutes: those minutes are scanned (their indexed
+ *    bytes, found by the time index), every other minute lies in one window cell and is read
+ *    from the summaries. Range queries with a step of whole minutes are aligned to the step, so
+ *    a dashboard's range queries (range = step = $__auto) split no minute at all.
  */
 import type { LabelFilterExpr, RangeAggregationExpr, Stage } from '../logql/ast';
-import { BUCKET_MS } from './segment';
+import { BUCKET_MS, bucketOf } from './segment';
 
 /** Labels a summary row knows (stream labels and the keyed metadata). */
 export const SUMMARY_LABELS: ReadonlySet<string> = new Set([
@@ -27,7 +30,11 @@ export const SUMMARY_LABELS: ReadonlySet<string> = new Set([
 
 const SUMMARY_OPS = new Set(['count_over_time', 'rate', 'bytes_over_time', 'bytes_rate']);
 
-export type RangePlan = { plan: 'summaries' } | { plan: 'scan'; reason: string };
+/** Summaries, with the edge minutes (bucket numbers) to scan instead; or a scan, and why. */
+export type RangePlan = { plan: 'summaries'; edgeBuckets: number[] } | { plan: 'scan'; reason: string };
+
+/** More split minutes than this (e.g. a step that is not whole minutes, over days): scan. */
+export const MAX_EDGE_BUCKETS = 64;
 
 function filterLabels(filter: LabelFilterExpr, out: string[]): boolean {
   switch (filter.kind) {
@@ -54,13 +61,20 @@ function stageReason(stage: Stage): string | undefined {
   return other === undefined ? undefined : `a label filter on ${other}`;
 }
 
-/** Whether every window boundary of the steps is a whole bucket. */
-export function alignedToBuckets(stepTimes: readonly number[], rangeMs: number, offsetMs: number): boolean {
-  const whole = (t: number) => t % BUCKET_MS === 0;
-  if (!whole(rangeMs) || !whole(offsetMs)) {
-    return false;
+/** The minutes that a window boundary (start or end of a step's window) falls strictly inside. */
+export function edgeBuckets(stepTimes: readonly number[], rangeMs: number, offsetMs: number): number[] {
+  const split = new Set<number>();
+  for (const t of stepTimes) {
+    for (const bound of [t - offsetMs, t - offsetMs - rangeMs]) {
+      if (bound % BUCKET_MS !== 0) {
+        split.add(bucketOf(bound));
+      }
+    }
+    if (split.size > MAX_EDGE_BUCKETS) {
+      break;
+    }
   }
-  return stepTimes.every((t) => whole(t));
+  return [...split].sort((a, b) => a - b);
 }
 
 /**
@@ -88,8 +102,9 @@ export function planRange(
       return { plan: 'scan', reason };
     }
   }
-  if (!alignedToBuckets(stepTimes, expr.rangeMs, expr.offsetMs)) {
-    return { plan: 'scan', reason: 'window edges are not whole minutes' };
+  const edges = edgeBuckets(stepTimes, expr.rangeMs, expr.offsetMs);
+  if (edges.length > MAX_EDGE_BUCKETS) {
+    return { plan: 'scan', reason: `more than ${MAX_EDGE_BUCKETS} window edges inside minutes` };
   }
-  return { plan: 'summaries' };
+  return { plan: 'summaries', edgeBuckets: edges };
 }

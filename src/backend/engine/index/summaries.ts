@@ -20,9 +20,35 @@ export interface SummaryFile {
 /** Summaries of the indexed prefixes, and the records of everything else (to scan). */
 export interface SummaryScan {
   files: SummaryFile[];
+  /** Records of what is not indexed (new bytes, gzip files). */
   rest: AsyncGenerator<LogRecord[]>;
-  /** Releases the files when `rest` is not read to its end. */
+  /** Records of the indexed part in and around the edge minutes: only those of edge minutes count. */
+  edges: AsyncGenerator<LogRecord[]>;
+  /** Releases the files (always called, after reading `rest` and `edges` or not). */
   close(): Promise<void>;
+}
+
+/**
+ * Time ranges to scan for the edge minutes inside [fromMs, toMs): each minute
+ * ((b-1)·60 s, b·60 s] widened to [(b-1)·60 s, b·60 s + 1 µs) (the scan's range is half-open;
+ * its records outside the minute are dropped by `bucketOf`), adjacent minutes merged.
+ */
+export function edgeRanges(buckets: Set<number>, fromMs: number, toMs: number): Array<{ fromMs: number; toMs: number }> {
+  const ranges: Array<{ fromMs: number; toMs: number }> = [];
+  for (const b of [...buckets].sort((x, y) => x - y)) {
+    const from = Math.max((b - 1) * BUCKET_MS, fromMs);
+    const to = Math.min(b * BUCKET_MS + 0.001, toMs);
+    if (from >= to) {
+      continue;
+    }
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && last.toMs >= from) {
+      last.toMs = Math.max(last.toMs, to);
+    } else {
+      ranges.push({ fromMs: from, toMs: to });
+    }
+  }
+  return ranges;
 }
 
 /** A record with only the labels of a summary key (no line: the planner allows no stage to read it). */
@@ -58,10 +84,15 @@ export interface SummarySink {
 }
 
 /**
- * Adds every summary row in a window to `sink`. (No stage the planner allows sets `__error__`,
+ * Adds every summary row in a window, except edge minutes, to `sink`. (No stage the planner allows sets `__error__`,
  * and a line's own `__error__` metadata does not fail a sample, so no key can fail the query.)
  */
-export function addSummaries(files: SummaryFile[], sink: SummarySink, stats: ScanStats): void {
+export function addSummaries(
+  files: SummaryFile[],
+  edgeBuckets: Set<number>,
+  sink: SummarySink,
+  stats: ScanStats
+): void {
   const judged = files.map((file) =>
     file.segments.map((segment) =>
       segment.summary!.keys.map((key) => {
@@ -78,7 +109,7 @@ export function addSummaries(files: SummaryFile[], sink: SummarySink, stats: Sca
       const samples = judged[f][s];
       for (let r = 0; r < key.length; r++) {
         const sample = samples[key[r]];
-        if (sample === null) {
+        if (sample === null || edgeBuckets.has(bucket[r])) {
           continue;
         }
         const cell = sink.cellOf(bucket[r] * BUCKET_MS);
@@ -100,7 +131,13 @@ export function addSummaries(files: SummaryFile[], sink: SummarySink, stats: Sca
  * that the selector accepts, as a scan of that range counts them for its notices. Rows are
  * minutes: a line stamped exactly on a range edge's minute may be counted on the other side.
  */
-export function countFlagged(file: SummaryFile, fromMs: number, toMs: number, stats: ScanStats): void {
+export function countFlagged(
+  file: SummaryFile,
+  fromMs: number,
+  toMs: number,
+  edgeBuckets: Set<number>,
+  stats: ScanStats
+): void {
   // Minutes wholly inside the range (its edges are whole minutes, up to the scan's 1 µs).
   const first = Math.floor(fromMs / BUCKET_MS) + 1;
   const last = Math.ceil(toMs / BUCKET_MS) - 1;
@@ -112,7 +149,7 @@ export function countFlagged(file: SummaryFile, fromMs: number, toMs: number, st
     }
     for (let r = 0; r < key.length; r++) {
       const flags = flagged[key[r]];
-      if (flags === 0 || bucket[r] < first || bucket[r] > last) {
+      if (flags === 0 || bucket[r] < first || bucket[r] > last || edgeBuckets.has(bucket[r])) {
         continue;
       }
       if (flags & FLAG_MALFORMED) {

@@ -21,6 +21,8 @@ import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
 import { planRange } from '../../index/planner';
 import { addSummaries } from '../../index/summaries';
+import { bucketOf } from '../../index/segment';
+import { summarise } from '../../scan/budget';
 
 export interface RangeEvalContext {
   store: LogStore;
@@ -194,15 +196,16 @@ export async function evaluateRange(
     limits: ctx.limits,
   };
   // Plan: summaries when the planner allows it and the store has them; otherwise scan.
+  const plan = planRange(expr, ctx.steps.times, groupBy);
+  const edges = new Set(plan.plan === 'summaries' ? plan.edgeBuckets : []);
   const summaries =
-    planRange(expr, ctx.steps.times, groupBy).plan === 'summaries'
-      ? await ctx.store.summaryScan?.(request, ctx.stats)
-      : undefined;
+    plan.plan === 'summaries' ? await ctx.store.summaryScan?.(request, ctx.stats, plan.edgeBuckets) : undefined;
   const parts = summaries ? undefined : await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
   if (summaries) {
     try {
       addSummaries(
         summaries.files,
+        edges,
         {
           judge: (record) => (sample(record, extracted) === null ? null : { labels: { ...extracted.labels } }),
           cellOf: (ts) => layout.cellOf(ts),
@@ -216,8 +219,12 @@ export async function evaluateRange(
       for await (const batch of summaries.rest) {
         addRecords(batch);
       }
+      for await (const batch of summaries.edges) {
+        addRecords(batch.filter((record) => edges.has(bucketOf(record.ts))));
+      }
     } finally {
       await summaries.close();
+      summarise(ctx.stats);
     }
   } else if (parts !== undefined) {
     const spec: SampleSpec = { expr, groupBy, stepTimes: ctx.steps.times, seriesCap };
