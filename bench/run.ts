@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { benchProtocol } from './protocol';
+import { benchIndex } from './index';
 import type { BenchRow } from './report';
 
 const root = path.resolve(import.meta.dir, '..');
@@ -224,11 +225,16 @@ function printTable(rows: BenchRow[]): boolean {
 
 // The zip is measured as `npm run package` makes it from the current build.
 if (
+  process.env.BENCH_ONLY !== 'index' &&
   Bun.spawnSync([process.execPath, path.join(root, 'scripts', 'package.ts')], { stdout: 'ignore', stderr: 'inherit' })
     .exitCode !== 0
 ) {
   throw new Error('packaging failed: run npm run build first');
 }
-const rows = [...(await benchProtocol()), ...engineRows()];
+// BENCH_ONLY=index: only the block-index rows (bench/index.ts).
+const rows =
+  process.env.BENCH_ONLY === 'index'
+    ? await benchIndex()
+    : [...(await benchProtocol()), ...engineRows(), ...(await benchIndex())];
 const ok = printTable(rows);
 process.exit(ok ? 0 : 1);

@@ -20,8 +20,8 @@ import {
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
 import { BlockIndexes, traceRanges, type BlockIndexOptions, type Coverage } from './index/blockIndex';
 import { countFlagged, edgeRanges, type SummaryFile, type SummaryScan } from './index/summaries';
-import { literalFingerprint } from './index/traceIds';
-import { TRACE_ID_LABEL } from './index/segment';
+import { hasFingerprint, literalFingerprint } from './index/traceIds';
+import { BUCKET_MS, TRACE_ID_LABEL } from './index/segment';
 import type { FileContext } from './readers/context';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
 import { ScanBudget, summarise } from './scan/budget';
@@ -252,9 +252,17 @@ class FileStore implements FileLogStore {
     for (const file of source.files) {
       try {
         if (file.gzip) {
-          opened.push({
-            file,
-            index: await this.indexes.gzip(file.path, file.dev, file.ino, file.size, source.format),
+          const index = await this.indexes.gzip(file.path, file.dev, file.ino, file.size, source.format);
+          opened.push({ file, index });
+          this.blocks?.observe({
+            path: file.path,
+            identity: index.identity,
+            gzip: true,
+            size: file.size,
+            live: false,
+            format: source.format,
+            ctx: this.context(source, file),
+            firstTs: Number.isNaN(index.firstTs) ? file.mtimeMs : index.firstTs,
           });
           continue;
         }
@@ -267,6 +275,7 @@ class FileStore implements FileLogStore {
           this.blocks?.observe({
             path: file.path,
             identity: index.identity,
+            gzip: false,
             size: st.size,
             live: file.live,
             format: source.format,
@@ -471,8 +480,7 @@ class FileStore implements FileLogStore {
     stats: ScanStats,
     summaries: SummaryTarget | undefined
   ): Promise<FileScanPlan[]> {
-    const coverage =
-      plan.fh === undefined ? undefined : this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
+    const coverage = this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
     if (coverage === undefined) {
       return [plan];
     }
@@ -490,6 +498,12 @@ class FileStore implements FileLogStore {
       .find((f) => f !== undefined);
     if (fingerprint === undefined) {
       return [plan];
+    }
+    if (plan.gzip) {
+      // A gzip file is read whole or not at all.
+      const hit = coverage.segments.some((s) => s.fingerprints.some((f) => hasFingerprint(f, fingerprint)));
+      stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + (hit ? 0 : opened.file.size);
+      return hit ? [plan] : [];
     }
     const { ranges, skipped } = traceRanges(coverage, fingerprint, plan.start, plan.end, plan.firstTs);
     stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + skipped;
@@ -520,8 +534,21 @@ class FileStore implements FileLogStore {
     const file = { stream: { source: plan.ctx.source, filename: plan.ctx.filename }, segments, accept: plan.accept };
     target.files.push(file);
     countFlagged(file, plan.fromMs, plan.toMs, target.edgeBuckets, stats);
-    for (const edge of edgeRanges(target.edgeBuckets, plan.fromMs, plan.toMs)) {
-      const { start, end } = await seekRange(opened.index, plan.fh!, plan.format, edge.fromMs, edge.toMs);
+    const edges = edgeRanges(target.edgeBuckets, plan.fromMs, plan.toMs);
+    if (plan.fh === undefined) {
+      // A gzip file is read whole: once, for all the edge minutes it has lines in.
+      const inFile = edges.filter((e) =>
+        segments.some((seg) =>
+          seg.summary!.bucket.some((b) => (b - 1) * BUCKET_MS < e.toMs && b * BUCKET_MS >= e.fromMs)
+        )
+      );
+      if (inFile.length > 0) {
+        target.edgePlans.push({ ...plan, fromMs: inFile[0].fromMs, toMs: inFile[inFile.length - 1].toMs });
+      }
+      return [];
+    }
+    for (const edge of edges) {
+      const { start, end } = await seekRange(opened.index, plan.fh, plan.format, edge.fromMs, edge.toMs);
       if (start < Math.min(end, coverage.end)) {
         target.edgePlans.push({ ...plan, ...edge, start, end: Math.min(end, coverage.end) });
       }

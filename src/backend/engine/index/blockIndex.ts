@@ -6,7 +6,7 @@
  * rewritten or truncated file loses its entry. Queries read the covered prefix; the bytes after it
  * are scanned, so an index that is still being built never delays or changes an answer.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
 import type { LineFormat } from '../readers/formats';
 import type { FileContext } from '../readers/context';
@@ -24,7 +24,10 @@ const SPLIT_BYTES = 64 << 20;
 
 export interface ObservedFile {
   path: string;
+  /** Plain files: device, inode, first-line hash; gzip files: device, inode, size. */
   identity: string;
+  /** A gzip sibling: indexed whole (one segment), never grows. */
+  gzip: boolean;
   size: number;
   live: boolean;
   format: LineFormat;
@@ -149,6 +152,19 @@ export class BlockIndexes {
 
   /** Builds [entry.end, size) and appends it, unless the file changed meanwhile. */
   private async build(file: ObservedFile, entry: Entry): Promise<void> {
+    if (file.gzip) {
+      const segment = await this.run({
+        part: wholeFile(file),
+        holdLast: false,
+        gzip: true,
+        blockBytes: this.options.blockBytes,
+      });
+      const st = await stat(file.path);
+      if (`${st.dev}:${st.ino}:${st.size}` === file.identity && this.entries.get(file.path) === entry) {
+        this.append(file, entry, [segment]);
+      }
+      return;
+    }
     const fh = await open(file.path, 'r');
     let segments: Segment[];
     try {
@@ -182,9 +198,12 @@ export class BlockIndexes {
     } finally {
       await fh.close();
     }
-    if (this.entries.get(file.path) !== entry) {
-      return;
+    if (this.entries.get(file.path) === entry) {
+      this.append(file, entry, segments);
     }
+  }
+
+  private append(file: ObservedFile, entry: Entry, segments: Segment[]): void {
     for (const segment of segments) {
       if (segment.end > segment.start) {
         entry.segments.push(segment);
@@ -218,6 +237,24 @@ export class BlockIndexes {
     }
     return runInWorker(worker, job);
   }
+}
+
+/** A whole file as one part (gzip files are read whole). */
+function wholeFile(file: ObservedFile): SegmentJob['part'] {
+  return {
+    path: file.path,
+    format: file.format.name,
+    ctx: file.ctx,
+    direction: 'forward',
+    start: 0,
+    end: file.size,
+    holdTail: false,
+    fromMs: -Infinity,
+    toMs: Infinity,
+    literals: [],
+    matchers: [],
+    firstTs: file.firstTs,
+  };
 }
 
 function workerUrl(): URL {

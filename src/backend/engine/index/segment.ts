@@ -15,6 +15,7 @@ import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
 import { accessFormat, isMalformed, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
 import { ScanBudget } from '../scan/budget';
 import { partScanner } from '../scan/parts';
+import { FileScanner, type FileScanPlan } from '../scan/fileScan';
 import { collectFingerprints, fingerprintSet } from './traceIds';
 
 const FORMATS: Record<ScanPart['format'], LineFormat> = { json: jsonFormat, text: textFormat, access: accessFormat };
@@ -77,6 +78,8 @@ export interface SegmentJob {
   holdLast: boolean;
   /** Block size (default BLOCK_BYTES; tests use small blocks). */
   blockBytes?: number;
+  /** The part is a whole gzip file (offsets are then those of the decompressed bytes). */
+  gzip?: boolean;
 }
 
 class SummaryBuilder {
@@ -153,35 +156,55 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
     summary.add(pending.key, time, pending.bytes);
     lines++;
   };
-  const scanner = partScanner(part, new ScanBudget(stats, {}, signal), {
-    onRecordBytes: (bytes, start, end, offset, time, flags) => {
-      commit();
-      const record = format.record(part.ctx, time, bytes, start, end, offset, flags);
-      const fps: number[] = [];
-      collectFingerprints(bytes, start, end, fps);
-      const labelled = format.name === 'access' ? record.label(TRACE_ID_LABEL) : undefined;
-      if (labelled !== undefined) {
-        const value = Buffer.from(labelled, 'utf8');
-        collectFingerprints(value, 0, value.length, fps);
-      }
-      pending = {
-        offset,
-        time,
-        key: {
-          service_name: record.label('service_name') ?? '',
-          detected_level: record.label('detected_level') ?? '',
-          level: record.label('level'),
-          flags:
-            (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
-            (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)
-              ? FLAG_MALFORMED
-              : 0),
+  const onRecordBytes: FileScanPlan['onRecordBytes'] = (bytes, start, end, offset, time, flags) => {
+    commit();
+    const record = format.record(part.ctx, time, bytes, start, end, offset, flags);
+    const fps: number[] = [];
+    collectFingerprints(bytes, start, end, fps);
+    const labelled = format.name === 'access' ? record.label(TRACE_ID_LABEL) : undefined;
+    if (labelled !== undefined) {
+      const value = Buffer.from(labelled, 'utf8');
+      collectFingerprints(value, 0, value.length, fps);
+    }
+    pending = {
+      offset,
+      time,
+      key: {
+        service_name: record.label('service_name') ?? '',
+        detected_level: record.label('detected_level') ?? '',
+        level: record.label('level'),
+        flags:
+          (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
+          (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)
+            ? FLAG_MALFORMED
+            : 0),
+      },
+      bytes: flags & FLAG_INVALID_UTF8 ? Buffer.byteLength(record.line, 'utf8') : end - start,
+      fps,
+    };
+  };
+  const budget = new ScanBudget(stats, {}, signal);
+  const scanner = job.gzip
+    ? new FileScanner(
+        {
+          path: part.path,
+          gzip: true,
+          format,
+          ctx: part.ctx,
+          start: 0,
+          end: part.end,
+          holdTail: false,
+          direction: 'forward',
+          fromMs: -Infinity,
+          toMs: Infinity,
+          literals: [],
+          accept: () => true,
+          firstTs: part.firstTs,
+          onRecordBytes,
         },
-        bytes: flags & FLAG_INVALID_UTF8 ? Buffer.byteLength(record.line, 'utf8') : end - start,
-        fps,
-      };
-    },
-  });
+        budget
+      )
+    : partScanner(part, budget, { onRecordBytes });
   for await (const batch of scanner.records()) {
     void batch; // records go to onRecordBytes
   }

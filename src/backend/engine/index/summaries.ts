@@ -33,7 +33,11 @@ export interface SummaryScan {
  * ((b-1)·60 s, b·60 s] widened to [(b-1)·60 s, b·60 s + 1 µs) (the scan's range is half-open;
  * its records outside the minute are dropped by `bucketOf`), adjacent minutes merged.
  */
-export function edgeRanges(buckets: Set<number>, fromMs: number, toMs: number): Array<{ fromMs: number; toMs: number }> {
+export function edgeRanges(
+  buckets: Set<number>,
+  fromMs: number,
+  toMs: number
+): Array<{ fromMs: number; toMs: number }> {
   const ranges: Array<{ fromMs: number; toMs: number }> = [];
   for (const b of [...buckets].sort((x, y) => x - y)) {
     const from = Math.max((b - 1) * BUCKET_MS, fromMs);

@@ -28,7 +28,8 @@ export function createInstance(settings: DataSourceInstanceSettings, env: NodeJS
     logDirs,
     store: createFileLogStore(
       { roots: logDirs, accessLogPath: parsed.accessLogPath, kamiwazaRoot: env.KAMIWAZA_ROOT },
-      { index: { cacheDir: indexCacheDir(env, logDirs) } }
+      // KAMIWAZA_LOGS_INDEX=off: no block index, every query scans (for comparisons).
+      env.KAMIWAZA_LOGS_INDEX === 'off' ? {} : { index: { cacheDir: indexCacheDir(env, logDirs) } }
     ),
   };
 }
