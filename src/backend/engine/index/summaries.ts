@@ -79,22 +79,22 @@ class KeyRecord implements LogRecord {
   }
 }
 
-export interface SummarySink {
-  /** The key's series labels, or null when its lines give no sample (filtered out). */
-  judge(record: LogRecord): { labels: Labels } | null;
+export interface SummarySink<Target> {
+  /** Where the key's lines go (e.g. its series), or null when they give no sample (filtered out). */
+  judge(record: LogRecord): Target | null;
   /** The window cell of a time, -1 outside every window. */
   cellOf(ts: number): number;
-  add(labels: Labels, cell: number, lines: number, bytes: number): void;
+  add(target: Target, cell: number, lines: number, bytes: number): void;
 }
 
 /**
  * Adds every summary row in a window, except edge minutes, to `sink`. (No stage the planner allows sets `__error__`,
  * and a line's own `__error__` metadata does not fail a sample, so no key can fail the query.)
  */
-export function addSummaries(
+export function addSummaries<Target>(
   files: SummaryFile[],
   edgeBuckets: Set<number>,
-  sink: SummarySink,
+  sink: SummarySink<Target>,
   stats: ScanStats
 ): void {
   const judged = files.map((file) =>
@@ -110,19 +110,25 @@ export function addSummaries(
   files.forEach((file, f) =>
     file.segments.forEach((segment, s) => {
       const { key, bucket, count, bytes } = segment.summary!;
-      const samples = judged[f][s];
+      const targets = judged[f][s];
+      // Rows come in time order, many per minute: the last minute's cell is reused.
+      let lastBucket = NaN;
+      let lastCell = -1;
       for (let r = 0; r < key.length; r++) {
-        const sample = samples[key[r]];
-        if (sample === null || edgeBuckets.has(bucket[r])) {
+        const target = targets[key[r]];
+        if (target === null || edgeBuckets.has(bucket[r])) {
           continue;
         }
-        const cell = sink.cellOf(bucket[r] * BUCKET_MS);
-        if (cell < 0) {
+        if (bucket[r] !== lastBucket) {
+          lastBucket = bucket[r];
+          lastCell = sink.cellOf(lastBucket * BUCKET_MS);
+        }
+        if (lastCell < 0) {
           continue;
         }
         rows++;
         lines += count[r];
-        sink.add(sample.labels, cell, count[r], bytes[r]);
+        sink.add(target, lastCell, count[r], bytes[r]);
       }
     })
   );

@@ -197,6 +197,7 @@ export async function evaluateRange(
   };
   // Plan: summaries when the planner allows it and the store has them; otherwise scan.
   const plan = planRange(expr, ctx.steps.times, groupBy);
+  const countsLines = expr.op === 'count_over_time' || expr.op === 'rate';
   const edges = new Set(plan.plan === 'summaries' ? plan.edgeBuckets : []);
   const summaries =
     plan.plan === 'summaries' ? await ctx.store.summaryScan?.(request, ctx.stats, plan.edgeBuckets) : undefined;
@@ -207,11 +208,15 @@ export async function evaluateRange(
         summaries.files,
         edges,
         {
-          judge: (record) => (sample(record, extracted) === null ? null : { labels: { ...extracted.labels } }),
+          // A key's series, created when its first row lands in a window (as a scan creates it).
+          judge: (record): { key: string; labels: Labels; state?: SeriesState } | null =>
+            sample(record, extracted) === null
+              ? null
+              : { key: labeling.key(extracted.labels), labels: labeling.labels(extracted.labels) },
           cellOf: (ts) => layout.cellOf(ts),
-          add: (labels, cell, lines, bytes) => {
-            const acc = stateOf(labeling.key(labels), () => labeling.labels(labels)).acc;
-            addLines(acc, cell, lines, bytes, expr.op === 'count_over_time' || expr.op === 'rate');
+          add: (target, cell, lines, bytes) => {
+            target.state ??= stateOf(target.key, () => target.labels);
+            addLines(target.state.acc, cell, lines, bytes, countsLines);
           },
         },
         ctx.stats
