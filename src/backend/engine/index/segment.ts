@@ -201,10 +201,12 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
           accept: () => true,
           firstTs: part.firstTs,
           onRecordBytes,
+          // Nothing of a record's bytes is kept: chunk memory is reused.
+          transient: true,
         },
         budget
       )
-    : partScanner(part, budget, { onRecordBytes });
+    : partScanner(part, budget, { onRecordBytes, transient: true });
   for await (const batch of scanner.records()) {
     void batch; // records go to onRecordBytes
   }
