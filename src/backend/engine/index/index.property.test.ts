@@ -19,9 +19,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import fc from 'fast-check';
-import { parseGeneratorArgs } from '../../../generator/args';
-import { generateHistory } from '../../../generator/generate';
 import { runQuery, type QueryRequest, type QueryResult } from '../query';
+import { generateLogs } from '../testing/generated';
 import { createFileLogStore, type FileLogStore } from '../store';
 
 const END_MS = Date.UTC(2026, 10, 20);
@@ -42,27 +41,7 @@ function walk(dir: string): string[] {
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'kw-index-'));
   corpus = join(root, 'corpus');
-  const command = parseGeneratorArgs(
-    [
-      '--out',
-      corpus,
-      '--size',
-      '3MB',
-      '--days',
-      '1',
-      '--seed',
-      '11',
-      '--end',
-      '2026-11-20T00:00:00Z',
-      '--damage-rate',
-      '1/300',
-    ],
-    END_MS
-  );
-  if (command.kind !== 'run') {
-    throw new Error('generator arguments not accepted');
-  }
-  await generateHistory(command.options);
+  await generateLogs(corpus, ['--size', '3MB', '--days', '1', '--seed', '11', '--damage-rate', '1/300']);
   files = walk(corpus).map((f) => relative(corpus, f));
   const text = readFileSync(join(corpus, 'application.jsonl'), 'utf8');
   traceIds = [...new Set([...text.matchAll(/"trace_id":"([0-9a-f]{32})"/g)].map((m) => m[1]))];

@@ -2,9 +2,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseGeneratorArgs } from '../../../generator/args';
-import { generateHistory } from '../../../generator/generate';
 import { runQuery, type QueryResult } from '../query';
+import { generateLogs } from '../testing/generated';
 import { createFileLogStore } from '../store';
 import { indexCacheDir } from './cacheDir';
 
@@ -29,28 +28,17 @@ let logs: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'kw-persist-'));
   logs = join(root, 'logs');
-  const command = parseGeneratorArgs(
-    [
-      '--out',
-      logs,
-      '--size',
-      '1MB',
-      '--days',
-      '1',
-      '--seed',
-      '5',
-      '--end',
-      '2026-11-20T00:00:00Z',
-      '--only',
-      'application.jsonl',
-      '--no-rotate',
-    ],
-    END_MS
-  );
-  if (command.kind !== 'run') {
-    throw new Error('generator arguments not accepted');
-  }
-  await generateHistory(command.options);
+  await generateLogs(logs, [
+    '--size',
+    '1MB',
+    '--days',
+    '1',
+    '--seed',
+    '5',
+    '--only',
+    'application.jsonl',
+    '--no-rotate',
+  ]);
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
