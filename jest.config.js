@@ -14,6 +14,9 @@ const transform = { ...scaffold.transform, '^.+\\.mjs$': scaffold.transform['^.+
 const nodeCode = ['<rootDir>/src/backend/', '<rootDir>/src/generator/', '<rootDir>/scripts/'];
 
 module.exports = {
+  // A hang detector, not a speed check: tests that spawn the built executables or generate sample
+  // logs need more than jest's 5 s default on a busy 2-core machine.
+  testTimeout: 30_000,
   projects: [
     {
       ...scaffold,
