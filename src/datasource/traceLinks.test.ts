@@ -52,11 +52,10 @@ describe('withTraceLinks', () => {
           type: FieldType.other,
           values: [{ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' }, { source: 'kamiwazad' }, { trace_id: '' }],
         },
-        { name: 'traceID', type: FieldType.string, values: [null, null, null] },
       ],
     });
 
-  it('adds a linked trace_id field with the ids rows carry, replacing the backend traceID field', () => {
+  it('adds a linked trace_id field with the ids rows carry', () => {
     const result = withTraceLinks(logsFrame(), link);
     expect(result.fields.map((field) => field.name)).toEqual(['timestamp', 'body', 'labels', 'trace_id']);
     const traceField = result.fields[3];

@@ -10,8 +10,6 @@ import { DashboardUid, TRACE_ID_VARIABLE } from '../shared/kamiwaza';
 import { traceLinkTarget, type KamiwazaLogsSettings } from '../shared/settings';
 
 export const TRACE_ID_FIELD = 'trace_id';
-/** The field the backend used to add for a Tempo uid; the `trace_id` field replaces it. */
-const LEGACY_BACKEND_TRACE_FIELD = 'traceID';
 const TRACE_VALUE = '${__value.raw}';
 
 type InstanceLookup = (uid: string) => Pick<DataSourceInstanceSettings, 'uid' | 'name' | 'type'> | undefined;
@@ -51,10 +49,9 @@ export function withTraceLinks(frame: DataFrame, link: DataLink | undefined): Da
   if (!labels) {
     return frame;
   }
-  const fields = frame.fields.filter((field) => field.name !== LEGACY_BACKEND_TRACE_FIELD);
   const traceIds = labels.values.map((value: Record<string, string> | undefined) => value?.[TRACE_ID_FIELD] || null);
   if (!link || traceIds.every((id) => id === null)) {
-    return fields.length === frame.fields.length ? frame : { ...frame, fields };
+    return frame;
   }
   const traceField: Field = {
     name: TRACE_ID_FIELD,
@@ -62,5 +59,5 @@ export function withTraceLinks(frame: DataFrame, link: DataLink | undefined): Da
     values: traceIds,
     config: { links: [link] },
   };
-  return { ...frame, fields: [...fields.filter((field) => field.name !== TRACE_ID_FIELD), traceField] };
+  return { ...frame, fields: [...frame.fields.filter((field) => field.name !== TRACE_ID_FIELD), traceField] };
 }

@@ -6,7 +6,7 @@
  */
 import type { Labels } from '../../engine/model';
 import type { QueryResult, QueryStats, StreamEntry } from '../../engine/query';
-import type { DataLink, Field, Frame, FrameMeta, Notice, QueryStat } from '../../protocol/frames/frame';
+import type { Field, Frame, FrameMeta, Notice, QueryStat } from '../../protocol/frames/frame';
 import type { KamiwazaLogsFrameCustomMeta } from '../../../shared/query';
 import { frameNotices } from './notices';
 
@@ -19,8 +19,6 @@ export interface FrameOptions {
   legendFormat?: string;
   /** Line-filter words Explore highlights. */
   searchWords: string[];
-  /** A Tempo data source for trace-id links, if configured. */
-  traces?: { uid: string };
 }
 
 export function resultToFrames(result: QueryResult, options: FrameOptions): Frame[] {
@@ -78,29 +76,11 @@ function logsFrame(
     { name: 'id', type: 'string', values: rows.map((r) => r.entry.id), nullable: false },
     { name: 'labels', type: 'json', values: rows.map((r) => r.labels), nullable: false },
   ];
-  if (options.traces) {
-    fields.push({
-      name: 'traceID',
-      type: 'string',
-      values: rows.map((r) => r.labels.trace_id ?? null),
-      nullable: true,
-      config: { links: [traceLink(options.traces.uid)] },
-    });
-  }
   return {
     name: options.refId,
     refId: options.refId,
     meta: { ...shared, type: 'log-lines', typeVersion: [0, 0], preferredVisualisationType: 'logs', custom },
     fields,
-  };
-}
-
-/** The internal link shape Loki's derived fields produce for Tempo. */
-function traceLink(uid: string): DataLink {
-  return {
-    title: 'View trace',
-    url: '',
-    internal: { datasourceUid: uid, query: { query: '${__value.raw}', queryType: 'traceql' } },
   };
 }
 

@@ -66,7 +66,6 @@ export async function runDataQuery(
       },
     });
     ctx.logger.debug('query done', { expr, resultType: result.resultType, ...result.stats });
-    const traces = instance.settings.tracesDatasourceUid;
     return {
       frames: resultToFrames(result, {
         refId: query.refId,
@@ -75,7 +74,6 @@ export async function runDataQuery(
         stepMs: result.resultType === 'matrix' ? stepMs : undefined,
         legendFormat: query.legendFormat,
         searchWords: searchWords(expr),
-        traces: traces ? { uid: traces } : undefined,
       }),
     };
   } catch (error) {

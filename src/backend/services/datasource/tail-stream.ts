@@ -12,8 +12,8 @@
  *   ms, so a line appended to a file arrives within about that, across rotation and truncation).
  *   Each packet is one complete `log-lines` data frame in Grafana's JSON frame format, schema
  *   included (`{"schema": {...}, "data": {"values": [...]}}`), named and refId'd `tail`, fields
- *   `timestamp` (time), `body`, `severity`, `id`, `labels` (JSON), and `traceID` when a traces
- *   data source is configured: the same fields and row order (newest first) as a query's logs frame.
+ *   `timestamp` (time), `body`, `severity`, `id`, `labels` (JSON): the same fields and row order
+ *   (newest first) as a query's logs frame (trace links are added in the browser).
  * - The stream ends when the last subscriber leaves (RunStream is cancelled).
  */
 import { parseLogQL } from '../../engine/logql/parser';
