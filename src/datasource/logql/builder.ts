@@ -80,13 +80,18 @@ function labelFilter({ label, op, value }: LabelFilter): string {
   return `| ${label}${op}${NUMERIC_OPS.includes(op) ? value : quote(value)}`;
 }
 
+/** Rows the user has not filled in yet are left out of the text. */
+function isComplete(filter: LabelFilter): boolean {
+  return filter.label !== '' && (filter.value !== '' || !NUMERIC_OPS.includes(filter.op));
+}
+
 export function builderToLogQL(query: BuilderQuery): string {
   const stages = [
-    ...query.lineFilters.map((filter) => `${filter.op} ${quote(filter.text)}`),
+    ...query.lineFilters.filter((filter) => filter.text !== '').map((filter) => `${filter.op} ${quote(filter.text)}`),
     ...(query.levels.length ? [`| ${oneOf(LEVEL_LABEL, query.levels)}`] : []),
     ...(query.traceId ? [`| ${TRACE_ID_LABEL}=${quote(query.traceId)}`] : []),
     ...(query.parser !== 'none' ? [`| ${query.parser}`] : []),
-    ...query.labelFilters.map(labelFilter),
+    ...query.labelFilters.filter(isComplete).map(labelFilter),
   ];
   const { metric } = query;
   if (metric?.fn === 'sum_over_time' && metric.unwrap) {
