@@ -10,11 +10,11 @@ const FIELDS: DetectedField[] = [
 /** Mocked resources: what the backend would answer for the sample logs. */
 function mockData(): jest.Mocked<CompletionData> {
   return {
-    labelNames: jest.fn(async () => ['filename', 'service_name', 'source']),
-    labelValues: jest.fn(async (label: string) =>
+    labelNames: jest.fn(async (_selector: string) => ['filename', 'service_name', 'source']),
+    labelValues: jest.fn(async (label: string, _selector: string) =>
       label === 'source' ? ['application', 'audit'] : label === 'actor' ? ['admin', 'o"brien'] : ['kamiwaza.serving']
     ),
-    detectedFields: jest.fn(async () => FIELDS),
+    detectedFields: jest.fn(async (_logQuery: string) => FIELDS),
   };
 }
 

@@ -28,27 +28,31 @@ export function LogQLCodeEditor({ value, datasource, range, engineError, onChang
   const data = useMemo(() => completionData(datasource, range), [datasource, range]);
   // Monaco's callbacks are registered once per editor: they read the latest props through refs.
   const latest = useRef({ data, onChange, onRunQuery, engineError });
-  latest.current = { data, onChange, onRunQuery, engineError };
-  const editorRef = useRef<{ editor: MonacoEditor; monaco: Monaco; mark: () => void }>();
+  // An engine error points at the text it ran on: once that is edited, only the grammar speaks.
+  const editedPastError = useRef<string>();
+  const mark = useRef<() => void>();
   const disposers = useRef<Array<{ dispose(): void }>>([]);
   const lines = value.split('\n').length;
 
-  useEffect(() => editorRef.current?.mark(), [engineError]);
+  useEffect(() => {
+    latest.current = { data, onChange, onRunQuery, engineError };
+  });
+  useEffect(() => mark.current?.(), [engineError]);
   useEffect(() => () => disposers.current.forEach((d) => d.dispose()), []);
 
   const onEditorDidMount = (editor: MonacoEditor, monaco: Monaco) => {
     const model = editor.getModel();
-    const mark = () => {
+    mark.current = () => {
       if (!model) {
         return;
       }
       const text = model.getValue();
       const syntax = syntaxProblems(text);
-      const engine = latest.current.engineError ? engineErrorProblem(latest.current.engineError, text) : undefined;
+      const error = latest.current.engineError;
+      const engine = error && error !== editedPastError.current ? engineErrorProblem(error, text) : undefined;
       showProblems(monaco, model, syntax.length ? syntax : engine ? [engine] : []);
     };
-    editorRef.current = { editor, monaco, mark };
-    mark();
+    mark.current();
     disposers.current.push(
       monaco.languages.registerCompletionItemProvider(
         LOGQL_LANGUAGE_ID,
@@ -58,10 +62,9 @@ export function LogQLCodeEditor({ value, datasource, range, engineError, onChang
           detectedFields: (...args) => latest.current.data.detectedFields(...args),
         })
       ),
-      // An engine error points at the text it ran on: once edited, only the grammar speaks.
       editor.onDidChangeModelContent(() => {
-        latest.current.engineError = undefined;
-        mark();
+        editedPastError.current = latest.current.engineError;
+        mark.current?.();
       })
     );
     // Shift+Enter runs the query in this editor only (Monaco's commands are global: a context key scopes it).
@@ -73,6 +76,7 @@ export function LogQLCodeEditor({ value, datasource, range, engineError, onChang
     editor.addCommand(
       monaco.KeyMod.Shift | monaco.KeyCode.Enter,
       () => {
+        editedPastError.current = undefined;
         latest.current.onChange(editor.getValue());
         latest.current.onRunQuery();
       },

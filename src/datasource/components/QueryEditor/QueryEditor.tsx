@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelData, QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Icon, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import React, { useMemo, useRef, useState } from 'react';
+import React, { useMemo, useState } from 'react';
 
 import { QueryEditorMode, type KamiwazaLogsQuery } from '../../../shared/query';
 import type { KamiwazaLogsSettings } from '../../../shared/settings';
@@ -26,10 +26,10 @@ export function QueryEditor({ query, datasource, range, data, onChange, onRunQue
   const expr = query.expr ?? '';
   const parsed = useMemo(() => logqlToBuilder(expr), [expr]);
   // The builder's own state, for rows not yet in the text (an empty filter) while its text is current.
-  const builderState = useRef<{ expr: string; model: BuilderQuery }>();
+  const [builderState, setBuilderState] = useState<{ expr: string; model: BuilderQuery }>();
   const [switchRefused, setSwitchRefused] = useState(false);
 
-  const builderModel = builderState.current?.expr === expr ? builderState.current.model : parsed.query;
+  const builderModel = builderState?.expr === expr ? builderState.model : parsed.query;
   const wanted = query.editorMode ?? (parsed.query ? QueryEditorMode.Builder : QueryEditorMode.Code);
   const mode = wanted === QueryEditorMode.Builder && builderModel ? QueryEditorMode.Builder : QueryEditorMode.Code;
   const refusal = (switchRefused || wanted === QueryEditorMode.Builder) && parsed.reason;
@@ -43,7 +43,7 @@ export function QueryEditor({ query, datasource, range, data, onChange, onRunQue
 
   const onBuilderChange = (model: BuilderQuery, run: boolean) => {
     const text = builderToLogQL(model);
-    builderState.current = { expr: text, model };
+    setBuilderState({ expr: text, model });
     onChange({ ...query, expr: text, editorMode: QueryEditorMode.Builder });
     if (run) {
       onRunQuery();
@@ -88,8 +88,7 @@ export function QueryEditor({ query, datasource, range, data, onChange, onRunQue
 
 /** The last run's error message for this query. */
 function engineError(data: PanelData | undefined, refId: string): string | undefined {
-  const errors = data?.errors ?? (data?.error ? [data.error] : []);
-  return errors.find((error) => !error.refId || error.refId === refId)?.message;
+  return data?.errors?.find((error) => !error.refId || error.refId === refId)?.message;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

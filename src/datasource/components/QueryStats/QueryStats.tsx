@@ -24,10 +24,11 @@ export function statsText(stats: IndexStatsResponse): string {
 /** "This query reads about N MB in M files", hidden while the query is invalid or the backend cannot say. */
 export function QueryStats({ datasource, expr, range }: Props) {
   const styles = useStyles2(getStyles);
-  const [stats, setStats] = useState<IndexStatsResponse>();
+  // The answer names the question it answers, so a stale answer is never shown.
+  const question = `${expr}\n${range?.from.valueOf()}-${range?.to.valueOf()}`;
+  const [answer, setAnswer] = useState<{ question: string; stats?: IndexStatsResponse }>();
 
   useEffect(() => {
-    setStats(undefined);
     if (expr.trim() === '' || syntaxProblems(expr).length) {
       return;
     }
@@ -35,15 +36,16 @@ export function QueryStats({ datasource, expr, range }: Props) {
     const timer = setTimeout(() => {
       datasource
         .queryStats(expr, range)
-        .then((answer) => current && setStats(isStats(answer) ? answer : undefined))
-        .catch(() => current && setStats(undefined));
+        .then((stats) => current && setAnswer({ question, stats: isStats(stats) ? stats : undefined }))
+        .catch(() => current && setAnswer({ question }));
     }, STATS_DEBOUNCE_MS);
     return () => {
       current = false;
       clearTimeout(timer);
     };
-  }, [datasource, expr, range]);
+  }, [datasource, expr, range, question]);
 
+  const stats = answer?.question === question ? answer.stats : undefined;
   return stats ? <div className={styles.stats}>{statsText(stats)}</div> : null;
 }
 
