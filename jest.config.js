@@ -1,5 +1,7 @@
 // force timezone to UTC to allow tests to work regardless of local timezone
 process.env.TZ = 'UTC';
+// i18next (under @grafana/i18n) otherwise advertises a translation service once per test file.
+process.env.I18NEXT_NO_SUPPORT_NOTICE = 'true';
 
 const scaffold = require('./.config/jest.config');
 
@@ -12,6 +14,9 @@ const transform = { ...scaffold.transform, '^.+\\.mjs$': scaffold.transform['^.+
 const nodeCode = ['<rootDir>/src/backend/', '<rootDir>/src/generator/', '<rootDir>/scripts/'];
 
 module.exports = {
+  // A hang detector, not a speed check: tests that spawn the built executables or generate sample
+  // logs need more than jest's 5 s default on a busy 2-core machine.
+  testTimeout: 30_000,
   projects: [
     {
       ...scaffold,

@@ -15,6 +15,7 @@ import { runDataQuery } from './run-data-query';
 import { StreamRouter } from './streams';
 import { addLabelResources } from './label-resources';
 import { tailRoute } from './tail-stream';
+import { addEnvironmentResources } from '../environment/routes';
 
 export interface DataSourceService {
   handlers: PluginHandlers;
@@ -51,6 +52,7 @@ export function createDataSourceService(options: DataSourceServiceOptions): Data
       return jsonResponse(200, { status: result.status, message: result.message, details: result.jsonDetails });
     })
   );
+  addEnvironmentResources(resources, env);
   const streams = new StreamRouter().register('tail', tailRoute);
 
   const handlers: PluginHandlers = {
