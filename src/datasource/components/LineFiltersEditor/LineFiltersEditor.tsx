@@ -1,8 +1,9 @@
 import type { SelectableValue } from '@grafana/data';
-import { Button, IconButton, Input, Select, Stack } from '@grafana/ui';
+import { Input, Select } from '@grafana/ui';
 import React from 'react';
 
 import type { LineFilter, LineFilterOp } from '../../logql/builder';
+import { FilterRows } from '../FilterRows/FilterRows';
 
 interface Props {
   filters: LineFilter[];
@@ -20,44 +21,27 @@ const OPS: Array<SelectableValue<LineFilterOp>> = [
 
 /** "Line contains / does not contain …", repeatable. */
 export function LineFiltersEditor({ filters, onChange, onRunQuery }: Props) {
-  const replace = (index: number, filter: LineFilter, run: boolean) =>
-    onChange(filters.map((f, i) => (i === index ? filter : f)), run);
   return (
-    <Stack direction="column" gap={1}>
-      {filters.map((filter, index) => (
-        <Stack key={index} gap={1} alignItems="center">
+    <FilterRows rows={filters} noun="Line filter" empty={{ op: '|=', text: '' }} onChange={onChange}>
+      {(filter, index, replace) => (
+        <>
           <Select
             aria-label={`Line filter ${index + 1} operator`}
             width={24}
             options={OPS}
             value={filter.op}
-            onChange={(option) => replace(index, { ...filter, op: option.value! }, true)}
+            onChange={(option) => replace({ ...filter, op: option.value! }, true)}
           />
           <Input
             aria-label={`Line filter ${index + 1} text`}
             width={40}
             placeholder="text in the line"
             value={filter.text}
-            onChange={(event) => replace(index, { ...filter, text: event.currentTarget.value }, false)}
+            onChange={(event) => replace({ ...filter, text: event.currentTarget.value }, false)}
             onBlur={onRunQuery}
           />
-          <IconButton
-            name="times"
-            tooltip="Remove this line filter"
-            onClick={() => onChange(filters.filter((_, i) => i !== index), true)}
-          />
-        </Stack>
-      ))}
-      <div>
-        <Button
-          icon="plus"
-          variant="secondary"
-          size="sm"
-          onClick={() => onChange([...filters, { op: '|=', text: '' }], false)}
-        >
-          Line filter
-        </Button>
-      </div>
-    </Stack>
+        </>
+      )}
+    </FilterRows>
   );
 }

@@ -1,9 +1,10 @@
 import type { SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, InlineSwitch, Input, MultiSelect, Select } from '@grafana/ui';
+import { InlineField, InlineFieldRow, InlineSwitch, Input, Select } from '@grafana/ui';
 import React from 'react';
 
 import type { BuilderMetric, MetricFunction } from '../../logql/builder';
 import { withValues } from '../QueryBuilder/useOptions';
+import { ValuesSelect } from '../ValuesSelect/ValuesSelect';
 
 interface Props {
   /** undefined: a log query. */
@@ -84,14 +85,13 @@ export function MetricEditor({ metric, fields, groupings, onChange, onRunQuery }
       </InlineField>
       {metric.sumBy && (
         <InlineField label="by" labelWidth={6}>
-          <MultiSelect
-            aria-label="Sum by"
+          <ValuesSelect
+            label="Sum by"
             width={40}
-            allowCustomValue
             placeholder="all series together"
-            options={withValues(groupings, metric.sumBy)}
-            value={metric.sumBy}
-            onChange={(options) => update({ sumBy: options.map((option) => option.value!) })}
+            options={groupings}
+            values={metric.sumBy}
+            onChange={(sumBy) => update({ sumBy })}
           />
         </InlineField>
       )}

@@ -1,6 +1,6 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, SelectableValue, TimeRange } from '@grafana/data';
-import { Box, InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { Box, InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import React, { type ReactNode } from 'react';
 
 import type { DataSource } from '../../datasource';
@@ -8,6 +8,7 @@ import { builderToLogQL, type BuilderParser, type BuilderQuery } from '../../log
 import { LabelFiltersEditor } from '../LabelFiltersEditor/LabelFiltersEditor';
 import { LineFiltersEditor } from '../LineFiltersEditor/LineFiltersEditor';
 import { MetricEditor } from '../MetricEditor/MetricEditor';
+import { ValuesSelect } from '../ValuesSelect/ValuesSelect';
 import { useOptions, withValues } from './useOptions';
 
 interface Props {
@@ -59,35 +60,33 @@ export function QueryBuilder({ query, datasource, range, onChange, onRunQuery }:
       <Row title="Streams">
         <InlineFieldRow>
           <InlineField label="Source" labelWidth={LABEL_WIDTH} tooltip="The log file kind (source label); none: every source">
-            <MultiSelect
-              aria-label="Source"
+            <ValuesSelect
+              label="Source"
               width={36}
-              allowCustomValue
               placeholder="every source"
-              options={withValues(sources, query.sources)}
-              value={query.sources}
-              onChange={(options) => update({ sources: options.map((o) => o.value!) })}
+              options={sources}
+              values={query.sources}
+              onChange={(sources) => update({ sources })}
             />
           </InlineField>
           <InlineField label="Service" labelWidth={LABEL_WIDTH} tooltip="service_name">
-            <MultiSelect
-              aria-label="Service"
+            <ValuesSelect
+              label="Service"
               width={36}
-              allowCustomValue
               placeholder="every service"
-              options={withValues(services, query.services)}
-              value={query.services}
-              onChange={(options) => update({ services: options.map((o) => o.value!) })}
+              options={services}
+              values={query.services}
+              onChange={(services) => update({ services })}
             />
           </InlineField>
           <InlineField label="Level" labelWidth={LABEL_WIDTH} tooltip="detected_level, normalised across formats">
-            <MultiSelect
-              aria-label="Level"
+            <ValuesSelect
+              label="Level"
               width={30}
               placeholder="every level"
-              options={withValues(LEVELS, query.levels)}
-              value={query.levels}
-              onChange={(options) => update({ levels: options.map((o) => o.value!) })}
+              options={LEVELS}
+              values={query.levels}
+              onChange={(levels) => update({ levels })}
             />
           </InlineField>
         </InlineFieldRow>
