@@ -200,6 +200,21 @@ function logQueryBefore(inside: SyntaxNode, text: string): string {
   return logQueryOf(logNode, text, stage.from);
 }
 
+/**
+ * The first log query inside `text` (selector and pipeline, without range, unwrap or
+ * aggregation): what decides the files and bytes a query reads. Empty when there is none.
+ */
+export function innerLogQuery(text: string): string {
+  const masked = maskVariables(text);
+  const cursor = parser.parse(masked).cursor();
+  do {
+    if (cursor.name === 'LogExpr' || cursor.name === 'LogRangeExpr') {
+      return logQueryOf(cursor.node, text, cursor.to);
+    }
+  } while (cursor.next());
+  return '';
+}
+
 /** Selector and complete pipeline stages of a log expression, up to `end`, without range or unwrap. */
 function logQueryOf(logNode: SyntaxNode, text: string, end: number): string {
   const selector = logNode.getChild('Selector');

@@ -29,6 +29,18 @@ describe('QueryStats', () => {
     expect(screen.getByText('This query reads about 12.3 MB in 4 files')).toBeInTheDocument();
   });
 
+  it('asks about the log query inside a metric query', async () => {
+    const datasource = { queryStats: jest.fn().mockResolvedValue(STATS) };
+    render(
+      <QueryStats
+        datasource={datasource}
+        expr='sum by (actor) (count_over_time({source="audit"} |= "login" | json [$__auto]))'
+      />
+    );
+    await advance(STATS_DEBOUNCE_MS);
+    expect(datasource.queryStats).toHaveBeenCalledWith('{source="audit"} |= "login" | json', undefined);
+  });
+
   it('is hidden for an invalid query, without asking', async () => {
     const datasource = { queryStats: jest.fn().mockResolvedValue(STATS) };
     const { container } = render(<QueryStats datasource={datasource} expr='{source="audit"' />);

@@ -5,6 +5,7 @@ import React, { useEffect, useState } from 'react';
 
 import type { IndexStatsResponse } from '../../../shared/resources';
 import type { DataSource } from '../../datasource';
+import { innerLogQuery } from '../../logql/situation';
 import { syntaxProblems } from '../../logql/validation';
 
 interface Props {
@@ -34,8 +35,9 @@ export function QueryStats({ datasource, expr, range }: Props) {
     }
     let current = true;
     const timer = setTimeout(() => {
+      // The log query decides what is read; a metric's `[$__auto]` is a macro only queries expand.
       datasource
-        .queryStats(expr, range)
+        .queryStats(innerLogQuery(expr), range)
         .then((stats) => current && setAnswer({ question, stats: isStats(stats) ? stats : undefined }))
         .catch(() => current && setAnswer({ question }));
     }, STATS_DEBOUNCE_MS);
