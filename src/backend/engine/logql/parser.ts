@@ -6,8 +6,8 @@
  * Everything that can be checked statically is checked here, so a query that parses compiles:
  * regexes (RE2 syntax), templates (known functions), patterns, JSON/logfmt expressions.
  */
-import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
+import { parseLogQLSyntax } from '../../../shared/logqlSyntax';
 import {
   LogQLSyntaxError,
   type BinaryOp,
@@ -42,16 +42,11 @@ export function parseLogQL(text: string): Expr {
   if (text.length > MAX_QUERY_LENGTH) {
     throw errorAt(text, 0, `query is too long (${text.length} characters, at most ${MAX_QUERY_LENGTH})`);
   }
-  checkLexically(text);
-  if (text.trim() === '') {
-    throw errorAt(text, 0, 'syntax error: unexpected end of input');
+  const syntax = parseLogQLSyntax(text);
+  if (syntax.problem) {
+    throw errorAt(text, syntax.problem.offset, syntax.problem.message);
   }
-  const tree = parser.parse(text);
-  reportFirstError(text, tree.topNode);
-  const top = tree.topNode.getChild('Expr');
-  if (!top) {
-    throw errorAt(text, 0, 'syntax error: unexpected end of input');
-  }
+  const top = syntax.tree.topNode.getChild('Expr')!;
   return new Builder(text).expr(top);
 }
 
@@ -61,81 +56,6 @@ function errorAt(text: string, offset: number, message: string): LogQLSyntaxErro
   const line = before.split('\n').length;
   const column = offset - (before.lastIndexOf('\n') + 1) + 1;
   return new LogQLSyntaxError(message, offset, line, column);
-}
-
-/** Deeper nesting than any real query; bounds the recursion of the tree walk. */
-const MAX_NESTING = 256;
-
-/**
- * A lexical pre-pass: lezer recovers from an unterminated string silently far away, so report
- * it at its start; and reject absurd nesting before the recursive tree walk sees it.
- */
-function checkLexically(text: string): void {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '#') {
-      const eol = text.indexOf('\n', i);
-      i = eol < 0 ? text.length : eol;
-    } else if (c === '(' && ++depth > MAX_NESTING) {
-      throw errorAt(text, i, `syntax error: parentheses nested deeper than ${MAX_NESTING} levels`);
-    } else if (c === ')') {
-      depth--;
-    } else if (c === '"' || c === '`') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== c; i++) {
-        if (c === '"' && text[i] === '\\') {
-          i++;
-        } else if (c === '"' && text[i] === '\n') {
-          break;
-        }
-      }
-      if (i >= text.length || text[i] !== c) {
-        throw errorAt(text, start, 'syntax error: unterminated string');
-      }
-    }
-  }
-}
-
-/**
- * Error nodes that stand for valid LogQL the lezer grammar lacks: juxtaposed label filters
- * (`| a="b" c="d"`, an empty error node between them) and `offset` after a pipeline followed by
- * unwrap (`{...} | json | unwrap x [1m] offset 5m`, two error nodes after the range).
- */
-function isGrammarGap(node: SyntaxNode): boolean {
-  const prev = node.prevSibling;
-  if (node.from === node.to && node.parent?.name === 'LabelFilter') {
-    return prev?.name === 'LabelFilter' && node.nextSibling?.name === 'LabelFilter';
-  }
-  if (node.parent?.name === 'RangeAggregationExpr') {
-    return (
-      (node.firstChild?.name === 'Offset' && prev?.name === 'LogRangeExpr' && !!prev.getChild('UnwrapExpr')) ||
-      (!!prev?.type.isError && prev.firstChild?.name === 'Offset')
-    );
-  }
-  return false;
-}
-
-function reportFirstError(text: string, top: SyntaxNode): void {
-  let error: SyntaxNode | undefined;
-  const cursor = top.cursor();
-  do {
-    if (cursor.type.isError && !isGrammarGap(cursor.node)) {
-      error = cursor.node;
-      break;
-    }
-  } while (cursor.next());
-  if (!error) {
-    return;
-  }
-  const rest = text.slice(error.from);
-  const token = /^\s*([A-Za-z_][\w]*|\d[\w.]*|"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s\w])/.exec(rest);
-  let offset = error.from;
-  if (token) {
-    offset += token[0].length - token[1].length;
-  }
-  const what = token ? `"${token[1]}"` : 'end of input';
-  throw errorAt(text, offset, `syntax error: unexpected ${what}`);
 }
 
 const BINARY_PRECEDENCE: Record<BinaryOp, number> = {

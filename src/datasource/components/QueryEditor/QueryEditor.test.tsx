@@ -1,16 +1,29 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import React, { useState } from 'react';
 
-import { LogsQueryType, type KamiwazaLogsQuery } from '../../../shared/query';
+import { QueryEditorMode, type KamiwazaLogsQuery } from '../../../shared/query';
 import type { DataSource } from '../../datasource';
 import { QueryEditor } from './QueryEditor';
 
-const datasource = {} as DataSource;
+jest.mock('@grafana/ui', () => ({
+  ...jest.requireActual('@grafana/ui'),
+  CodeEditor: jest.requireActual('../../logql/testing/FakeCodeEditor').FakeCodeEditor,
+}));
+
+function mockDatasource() {
+  return {
+    labelNames: jest.fn().mockResolvedValue(['service_name', 'source']),
+    labelValues: jest.fn().mockResolvedValue(['application', 'audit']),
+    detectedFields: jest.fn().mockResolvedValue([]),
+    queryStats: jest.fn().mockRejectedValue({ status: 404 }),
+  } as unknown as DataSource;
+}
 
 /** Renders the editor the way Grafana does: the parent owns the query and feeds changes back. */
-function renderEditor(initial: Partial<KamiwazaLogsQuery> = {}) {
+async function renderEditor(initial: Partial<KamiwazaLogsQuery>) {
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
+  const datasource = mockDatasource();
   function Host() {
     const [query, setQuery] = useState<KamiwazaLogsQuery>({ refId: 'A', expr: '', ...initial });
     return (
@@ -25,68 +38,74 @@ function renderEditor(initial: Partial<KamiwazaLogsQuery> = {}) {
       />
     );
   }
-  render(<Host />);
+  await act(async () => {
+    render(<Host />);
+  });
   return { onChange, onRunQuery };
 }
 
+/** A user event, then the lookups it starts (builder options) settle. */
+async function user(event: () => void) {
+  await act(async () => event());
+}
+
 describe('QueryEditor', () => {
-  it('updates the expression as the user types and runs it on blur', () => {
-    const { onChange, onRunQuery } = renderEditor();
-    const field = screen.getByLabelText('LogQL query');
+  it('opens a query the builder shows in the builder when no mode is saved', async () => {
+    await renderEditor({ expr: '{source="audit"} |= "login"' });
+    expect(screen.getByLabelText('Line filter 1 text')).toHaveValue('login');
+    expect(screen.queryByLabelText('code editor')).not.toBeInTheDocument();
+  });
 
-    fireEvent.change(field, { target: { value: '{source="application"} | level="ERROR"' } });
+  it('opens other queries in code, and says why when the builder is asked for', async () => {
+    const { onChange } = await renderEditor({ expr: 'count_over_time({source="audit"}[5m]) / 60' });
+    expect(screen.getByLabelText('code editor')).toBeInTheDocument();
+    expect(screen.queryByText(/Shown as code/)).not.toBeInTheDocument();
+
+    await user(() => fireEvent.click(screen.getByLabelText('Builder')));
+    expect(screen.getByRole('status')).toHaveTextContent('Shown as code: binary operations are not shown in the builder');
+    expect(screen.getByLabelText('code editor')).toBeInTheDocument();
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('keeps a saved code mode', async () => {
+    await renderEditor({ expr: '{source="audit"}', editorMode: QueryEditorMode.Code });
+    expect(screen.getByLabelText('code editor')).toBeInTheDocument();
+  });
+
+  it('switches code → builder keeping the text, and builder edits write canonical LogQL and run', async () => {
+    const { onChange, onRunQuery } = await renderEditor({
+      expr: '{ source = "audit" } | json | actor="admin", outcome="failure"',
+      editorMode: QueryEditorMode.Code,
+    });
+    await user(() => fireEvent.click(screen.getByLabelText('Builder')));
     expect(onChange).toHaveBeenLastCalledWith(
-      expect.objectContaining({ expr: '{source="application"} | level="ERROR"' })
+      expect.objectContaining({ editorMode: QueryEditorMode.Builder, expr: '{ source = "audit" } | json | actor="admin", outcome="failure"' })
     );
-    expect(onRunQuery).not.toHaveBeenCalled();
 
-    fireEvent.blur(field);
-    expect(onRunQuery).toHaveBeenCalledTimes(1);
-  });
-
-  it('runs the query on Shift+Enter but not on a plain Enter', () => {
-    const { onRunQuery } = renderEditor({ expr: '{source="audit"}' });
-    const field = screen.getByLabelText('LogQL query');
-
-    fireEvent.keyDown(field, { key: 'Enter' });
-    expect(onRunQuery).not.toHaveBeenCalled();
-
-    fireEvent.keyDown(field, { key: 'Enter', shiftKey: true });
-    expect(onRunQuery).toHaveBeenCalledTimes(1);
-  });
-
-  it('switches to an instant query and runs it at once', () => {
-    const { onChange, onRunQuery } = renderEditor({ expr: 'count_over_time({source="audit"}[5m])' });
-
-    fireEvent.click(screen.getByLabelText('Instant'));
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ queryType: LogsQueryType.Instant }));
-    expect(onRunQuery).toHaveBeenCalledTimes(1);
-  });
-
-  it('sets the direction', () => {
-    const { onChange } = renderEditor();
-    fireEvent.click(screen.getByLabelText('Oldest first'));
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ direction: 'forward' }));
-  });
-
-  it('keeps a positive line limit and drops an invalid one', () => {
-    const { onChange } = renderEditor();
-    const limit = screen.getByLabelText('Line limit');
-
-    fireEvent.change(limit, { target: { value: '250' } });
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ maxLines: 250 }));
-
-    fireEvent.change(limit, { target: { value: '-3' } });
-    expect(onChange.mock.lastCall[0].maxLines).toBeUndefined();
-  });
-
-  it('edits legend and step', () => {
-    const { onChange } = renderEditor();
-    fireEvent.change(screen.getByLabelText('Legend'), { target: { value: '{{service_name}}' } });
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ legendFormat: '{{service_name}}' }));
-    fireEvent.change(screen.getByLabelText('Step'), { target: { value: '30s' } });
+    await user(() => fireEvent.click(screen.getByLabelText('logfmt')));
     expect(onChange).toHaveBeenLastCalledWith(
-      expect.objectContaining({ step: '30s', legendFormat: '{{service_name}}' })
+      expect.objectContaining({ expr: '{source="audit"} | logfmt | actor="admin" | outcome="failure"' })
     );
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+
+    await user(() => fireEvent.click(screen.getByLabelText('Code')));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ editorMode: QueryEditorMode.Code }));
+    expect(screen.getByLabelText('code editor')).toHaveValue('{source="audit"} | logfmt | actor="admin" | outcome="failure"');
+  });
+
+  it('keeps an empty builder row without putting it in the text', async () => {
+    const { onChange } = await renderEditor({ expr: '{source="audit"}', editorMode: QueryEditorMode.Builder });
+    await user(() => fireEvent.click(screen.getByRole('button', { name: 'Line filter' })));
+    expect(screen.getByLabelText('Line filter 1 text')).toHaveValue('');
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ expr: '{source="audit"}' }));
+    await user(() => fireEvent.change(screen.getByLabelText('Line filter 1 text'), { target: { value: 'denied' } }));
+    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ expr: '{source="audit"} |= "denied"' }));
+  });
+
+  it('has the options row and runs on Shift+Enter in code', async () => {
+    const { onRunQuery } = await renderEditor({ expr: '{source="audit"}', editorMode: QueryEditorMode.Code });
+    expect(screen.getByText(/Type: Range\s+Line limit: 1000/)).toBeInTheDocument();
+    fireEvent.keyDown(screen.getByLabelText('code editor'), { key: 'Enter', shiftKey: true });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,128 +1,96 @@
 import { css } from '@emotion/css';
-import type { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack, TextArea, useStyles2 } from '@grafana/ui';
-import React, { type ChangeEvent, type KeyboardEvent } from 'react';
+import type { GrafanaTheme2, PanelData, QueryEditorProps, SelectableValue } from '@grafana/data';
+import { Icon, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import React, { useMemo, useState } from 'react';
 
-import { DEFAULT_MAX_LINES, LogsQueryType, type KamiwazaLogsQuery, type LogsDirection } from '../../../shared/query';
+import { QueryEditorMode, type KamiwazaLogsQuery } from '../../../shared/query';
 import type { KamiwazaLogsSettings } from '../../../shared/settings';
 import type { DataSource } from '../../datasource';
-import { parsePositiveInteger } from '../../numbers';
+import { builderToLogQL, type BuilderQuery } from '../../logql/builder';
+import { logqlToBuilder } from '../../logql/builderParse';
+import { LogQLCodeEditor } from '../LogQLCodeEditor/LogQLCodeEditor';
+import { QueryBuilder } from '../QueryBuilder/QueryBuilder';
+import { QueryOptions } from '../QueryOptions/QueryOptions';
+import { QueryStats } from '../QueryStats/QueryStats';
 
 type Props = QueryEditorProps<DataSource, KamiwazaLogsQuery, KamiwazaLogsSettings>;
 
-const QUERY_TYPES: Array<SelectableValue<LogsQueryType>> = [
-  { label: 'Range', value: LogsQueryType.Range, description: 'Log lines, or a metric series over the time range' },
-  {
-    label: 'Instant',
-    value: LogsQueryType.Instant,
-    description: 'A metric query evaluated once, at the end of the range',
-  },
+const MODES: Array<SelectableValue<QueryEditorMode>> = [
+  { label: 'Builder', value: QueryEditorMode.Builder },
+  { label: 'Code', value: QueryEditorMode.Code },
 ];
 
-const DIRECTIONS: Array<SelectableValue<LogsDirection>> = [
-  { label: 'Newest first', value: 'backward' },
-  { label: 'Oldest first', value: 'forward' },
-];
-
-const LABEL_WIDTH = 14;
-
-export function QueryEditor({ query, onChange, onRunQuery }: Props) {
+/** The query editor: builder or LogQL code (the builder falls back to code for what it cannot show), options, stats. */
+export function QueryEditor({ query, datasource, range, data, onChange, onRunQuery }: Props) {
   const styles = useStyles2(getStyles);
+  const expr = query.expr ?? '';
+  const parsed = useMemo(() => logqlToBuilder(expr), [expr]);
+  // The builder's own state, for rows not yet in the text (an empty filter) while its text is current.
+  const [builderState, setBuilderState] = useState<{ expr: string; model: BuilderQuery }>();
+  const [switchRefused, setSwitchRefused] = useState(false);
 
-  const update = (changes: Partial<KamiwazaLogsQuery>) => onChange({ ...query, ...changes });
-  // Choices from a button group take effect at once; typed text runs on blur, as Grafana's editors do.
-  const updateAndRun = (changes: Partial<KamiwazaLogsQuery>) => {
-    update(changes);
-    onRunQuery();
+  const builderModel = builderState?.expr === expr ? builderState.model : parsed.query;
+  const wanted = query.editorMode ?? (parsed.query ? QueryEditorMode.Builder : QueryEditorMode.Code);
+  const mode = wanted === QueryEditorMode.Builder && builderModel ? QueryEditorMode.Builder : QueryEditorMode.Code;
+  const refusal = (switchRefused || wanted === QueryEditorMode.Builder) && parsed.reason;
+
+  const onModeChange = (next: QueryEditorMode) => {
+    setSwitchRefused(next === QueryEditorMode.Builder && !parsed.query);
+    if (next === QueryEditorMode.Code || parsed.query) {
+      onChange({ ...query, editorMode: next });
+    }
   };
 
-  const onExprKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && event.shiftKey) {
-      event.preventDefault();
+  const onBuilderChange = (model: BuilderQuery, run: boolean) => {
+    const text = builderToLogQL(model);
+    setBuilderState({ expr: text, model });
+    onChange({ ...query, expr: text, editorMode: QueryEditorMode.Builder });
+    if (run) {
       onRunQuery();
     }
   };
 
   return (
     <Stack direction="column" gap={1}>
-      <TextArea
-        aria-label="LogQL query"
-        className={styles.code}
-        placeholder={'{source="application"} | level="ERROR"   (Shift+Enter to run)'}
-        rows={3}
-        spellCheck={false}
-        value={query.expr ?? ''}
-        onChange={(event: ChangeEvent<HTMLTextAreaElement>) => update({ expr: event.currentTarget.value })}
-        onBlur={onRunQuery}
-        onKeyDown={onExprKeyDown}
-      />
-      <InlineFieldRow>
-        <InlineField label="Type" labelWidth={LABEL_WIDTH} tooltip="Instant applies to metric queries only">
-          <RadioButtonGroup
-            options={QUERY_TYPES}
-            value={query.queryType ?? LogsQueryType.Range}
-            onChange={(queryType) => updateAndRun({ queryType })}
-          />
-        </InlineField>
-        <InlineField label="Line limit" labelWidth={LABEL_WIDTH} tooltip="Maximum log lines returned by a log query">
-          <Input
-            aria-label="Line limit"
-            type="number"
-            min={1}
-            width={12}
-            placeholder={`${DEFAULT_MAX_LINES}`}
-            value={query.maxLines ?? ''}
-            onChange={(event: ChangeEvent<HTMLInputElement>) =>
-              update({ maxLines: parsePositiveInteger(event.currentTarget.value) })
-            }
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-        <InlineField label="Direction" labelWidth={LABEL_WIDTH} tooltip="Order of the log lines">
-          <RadioButtonGroup
-            options={DIRECTIONS}
-            value={query.direction ?? 'backward'}
-            onChange={(direction) => updateAndRun({ direction })}
-          />
-        </InlineField>
-      </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField
-          label="Legend"
-          labelWidth={LABEL_WIDTH}
-          tooltip="Series name for metric queries; {{label}} is replaced by the label's value"
-        >
-          <Input
-            aria-label="Legend"
-            width={30}
-            placeholder="{{service_name}}"
-            value={query.legendFormat ?? ''}
-            onChange={(event: ChangeEvent<HTMLInputElement>) => update({ legendFormat: event.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-        <InlineField
-          label="Step"
-          labelWidth={LABEL_WIDTH}
-          tooltip="Resolution of metric queries as a duration such as 30s; empty uses the panel's interval"
-        >
-          <Input
-            aria-label="Step"
-            width={12}
-            placeholder="auto"
-            value={query.step ?? ''}
-            onChange={(event: ChangeEvent<HTMLInputElement>) => update({ step: event.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-      </InlineFieldRow>
+      <Stack justifyContent="space-between" alignItems="center">
+        <div className={styles.notice} role="status">
+          {refusal && (
+            <>
+              <Icon name="info-circle" /> Shown as code: {refusal}
+            </>
+          )}
+        </div>
+        <RadioButtonGroup size="sm" options={MODES} value={mode} onChange={onModeChange} />
+      </Stack>
+      {mode === QueryEditorMode.Builder && builderModel ? (
+        <QueryBuilder
+          query={builderModel}
+          datasource={datasource}
+          range={range}
+          onChange={onBuilderChange}
+          onRunQuery={onRunQuery}
+        />
+      ) : (
+        <LogQLCodeEditor
+          value={expr}
+          datasource={datasource}
+          range={range}
+          engineError={engineError(data, query.refId)}
+          onChange={(text) => text !== expr && onChange({ ...query, expr: text })}
+          onRunQuery={onRunQuery}
+        />
+      )}
+      <QueryOptions query={query} onChange={onChange} onRunQuery={onRunQuery} />
+      <QueryStats datasource={datasource} expr={expr} range={range} />
     </Stack>
   );
 }
 
+/** The last run's error message for this query. */
+function engineError(data: PanelData | undefined, refId: string): string | undefined {
+  return data?.errors?.find((error) => !error.refId || error.refId === refId)?.message;
+}
+
 const getStyles = (theme: GrafanaTheme2) => ({
-  code: css({
-    fontFamily: theme.typography.fontFamilyMonospace,
-    fontSize: theme.typography.bodySmall.fontSize,
-  }),
+  notice: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });
