@@ -3,8 +3,8 @@
  * each file to the asked time range with its sparse time index, scans the bytes in large chunks
  * (raw-byte literal prefilter first) and merges the files' records into one time-ordered stream.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { matcherTest, type StringTest } from './logql/regex';
 import {
   DISORDER_TOLERANCE_MS,
@@ -33,6 +33,7 @@ import {
   type SourceFile,
   type StoreConfig,
 } from './sources/discovery';
+import { openLogFile, openLogFileSync } from './sources/safeOpen';
 import { msToIso } from './time';
 
 export type { StoreConfig } from './sources/discovery';
@@ -158,6 +159,8 @@ interface OpenedFile {
 class FileStore implements FileLogStore {
   private readonly indexes = new IndexCache();
   private fileKeys = new Map<string, string>();
+  /** Where files may be read from, as of the last discovery. */
+  private allowed: string[] = [];
 
   constructor(
     private readonly config: StoreConfig,
@@ -166,6 +169,7 @@ class FileStore implements FileLogStore {
 
   private discover(): Discovery {
     const discovery = discoverSources(this.config);
+    this.allowed = discovery.allowed;
     this.indexes.retain(new Set(discovery.sources.flatMap((s) => s.files.map((f) => f.path))));
     return discovery;
   }
@@ -204,7 +208,7 @@ class FileStore implements FileLogStore {
           });
           continue;
         }
-        const fh = await open(file.path, 'r');
+        const fh = await openLogFile(file.path, this.allowed);
         try {
           const st = await fh.stat();
           const current = { ...file, size: st.size, dev: st.dev, ino: st.ino };
@@ -233,8 +237,9 @@ class FileStore implements FileLogStore {
   async *scan(request: ScanRequest, stats: ScanStats): AsyncGenerator<LogRecord[]> {
     const budget = new ScanBudget(stats, request.limits, request.signal);
     const discovery = this.discover();
-    for (const problem of discovery.problems) {
-      stats.notices.push({ severity: 'warning', text: problem });
+    const skipped = discoveryNotice(discovery.problems);
+    if (skipped) {
+      stats.notices.push(skipped);
     }
     const selection = select(discovery.sources, request.matchers);
     const opened: OpenedFile[] = [];
@@ -461,6 +466,7 @@ class FileStore implements FileLogStore {
       literals: literalsFor(source, selection, mustContain),
       accept: selection.accept,
       context: (file: SourceFile) => this.context(source, file),
+      allowed: this.allowed,
     }));
   }
 
@@ -472,7 +478,9 @@ class FileStore implements FileLogStore {
         problems.push(`the live file ${source.filename} is missing; only rotated files exist`);
       }
       const files = source.files.map((file) => {
-        const times = file.gzip ? this.indexes.gzipTimes(file.path) : timesOfPlainFile(file.path, source, file.size);
+        const times = file.gzip
+          ? this.indexes.gzipTimes(file.path)
+          : timesOfPlainFile(file.path, source, file.size, this.allowed);
         if (!file.gzip && times === undefined) {
           problems.push(`cannot read ${file.path}`);
         } else if (!file.gzip && file.size > 0 && times?.first === undefined) {
@@ -502,16 +510,33 @@ class FileStore implements FileLogStore {
   }
 }
 
+/** How many discovery problems one notice lists by name (the count covers them all). */
+const LISTED_PROBLEMS = 10;
+
+/** One notice for everything discovery skipped: how many, and why for the first few. */
+function discoveryNotice(problems: string[]): Notice | undefined {
+  if (problems.length === 0) {
+    return undefined;
+  }
+  const listed = problems.slice(0, LISTED_PROBLEMS).join('; ');
+  const more = problems.length > LISTED_PROBLEMS ? `; and ${problems.length - LISTED_PROBLEMS} more` : '';
+  return {
+    severity: 'warning',
+    text: `${problems.length} problem(s) under the log roots, skipped: ${listed}${more}`,
+  };
+}
+
 /** First and last time of a plain file from its head and tail (synchronous, for diagnostics). */
 function timesOfPlainFile(
   path: string,
   source: LogicalSource,
-  size: number
+  size: number,
+  allowed: string[]
 ): { first?: string; last?: string } | undefined {
   const window = 64 << 10;
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    fd = openLogFileSync(path, allowed);
     const read = (position: number, length: number) => {
       const buf = Buffer.alloc(length);
       return buf.subarray(0, readSync(fd!, buf, 0, length, position));

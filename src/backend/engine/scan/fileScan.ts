@@ -10,11 +10,12 @@
  * does not depend on direction or on where the scan started, so seeks and both directions agree.
  */
 import { isUtf8 } from 'node:buffer';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { DISORDER_TOLERANCE_MS, type Direction, type LogRecord } from '../model';
 import { FLAG_CUT, FLAG_INVALID_UTF8, type FileContext } from '../readers/context';
 import { isMalformed, type LineFormat } from '../readers/formats';
 import type { ScanBudget } from './budget';
+import { openLogFile } from '../sources/safeOpen';
 import {
   backwardChunks,
   CHUNK_BYTES,
@@ -128,7 +129,7 @@ export class FileScanner {
       }
       return;
     }
-    const fh = plan.fh ?? (await open(plan.path, 'r'));
+    const fh = plan.fh ?? (await openLogFile(plan.path));
     try {
       const chunks =
         plan.direction === 'forward'

@@ -6,12 +6,13 @@
  * reported as notices. A multi-line record whose continuation lines arrive in a later poll is
  * returned as two records.
  */
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { emptyStats, type LabelMatcher, type LogRecord, type Notice } from '../model';
 import type { FileContext } from '../readers/context';
 import type { LogicalSource, SourceFile } from '../sources/discovery';
 import { ScanBudget } from './budget';
 import { FileScanner } from './fileScan';
+import { openLogFile } from '../sources/safeOpen';
 
 export interface TailRequest {
   matchers: LabelMatcher[];
@@ -27,6 +28,8 @@ export interface TailTarget {
   literals: Buffer[];
   accept: (record: LogRecord) => boolean;
   context: (file: SourceFile) => FileContext;
+  /** Real directories the followed files must resolve into. */
+  allowed: string[];
 }
 
 interface Followed {
@@ -87,7 +90,7 @@ export async function* followSources(targets: () => TailTarget[], request: TailR
   const openLive = async (target: TailTarget, fromEnd: boolean): Promise<Followed | undefined> => {
     const path = target.source.filename;
     try {
-      const fh = await open(path, 'r');
+      const fh = await openLogFile(path, target.allowed);
       const st = await fh.stat();
       const file: SourceFile = {
         path,
