@@ -87,6 +87,8 @@ export interface ScanStats {
   invalidUtf8Lines: number;
   /** Lines longer than the reader's maximum, returned cut (optional: added for the file store). */
   cutLines?: number;
+  /** Records without a timestamp of their own, given a neighbour's or the file's time. */
+  untimedLines?: number;
   notices: Notice[];
   /** Set when a limit, the deadline or cancellation ended the scan early. */
   truncated?: 'bytes' | 'time' | 'cancelled';
