@@ -10,6 +10,8 @@ import { runLogQuery } from './logQuery';
 import { runMetricQuery } from './metricQuery';
 import {
   DEFAULT_LIMIT,
+  MAX_ENTRIES_LIMIT,
+  MAX_QUERY_RANGE_MS,
   type MatrixResult,
   type QueryRequest,
   type QueryResult,
@@ -33,13 +35,33 @@ function validateRange(req: QueryRequest): void {
   }
 }
 
-/** Log queries only: metric queries ignore `limit`, as Loki's do. */
-function logLimit(req: QueryRequest): number {
+/** Log queries only: metric queries ignore `limit`, as Loki's do. Above the maximum: clamped. */
+function logLimit(req: QueryRequest, notices: Notice[]): number {
   const limit = req.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit <= 0) {
     throw new Error('limit must be a positive value');
   }
+  if (limit > MAX_ENTRIES_LIMIT) {
+    notices.push({
+      severity: 'warning',
+      text: `the line limit ${limit} is above the maximum of ${MAX_ENTRIES_LIMIT} entries per query; at most ${MAX_ENTRIES_LIMIT} are returned`,
+    });
+    return MAX_ENTRIES_LIMIT;
+  }
   return limit;
+}
+
+/** A range longer than the maximum keeps its end and loses its oldest part, with a notice. */
+function clampRange(req: QueryRequest, notices: Notice[]): QueryRequest {
+  if (req.instant || req.endMs - req.startMs <= MAX_QUERY_RANGE_MS) {
+    return req;
+  }
+  const startMs = req.endMs - MAX_QUERY_RANGE_MS;
+  notices.push({
+    severity: 'warning',
+    text: `the time range is longer than the maximum of ${MAX_QUERY_RANGE_MS / 3_600_000} h; only the last ${MAX_QUERY_RANGE_MS / 3_600_000} h (from ${new Date(startMs).toISOString()}) were queried`,
+  });
+  return { ...req, startMs };
 }
 
 function truncationNotice(
@@ -79,20 +101,22 @@ function resultSize(result: StreamsResult | MatrixResult | VectorResult | Scalar
   }
 }
 
-export async function runQuery(store: LogStore, req: QueryRequest): Promise<QueryResult> {
+export async function runQuery(store: LogStore, asked: QueryRequest): Promise<QueryResult> {
   const startedAt = performance.now();
-  const expr: Expr = parseLogQL(req.query);
-  validateRange(req);
-  throwIfAborted(req.signal);
+  const expr: Expr = parseLogQL(asked.query);
+  validateRange(asked);
+  throwIfAborted(asked.signal);
+  const clampNotices: Notice[] = [];
+  const req = clampRange(asked, clampNotices);
   const scanStats = emptyStats();
   const result =
     expr.kind === 'log'
-      ? await runLogQuery(store, expr, req, logLimit(req), scanStats)
+      ? await runLogQuery(store, expr, req, logLimit(req, clampNotices), scanStats)
       : await runMetricQuery(store, expr, req, scanStats);
   if (scanStats.truncated === 'cancelled') {
     throw new QueryCancelledError();
   }
-  const notices = [...scanStats.notices];
+  const notices = [...clampNotices, ...scanStats.notices];
   const truncated = truncationNotice(scanStats, req.limits?.maxBytesScanned, req.limits?.maxDurationMs);
   if (truncated) {
     notices.push(truncated);
