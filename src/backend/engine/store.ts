@@ -25,7 +25,7 @@ import { FileScanner, type FileScanPlan } from './scan/fileScan';
 import { PARALLEL_PARTS, recordAccept, splitPlan } from './scan/parts';
 import { searchParts } from './scan/search';
 import { mergeByTime } from './scan/merge';
-import { followSources, type TailRequest, type TailTarget } from './scan/tail';
+import { followSources, TailFollower, type TailRequest, type TailTarget } from './scan/tail';
 import {
   discoverSources,
   type Discovery,
@@ -57,6 +57,8 @@ export interface SourceDescription {
 
 export interface FileLogStore extends LogStore {
   tail(request: TailRequest): AsyncIterable<LogRecord[]>;
+  /** The tail's poll step on its own (tests drive it without timers). */
+  follower(request: TailRequest): TailFollower;
   describeSources(): SourceDescription[];
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
 }
@@ -457,6 +459,10 @@ class FileStore implements FileLogStore {
 
   tail(request: TailRequest): AsyncGenerator<LogRecord[]> {
     return followSources(() => this.tailTargets(request.matchers, request.mustContain), request);
+  }
+
+  follower(request: TailRequest): TailFollower {
+    return new TailFollower(() => this.tailTargets(request.matchers, request.mustContain), request);
   }
 
   private tailTargets(matchers: LabelMatcher[], mustContain: string[] | undefined): TailTarget[] {

@@ -165,6 +165,9 @@ export class FileScanner {
 
   /** Forward plain scans: end offset of the last complete line read (where a tail resumes). */
   consumedEnd = 0;
+  /** Start offset of the last record looked at (returned or filtered out), and its id if returned. */
+  lastRecordOffset?: number;
+  lastRecordId?: string;
   /** Time span and line count seen (tracked when `onComplete` is set). */
   private readonly span = { minTs: Infinity, maxTs: -Infinity, lines: 0 };
 
@@ -579,6 +582,8 @@ export class FileScanner {
     copy = false
   ): void {
     const { plan } = this;
+    this.lastRecordOffset = offset;
+    this.lastRecordId = undefined;
     if (!(time >= plan.fromMs && time < plan.toMs)) {
       return;
     }
@@ -622,6 +627,7 @@ export class FileScanner {
       plan.onRecordBytes(bytes, start, stop, offset, time, flags);
     } else {
       this.out.push(record);
+      this.lastRecordId = record.id;
     }
   }
 }
