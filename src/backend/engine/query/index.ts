@@ -8,6 +8,7 @@ import { parseLogQL } from '../logql/parser';
 import { emptyStats, type LogStore, type Notice, type ScanStats } from '../model';
 import { runLogQuery } from './logQuery';
 import { runMetricQuery } from './metricQuery';
+import { isLight, QueryScheduler } from './scheduler';
 import {
   DEFAULT_LIMIT,
   MAX_ENTRIES_LIMIT,
@@ -24,6 +25,7 @@ import {
 export * from './types';
 export { toLokiResponse, formatSampleValue } from './lokiResponse';
 export { tailQuery } from './tail';
+export { QueryScheduler, LIGHT_SPAN_MS, HEAVY_SLOTS } from './scheduler';
 export { PipelineError, SeriesLimitError, QueryCancelledError } from '../logql/metric/errors';
 
 function validateRange(req: QueryRequest): void {
@@ -101,22 +103,55 @@ function resultSize(result: StreamsResult | MatrixResult | VectorResult | Scalar
   }
 }
 
-export async function runQuery(store: LogStore, asked: QueryRequest): Promise<QueryResult> {
-  const startedAt = performance.now();
+/** The process's scheduler: every query of every data source instance shares the cores. */
+const processScheduler = new QueryScheduler();
+const storeIds = new WeakMap<LogStore, number>();
+let lastStoreId = 0;
+
+/** Identical requests on the same store share one run. */
+function requestKey(store: LogStore, req: QueryRequest): string {
+  let id = storeIds.get(store);
+  if (id === undefined) {
+    id = ++lastStoreId;
+    storeIds.set(store, id);
+  }
+  const { query, startMs, endMs, stepMs, instant, limit, direction, limits } = req;
+  return JSON.stringify([id, query, startMs, endMs, stepMs, instant, limit, direction, limits]);
+}
+
+export async function runQuery(
+  store: LogStore,
+  asked: QueryRequest,
+  scheduler: QueryScheduler = processScheduler
+): Promise<QueryResult> {
   const expr: Expr = parseLogQL(asked.query);
   validateRange(asked);
   throwIfAborted(asked.signal);
   const clampNotices: Notice[] = [];
   const req = clampRange(asked, clampNotices);
+  const limit = expr.kind === 'log' ? logLimit(req, clampNotices) : undefined;
+  const result = await scheduler.run(requestKey(store, req), isLight(expr, req), req, (signal) =>
+    execute(store, expr, { ...req, signal }, limit)
+  );
+  return clampNotices.length === 0 ? result : { ...result, notices: [...clampNotices, ...result.notices] };
+}
+
+async function execute(
+  store: LogStore,
+  expr: Expr,
+  req: QueryRequest,
+  limit: number | undefined
+): Promise<QueryResult> {
+  const startedAt = performance.now();
   const scanStats = emptyStats();
   const result =
     expr.kind === 'log'
-      ? await runLogQuery(store, expr, req, logLimit(req, clampNotices), scanStats)
+      ? await runLogQuery(store, expr, req, limit!, scanStats)
       : await runMetricQuery(store, expr, req, scanStats);
   if (scanStats.truncated === 'cancelled') {
     throw new QueryCancelledError();
   }
-  const notices = [...clampNotices, ...scanStats.notices];
+  const notices = [...scanStats.notices];
   const truncated = truncationNotice(scanStats, req.limits?.maxBytesScanned, req.limits?.maxDurationMs);
   if (truncated) {
     notices.push(truncated);
