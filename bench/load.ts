@@ -114,6 +114,11 @@ export async function benchLoad(): Promise<BenchRow[]> {
     for (const kind of KINDS) {
       await ask(kind, 'warm');
     }
+    // Each kind alone, page cache and indexes warm: what the load is compared with.
+    const alone = new Map<string, number>();
+    for (const kind of KINDS) {
+      alone.set(kind.name, await ask(kind, 'alone'));
+    }
     const baseline = peakRssBytes(plugin.child.pid!);
     const times = new Map<string, number[]>(KINDS.map((k) => [k.name, []]));
     const started = performance.now();
@@ -136,6 +141,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     for (const kind of KINDS) {
       const values = times.get(kind.name)!;
+      rows.push({ name: `alone: ${kind.name}`, value: Math.round(alone.get(kind.name)!), unit: 'ms' });
       rows.push({
         name: `load: ${kind.name} p50 (${values.length} concurrent)`,
         value: Math.round(percentile(values, 50)),
@@ -143,6 +149,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
       });
       rows.push({ name: `load: ${kind.name} p95`, value: Math.round(percentile(values, 95)), unit: 'ms' });
     }
+    process.stderr.write(`light probes: ${light.map((ms) => Math.round(ms)).join(' ')} ms\n`);
     rows.push({
       name: `load: light query during the load, worst of ${light.length}`,
       value: Math.round(Math.max(...light)),

@@ -64,6 +64,21 @@ export interface FileScanPlan {
   onRecordBytes?: (bytes: Buffer, start: number, end: number, offset: number, time: number, flags: number) => void;
 }
 
+/**
+ * Reads are synchronous and the chunk loop only awaits promises, which never lets timers or I/O
+ * run: without a macrotask turn now and then, one long scan would hold every other call of the
+ * process (a light query, a health check, a cancellation) until it ends.
+ */
+const YIELD_EVERY_MS = 10;
+let lastYield = performance.now();
+
+async function yieldToEventLoop(): Promise<void> {
+  if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+    await new Promise((resolve) => setImmediate(resolve));
+    lastYield = performance.now();
+  }
+}
+
 /** How many preceding lines to look back through for the time of an untimed candidate line. */
 const UNTIMED_LOOKBACK_LINES = 1000;
 
@@ -192,6 +207,7 @@ export class FileScanner {
         await chunks.return(undefined);
         break;
       }
+      await yieldToEventLoop();
     }
     this.finish();
     if (this.out.length > 0) {
