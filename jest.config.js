@@ -1,5 +1,7 @@
 // force timezone to UTC to allow tests to work regardless of local timezone
 process.env.TZ = 'UTC';
+// i18next (under @grafana/i18n) otherwise advertises a translation service once per test file.
+process.env.I18NEXT_NO_SUPPORT_NOTICE = 'true';
 
 const scaffold = require('./.config/jest.config');
 

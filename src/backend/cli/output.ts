@@ -5,6 +5,7 @@
 import type { Direction, Labels } from '../engine/model';
 import { msToIso } from '../engine/time';
 import { toLokiResponse, type QueryResult } from '../engine/query';
+import type { SourceDescription } from '../engine/store';
 import type { OutputFormat } from './args';
 
 export function renderResult(result: QueryResult, format: OutputFormat, direction: Direction = 'backward'): string[] {
@@ -68,4 +69,49 @@ export function formatLabels(labels: Labels): string {
     .sort()
     .map((name) => `${name}=${JSON.stringify(labels[name])}`);
   return `{${pairs.join(', ')}}`;
+}
+
+/**
+ * `sources`: a table with one row per file (what an operator scans), one JSON object per source
+ * for `jsonl`, one JSON array for `loki-json` (Loki has no such endpoint: the plain document).
+ */
+export function renderSources(sources: SourceDescription[], format: OutputFormat): string[] {
+  if (format === 'loki-json') {
+    return [JSON.stringify(sources)];
+  }
+  if (format === 'jsonl') {
+    return sources.map((source) => JSON.stringify(source));
+  }
+  const header = ['SOURCE', 'FORMAT', 'FILE', 'SIZE', 'FIRST', 'LAST'];
+  const rows = sources.flatMap((source) =>
+    source.files.map((file) => [
+      source.source,
+      source.format,
+      file.path,
+      formatSize(file.size),
+      file.firstTime ?? '-',
+      file.lastTime ?? '-',
+    ])
+  );
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const problems = sources.flatMap((source) =>
+    source.problems.map((problem) => `problem: ${source.source}: ${problem}`)
+  );
+  return [line(header), ...rows.map(line), ...problems];
+}
+
+function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

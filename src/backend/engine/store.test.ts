@@ -236,7 +236,7 @@ describe('damaged input', () => {
       expect(ordered[6].metadata.line_truncated).toBe('true');
       // The cut line is no longer valid JSON: it counts as malformed too.
       expect(stats).toMatchObject({ malformedLines: 3, invalidUtf8Lines: 1, cutLines: 1 });
-      expect(stats.notices.map((n) => n.text).join('\n')).toMatch(/3 malformed line/);
+      expect(stats.notices.map((n) => n.text).join('\n')).toMatch(/1 line\(s\) read had invalid UTF-8/);
     }
     appendFileSync(join(dir, 'application.jsonl'), '\n');
     expect((await collect(store, {})).map((r) => r.ts).pop()).toBe(T0 + 5000);

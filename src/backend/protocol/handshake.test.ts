@@ -55,18 +55,22 @@ describe('handshake', () => {
       const busy = (blocker.address() as net.AddressInfo).port;
       const server = new Server();
       servers.push(server);
+      // grpc-js reports the busy port on console.error; here that report is the expected evidence.
+      const grpcErrors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       try {
         const listen = await bindListener(
           server,
           { PLUGIN_MIN_PORT: String(busy), PLUGIN_MAX_PORT: String(busy + 20) },
           'win32'
         );
+        expect(grpcErrors).toHaveBeenCalledWith(expect.stringMatching(/No address added/));
         expect(listen.network).toBe('tcp');
         const port = Number(listen.address.split(':')[1]);
         expect(listen.address.startsWith('127.0.0.1:')).toBe(true);
         expect(port).toBeGreaterThan(busy);
         expect(port).toBeLessThanOrEqual(busy + 20);
       } finally {
+        grpcErrors.mockRestore();
         blocker.close();
       }
     });

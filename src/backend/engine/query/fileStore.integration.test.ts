@@ -122,3 +122,76 @@ describe('queries over files', () => {
     expect(json.data.result[0].value).toEqual([END / 1000, String(expected)]);
   });
 });
+
+describe('malformed-line notices', () => {
+  // Two INFO events around two cut-off JSON lines (an INFO and an ERROR, both unparsable).
+  const lines = [
+    JSON.stringify({ timestamp: iso(T0), level: 'INFO', service: 'kamiwaza.serving', message: 'ok' }),
+    `{"timestamp":"${iso(T0 + 1000)}","level":"INFO","message":"cut`,
+    `{"timestamp":"${iso(T0 + 2000)}","level":"ERROR","message":"cut`,
+    JSON.stringify({ timestamp: iso(T0 + 3000), level: 'ERROR', service: 'kamiwaza.serving', message: 'failed' }),
+  ];
+  let damaged: string;
+  let damagedStore: FileLogStore;
+  beforeAll(() => {
+    damaged = mkdtempSync(join(tmpdir(), 'logql-malformed-'));
+    writeFileSync(join(damaged, 'application.jsonl'), lines.join('\n') + '\n');
+    damagedStore = createFileLogStore({ roots: [damaged] });
+  });
+  afterAll(() => rmSync(damaged, { recursive: true, force: true }));
+
+  const notices = async (query: string, extra: { limit?: number; instant?: boolean } = {}) =>
+    (await runQuery(damagedStore, { query, startMs: START, endMs: END, ...extra })).notices.map((n) => n.text);
+
+  it('counts the malformed lines a log query returns, not those it read', async () => {
+    expect(await notices('{source="application"}')).toContainEqual(
+      expect.stringMatching(/^2 malformed line\(s\) were returned as raw text/)
+    );
+    // The label filter keeps the ERROR event only: no malformed line is returned.
+    expect((await notices('{source="application"} | __error__=""')).join('\n')).not.toMatch(/malformed/);
+    // The newest line is well-formed: a limit of 1 returns no malformed line either.
+    expect((await notices('{source="application"}', { limit: 1 })).join('\n')).not.toMatch(/malformed/);
+  });
+
+  it('says how many malformed lines a metric query read', async () => {
+    expect(await notices('sum(count_over_time({source="application"} [1h]))', { instant: true })).toContainEqual(
+      expect.stringMatching(/^2 malformed line\(s\) were read in the range/)
+    );
+  });
+});
+
+describe('metric queries over a malformed line', () => {
+  // Three lines a second apart: well-formed, cut off mid-string (malformed), well-formed.
+  const lines = [
+    JSON.stringify({ timestamp: iso(T0), level: 'INFO', service: 'kamiwaza.api', message: 'ok' }),
+    `{"timestamp":"${iso(T0 + 1000)}","level":"INFO","service":"kamiwaza.api","message":"cut`,
+    JSON.stringify({ timestamp: iso(T0 + 2000), level: 'ERROR', service: 'kamiwaza.api', message: 'failed' }),
+  ];
+  let damaged: string;
+  let damagedStore: FileLogStore;
+  beforeAll(() => {
+    damaged = mkdtempSync(join(tmpdir(), 'logql-metric-malformed-'));
+    writeFileSync(join(damaged, 'application.jsonl'), lines.join('\n') + '\n');
+    damagedStore = createFileLogStore({ roots: [damaged] });
+  });
+  afterAll(() => rmSync(damaged, { recursive: true, force: true }));
+
+  const instant = (query: string) =>
+    runQuery(damagedStore, { query, startMs: END, endMs: END, instant: true }) as Promise<VectorResult & QueryResult>;
+
+  it('counts it in a series of its own, flagged, instead of failing the query', async () => {
+    const r = await instant('count_over_time({source="application"} [2h])');
+    const flagged = r.samples.filter((s) => s.labels.__error__ === 'JSONParserErr');
+    const clean = r.samples.filter((s) => s.labels.__error__ === undefined);
+    expect(flagged.map((s) => s.value)).toEqual([1]);
+    expect(clean.reduce((n, s) => n + s.value, 0)).toBe(2);
+  });
+
+  it('still fails, as Loki does, when a parser stage fails on a line', async () => {
+    await expect(instant('count_over_time({source="application"} | json [2h])')).rejects.toThrow(
+      /pipeline error: 'JSONParserErr'/
+    );
+    const dropped = await instant('count_over_time({source="application"} | json | __error__="" [2h])');
+    expect(dropped.samples.reduce((n, s) => n + s.value, 0)).toBe(2);
+  });
+});

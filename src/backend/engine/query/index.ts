@@ -5,6 +5,7 @@
 import type { Expr } from '../logql/ast';
 import { throwIfAborted, QueryCancelledError } from '../logql/metric/errors';
 import { parseLogQL } from '../logql/parser';
+import { ERROR_LABEL, JSON_PARSER_ERROR } from '../readers/labels';
 import { emptyStats, type LogStore, type Notice, type ScanStats } from '../model';
 import { runLogQuery } from './logQuery';
 import { runMetricQuery } from './metricQuery';
@@ -87,6 +88,28 @@ function truncationNotice(
   }
 }
 
+/**
+ * Log queries count the malformed lines they return (scans also see lines that a filter or the
+ * limit drops); metric queries can only say how many were read.
+ */
+function malformedNotice(
+  result: StreamsResult | MatrixResult | VectorResult | ScalarResult,
+  read: number
+): Notice | undefined {
+  const flagged = `flagged with ${ERROR_LABEL}="${JSON_PARSER_ERROR}"; | ${ERROR_LABEL}="" drops them`;
+  if (result.resultType === 'streams') {
+    const returned = result.streams
+      .filter((stream) => stream.labels[ERROR_LABEL] === JSON_PARSER_ERROR)
+      .reduce((n, stream) => n + stream.entries.length, 0);
+    return returned > 0
+      ? { severity: 'warning', text: `${returned} malformed line(s) were returned as raw text, ${flagged}` }
+      : undefined;
+  }
+  return read > 0
+    ? { severity: 'warning', text: `${read} malformed line(s) were read in the range, ${flagged}` }
+    : undefined;
+}
+
 function resultSize(result: StreamsResult | MatrixResult | VectorResult | ScalarResult): {
   lines: number;
   series: number;
@@ -152,6 +175,10 @@ async function execute(
     throw new QueryCancelledError();
   }
   const notices = [...scanStats.notices];
+  const malformed = malformedNotice(result, scanStats.malformedLines);
+  if (malformed) {
+    notices.push(malformed);
+  }
   const truncated = truncationNotice(scanStats, req.limits?.maxBytesScanned, req.limits?.maxDurationMs);
   if (truncated) {
     notices.push(truncated);

@@ -3,7 +3,6 @@
  * sets `stats.truncated` and adds one notice; from then on `ok()` stays false.
  */
 import type { QueryLimits, ScanStats } from '../model';
-import { JSON_PARSER_ERROR } from '../readers/labels';
 
 export class ScanBudget {
   private readonly deadline: number;
@@ -52,24 +51,22 @@ export class ScanBudget {
   }
 }
 
-/** Notices summarising damage seen by a scan. */
+/**
+ * Notices summarising damage seen by a scan. They count lines read, not lines returned (a later
+ * stage or the limit may drop them); malformed lines are reported by the query, which knows which
+ * of them it returned.
+ */
 export function summarise(stats: ScanStats): void {
-  if (stats.malformedLines > 0) {
-    stats.notices.push({
-      severity: 'warning',
-      text: `${stats.malformedLines} malformed line(s) were returned as raw text, flagged with __error__="${JSON_PARSER_ERROR}"`,
-    });
-  }
   if (stats.invalidUtf8Lines > 0) {
     stats.notices.push({
       severity: 'warning',
-      text: `${stats.invalidUtf8Lines} line(s) had invalid UTF-8, replaced with U+FFFD`,
+      text: `${stats.invalidUtf8Lines} line(s) read had invalid UTF-8, replaced with U+FFFD`,
     });
   }
   if ((stats.cutLines ?? 0) > 0) {
     stats.notices.push({
       severity: 'warning',
-      text: `${stats.cutLines} line(s) longer than 1 MiB were cut, flagged with line_truncated="true"`,
+      text: `${stats.cutLines} line(s) read were longer than 1 MiB and cut, flagged with line_truncated="true"`,
     });
   }
   if ((stats.untimedLines ?? 0) > 0) {

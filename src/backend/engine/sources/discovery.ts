@@ -68,6 +68,9 @@ const KNOWN: Record<string, { source: string; format: LineFormat }> = {
   'kamiwazad-containers.log': { source: 'kamiwazad-containers', format: textFormat },
 };
 
+/** The file names a Kamiwaza log root holds (besides the Traefik access log), for messages. */
+export const KNOWN_LOG_FILES: readonly string[] = Object.keys(KNOWN);
+
 /**
  * `base[.N | .DATE | -DATE][.gz]` where base ends in .jsonl or .log. DATE: 2026-11-20, 20261120,
  * optionally with a time.

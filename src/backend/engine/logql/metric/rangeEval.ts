@@ -12,10 +12,17 @@ import type { RangeAggregationExpr } from '../ast';
 import type { LabelMatcher, Labels, LogRecord, LogStore, QueryLimits, ScanRequest, ScanStats } from '../../model';
 import { requiredLabelValues, requiredLiterals } from '../pipeline';
 import { PipelineError, SeriesLimitError, throwIfAborted } from './errors';
-import { ERROR_LABEL, type Sample, type SeriesId, type SeriesTable } from './labels';
+import { type Sample, type SeriesId, type SeriesTable } from './labels';
 import { PARALLEL_PARTS } from '../../scan/parts';
 import { scanParts } from './parallel';
-import { neededLabels, sampleExtractFn, seriesLabeling, type SampleBatch, type SampleSpec } from './samples';
+import {
+  neededLabels,
+  sampleExtractFn,
+  seriesLabeling,
+  type ExtractedSample,
+  type SampleBatch,
+  type SampleSpec,
+} from './samples';
 import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
@@ -91,7 +98,7 @@ export async function evaluateRange(
   const groupBy = expr.grouping?.mode === 'by' ? expr.grouping.labels : pushdownBy;
   const sample = sampleExtractFn(expr, neededLabels(expr, groupBy));
   const labeling = seriesLabeling(expr, groupBy);
-  const extracted = { labels: {} as Labels };
+  const extracted: ExtractedSample = { labels: {}, stageFailed: false };
   const newAccumulator = accumulatorFactory(
     { op: expr.op, rangeMs: expr.rangeMs, offsetMs: expr.offsetMs, param: expr.param, unwrapped: !!expr.unwrap },
     layout
@@ -122,7 +129,7 @@ export async function evaluateRange(
       if (value === null) {
         continue;
       }
-      if (extracted.labels[ERROR_LABEL]) {
+      if (extracted.stageFailed) {
         throw new PipelineError(extracted.labels);
       }
       if (absent) {

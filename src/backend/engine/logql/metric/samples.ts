@@ -27,8 +27,14 @@ export function neededLabels(expr: RangeAggregationExpr, groupBy: string[] | und
   return [...new Set([...(groupBy ?? []), ERROR_LABEL, ERROR_DETAILS_LABEL])];
 }
 
-/** A record's sample value, or null for no sample; `out.labels` receives the sample's labels. */
-export type SampleExtract = (record: LogRecord, out: { labels: Labels }) => number | null;
+/** Where a SampleExtract puts a sample's labels and whether a stage failed on its record. */
+export interface ExtractedSample {
+  labels: Labels;
+  stageFailed: boolean;
+}
+
+/** A record's sample value, or null for no sample; `out` receives the sample's labels. */
+export type SampleExtract = (record: LogRecord, out: ExtractedSample) => number | null;
 
 /**
  * Lines count 1 (count_over_time, rate, absent_over_time) or their UTF-8 size after the pipeline
@@ -44,6 +50,7 @@ export function sampleExtractFn(expr: RangeAggregationExpr, outputLabels: string
         return null;
       }
       out.labels = sample.labels;
+      out.stageFailed = extractor.stageFailed();
       return sample.value;
     };
   }
@@ -56,6 +63,7 @@ export function sampleExtractFn(expr: RangeAggregationExpr, outputLabels: string
         return null;
       }
       out.labels = labels;
+      out.stageFailed = pipeline.stageFailed();
       return 1;
     };
   }
@@ -68,6 +76,7 @@ export function sampleExtractFn(expr: RangeAggregationExpr, outputLabels: string
       return null;
     }
     out.labels = processed.labels;
+    out.stageFailed = pipeline.stageFailed();
     return Buffer.byteLength(processed.line, 'utf8');
   };
 }
@@ -164,7 +173,7 @@ export class SampleCollector {
   readonly layout: WindowLayout;
   private readonly sample: SampleExtract;
   private readonly labeling: SeriesLabeling;
-  private readonly extracted = { labels: {} as Labels };
+  private readonly extracted: ExtractedSample = { labels: {}, stageFailed: false };
   private readonly seriesIndex = new Map<string, number>();
   /** Set once an errored sample or too many series were seen: nothing more is collected. */
   done = false;
@@ -223,7 +232,7 @@ export class SampleCollector {
       if (value === null) {
         continue;
       }
-      if (extracted.labels[ERROR_LABEL]) {
+      if (extracted.stageFailed) {
         // Reported after every earlier sample (counted ones arrive with `finish`).
         this.error = { ...extracted.labels };
         this.done = true;

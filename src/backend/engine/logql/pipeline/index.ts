@@ -43,6 +43,12 @@ export interface Pipeline {
   processLabels(record: LogRecord): Labels | null;
   /** True when the fast path applies (see the module comment). */
   readonly fastPath: boolean;
+  /**
+   * Whether a stage (a parser, a label filter's conversion, a template) set `__error__` on the
+   * record last processed. The reader's flag on a malformed line is a label, not a stage error:
+   * metric queries refuse only stage errors, as Loki does.
+   */
+  stageFailed(): boolean;
 }
 
 const FAST_PATH_STAGES = new Set<Stage['kind']>(['lineFilter', 'labelFilter', 'decolorize']);
@@ -68,6 +74,7 @@ export function compilePipeline(stages: Stage[], options: PipelineOptions = {}):
   const wanted = options.outputLabels;
   return {
     fastPath,
+    stageFailed: () => state.err !== '',
     process(record) {
       if (!run(record)) {
         return null;
@@ -88,6 +95,8 @@ export interface Sample {
 export interface SampleExtractor {
   /** null = no sample (filtered out, or the unwrapped label is missing/empty). */
   process(record: LogRecord): Sample | null;
+  /** As Pipeline.stageFailed, for the record last processed. */
+  stageFailed(): boolean;
 }
 
 /** `unwrap` conversions: none → a plain number, duration()/duration_seconds() → seconds. */
@@ -117,6 +126,7 @@ export function compileSampleExtractor(
   const removeLabel = !options.grouping || options.grouping.mode === 'without';
   const wanted = options.outputLabels;
   return {
+    stageFailed: () => state.err !== '',
     process(record) {
       if (!run(record)) {
         return null;

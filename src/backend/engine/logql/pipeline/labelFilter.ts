@@ -2,7 +2,7 @@
 import type { CompareOp, LabelFilterExpr } from '../ast';
 import { matcherTest } from '../regex';
 import { goParseFloat, parseGoDuration, tryParseBytes } from '../syntax/units';
-import type { LineState } from './state';
+import { ERROR_DETAILS_LABEL, ERROR_LABEL, type LineState } from './state';
 
 export const LABEL_FILTER_ERR = 'LabelFilterErr';
 
@@ -57,6 +57,9 @@ export function compileLabelFilter(expr: LabelFilterExpr): LabelFilterFn {
     case 'string': {
       const name = expr.matcher.name;
       const test = matcherTest(expr.matcher);
+      if (name === ERROR_LABEL || name === ERROR_DETAILS_LABEL) {
+        return (s) => test(s.errorForFilter(name));
+      }
       return (s) => test(s.filterValue(name));
     }
     default: {

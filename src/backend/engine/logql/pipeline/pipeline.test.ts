@@ -368,6 +368,26 @@ describe('label filters', () => {
     expect(run('{a="b"} | logfmt | size > 2KiB', logfmt('size=2KB'))).toBeNull();
   });
 
+  it('sees the reader’s __error__ flag on a malformed line until drop removes it', () => {
+    const malformed = () =>
+      record(
+        '{"level":"INFO","message":"cut',
+        { source: 'application' },
+        {
+          __error__: 'JSONParserErr',
+          __error_details__: 'Unterminated string',
+        }
+      );
+    expect(run('{a="b"} | __error__=""', malformed())).toBeNull();
+    expect(run('{a="b"} | __error__="JSONParserErr"', malformed())).not.toBeNull();
+    expect(run('{a="b"} | __error_details__=~"Unterminated.*"', malformed())).not.toBeNull();
+    const dropped = run('{a="b"} | drop __error__, __error_details__ | __error__=""', malformed());
+    expect(dropped).not.toBeNull();
+    expect(dropped?.labels).not.toHaveProperty('__error__');
+    expect(dropped?.labels).not.toHaveProperty('__error_details__');
+    expect(run('{a="b"} | __error__=""', record('{"level":"INFO"}', { source: 'application' }))).not.toBeNull();
+  });
+
   it('drops records without the label; keeps unparsable values with __error__=LabelFilterErr', () => {
     expect(run('{a="b"} | logfmt | status >= 400', logfmt('other=1'))).toBeNull();
     const bad = run('{a="b"} | logfmt | status >= 400', logfmt('status=abc'));

@@ -138,13 +138,14 @@ function drop(stage: DropStage): StageFn {
   return (s) => {
     for (const { name, test } of items) {
       if (name === ERROR_LABEL || name === ERROR_DETAILS_LABEL) {
-        const value = s.filterValue(name);
+        const value = s.errorForFilter(name);
         if (!test || test(value)) {
           if (name === ERROR_LABEL) {
             s.err = '';
           } else {
             s.errDetails = '';
           }
+          s.delete(name);
         }
       } else if (test ? test(s.get(name) ?? '') : s.get(name) !== undefined) {
         s.delete(name);

@@ -114,6 +114,16 @@ export class LineState {
     return this.get(name) ?? '';
   }
 
+  /**
+   * What `| __error__=…` and `drop __error__=…` compare: the error set by a stage, else the flag
+   * the reader put on a malformed line (the notice tells users to filter on it) until a drop
+   * removed it. Only filters see the reader's flag: a metric query does not fail on it.
+   */
+  errorForFilter(name: typeof ERROR_LABEL | typeof ERROR_DETAILS_LABEL): string {
+    const set = name === ERROR_LABEL ? this.err : this.errDetails;
+    return set || (this.deleted.size && this.deleted.has(name) ? '' : (this.base(name) ?? ''));
+  }
+
   /** Parsers rename a key to `key_extracted` when a stream label or metadata field has that name. */
   baseHas(name: string): boolean {
     return this.base(name) !== undefined;
