@@ -86,7 +86,7 @@ describe('bad input', () => {
     const got = lines(result);
     expect(got).toHaveLength(3);
     expect(got[1]).toContain('caf\ufffd\ufffd');
-    expect(noticeText(result)).toMatch(/\b1 line\(s\) had invalid UTF-8/);
+    expect(noticeText(result)).toMatch(/\b1 line\(s\) read had invalid UTF-8/);
   });
 
   it('NUL bytes: the line comes back whole and its fields still parse', async () => {
@@ -115,7 +115,7 @@ describe('bad input', () => {
       const got = lines(result);
       expect(got.map((l) => l.slice(24, 34))).toEqual(['INFO first', 'INFO big x', 'INFO last']);
       expect(got[1].length).toBeLessThanOrEqual(1 << 20);
-      expect(noticeText(result)).toMatch(/\b1 line\(s\) longer than 1 MiB were cut/);
+      expect(noticeText(result)).toMatch(/\b1 line\(s\) read were longer than 1 MiB and cut/);
     }
   });
 
@@ -210,12 +210,12 @@ describe('bad input', () => {
   });
 
   it('a text file without timestamps larger than a record may be: every line, both directions', async () => {
-    const count = 40_000; // ~1.6 MB, more than one record's 1 MiB
-    const content = Array.from({ length: count }, (_, i) => `untimed line ${i} ${'.'.repeat(24)}`).join('\n') + '\n';
+    const count = 4_500; // ~1.2 MB, more than one record's 1 MiB, under the 5000-entry limit
+    const content = Array.from({ length: count }, (_, i) => `untimed line ${i} ${'.'.repeat(240)}`).join('\n') + '\n';
     const file = write('kamiwazad.log', content);
     fs.utimesSync(file, new Date(T0), new Date(T0));
     for (const direction of ['forward', 'backward'] as const) {
-      const got = lines(await query('{source="kamiwazad"}', direction, 100_000));
+      const got = lines(await query('{source="kamiwazad"}', direction, 5000));
       expect(got).toHaveLength(count);
       expect(new Set(got).size).toBe(count);
     }
