@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { benchLoad } from './load';
 import { benchProtocol } from './protocol';
 import type { BenchRow } from './report';
 
@@ -229,6 +230,6 @@ if (
 ) {
   throw new Error('packaging failed: run npm run build first');
 }
-const rows = [...(await benchProtocol()), ...engineRows()];
+const rows = [...(await benchProtocol()), ...engineRows(), ...(await benchLoad())];
 const ok = printTable(rows);
 process.exit(ok ? 0 : 1);
