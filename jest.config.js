@@ -11,9 +11,12 @@ const transform = { ...scaffold.transform, '^.+\\.mjs$': scaffold.transform['^.+
 
 // Two projects: the browser code runs in jsdom as the scaffold sets it up; the backend (protocol,
 // engine, services, CLI) and the generator run in plain Node, as they do in production.
-const nodeCode = ['<rootDir>/src/backend/', '<rootDir>/src/generator/', '<rootDir>/scripts/'];
+const nodeCode = ['<rootDir>/src/backend/', '<rootDir>/src/generator/', '<rootDir>/scripts/', '<rootDir>/docker/'];
 
 module.exports = {
+  // A hang detector, not a speed check: tests that spawn the built executables or generate sample
+  // logs need more than jest's 5 s default on a busy 2-core machine.
+  testTimeout: 30_000,
   projects: [
     {
       ...scaffold,

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { benchExplore } from './explore';
 import { benchLoad } from './load';
 import { benchProtocol } from './protocol';
 import type { BenchRow } from './report';
@@ -223,6 +224,11 @@ function printTable(rows: BenchRow[]): boolean {
   return allOk;
 }
 
+// BENCH_ONLY=explore runs only the Explore rows (live tail, completion resources).
+if (process.env.BENCH_ONLY === 'explore') {
+  process.exit(printTable(await benchExplore(corpus('1g', '1GB', '7'), Date.parse(END))) ? 0 : 1);
+}
+
 // The zip is measured as `npm run package` makes it from the current build.
 if (
   Bun.spawnSync([process.execPath, path.join(root, 'scripts', 'package.ts')], { stdout: 'ignore', stderr: 'inherit' })
@@ -230,6 +236,11 @@ if (
 ) {
   throw new Error('packaging failed: run npm run build first');
 }
-const rows = [...(await benchProtocol()), ...engineRows(), ...(await benchLoad())];
+const rows = [
+  ...(await benchProtocol()),
+  ...engineRows(),
+  ...(await benchExplore(corpus('1g', '1GB', '7'), Date.parse(END))),
+  ...(await benchLoad()),
+];
 const ok = printTable(rows);
 process.exit(ok ? 0 : 1);

@@ -6,13 +6,18 @@
 // Characters with a meaning in RE2 syntax.
 const REGEX_META = /[$^*{}[\]+?.()|]/g;
 
+/** Escapes one value so an RE2 regex matches exactly it: `a.b` → `a\.b`. */
+export function escapeRegex(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(REGEX_META, '\\$&');
+}
+
 /**
  * Escapes one value for use inside a regex that itself sits in a LogQL double-quoted string, so
  * every escape is doubled: `a.b` → `a\\.b`, `\` → `\\\\`. Double quotes are escaped once so a
  * value cannot close the string (Loki's data source leaves them as they are).
  */
 export function escapeLogQLRegexValue(value: string): string {
-  return value.replace(/\\/g, '\\\\\\\\').replace(REGEX_META, '\\\\$&').replace(/"/g, '\\"');
+  return escapeRegex(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
 /** The parts of a variable model that decide how its value is formatted. */

@@ -15,8 +15,26 @@ export interface KamiwazaLogsSettings extends DataSourceJsonData {
   maxLines?: number;
   queryTimeoutSeconds?: number;
   maxBytesScanned?: number;
-  /** UID of a Tempo data source for trace-id links (optional). */
+  /**
+   * Where the trace id of a log line links to: the app's trace drill-down dashboard, a trace data
+   * source (`tracesDatasourceUid`), or nowhere. Unset: `datasource` when `tracesDatasourceUid` is
+   * set (settings saved before this option existed), else `dashboard` (see traceLinkTarget()).
+   */
+  traceLinkTarget?: TraceLinkTarget;
+  /** UID of a Tempo or Jaeger data source, the target of trace-id links when traceLinkTarget is `datasource`. */
   tracesDatasourceUid?: string;
+}
+
+export type TraceLinkTarget = 'dashboard' | 'datasource' | 'none';
+
+/** The effective trace link target, migrating settings that only name a trace data source. */
+export function traceLinkTarget(
+  settings: Pick<KamiwazaLogsSettings, 'traceLinkTarget' | 'tracesDatasourceUid'>
+): TraceLinkTarget {
+  if (settings.traceLinkTarget) {
+    return settings.traceLinkTarget;
+  }
+  return settings.tracesDatasourceUid ? 'datasource' : 'dashboard';
 }
 
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 60;

@@ -46,7 +46,7 @@ const COMMANDS: Record<CommandName, CommandHelp> = {
   },
   labels: {
     synopsis: 'kamiwaza-logs labels [options]',
-    summary: 'label names seen in the range',
+    summary: 'stream label names in the range (as Loki’s /labels)',
     options: [...PLACE, ...RANGE, 'output', 'help'],
     examples: ['kamiwaza-logs labels --since 7d'],
   },

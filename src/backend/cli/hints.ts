@@ -8,6 +8,7 @@ import { parseLogQL } from '../engine/logql/parser';
 import type { LabelMatcher } from '../engine/model';
 import type { FileLogStore } from '../engine/store';
 import { msToIso } from '../engine/time';
+import { STREAM_LABEL_NAMES } from '../../shared/labels';
 
 type HintStore = Pick<FileLogStore, 'labelNames' | 'labelValues' | 'describeSources'>;
 
@@ -72,10 +73,18 @@ export async function explainEmptyLabels(
   return [coverageHint(store, range, () => true).text];
 }
 
+/**
+ * Selectors see stream labels only (as in Loki); a field of the lines (`level`) is filtered after
+ * the selector, so the hint says so when the name is one.
+ */
 async function missingLabelHint(store: HintStore, names: string[], signal?: AbortSignal): Promise<string | undefined> {
-  const known = await store.labelNames(ALL_TIME.startMs, ALL_TIME.endMs, signal);
-  const unknown = names.find((name) => !known.includes(name));
-  return unknown === undefined ? undefined : `no stream has label ${unknown}; labels are ${listed(known)}`;
+  const unknown = names.find((name) => !STREAM_LABEL_NAMES.includes(name));
+  if (unknown === undefined) {
+    return undefined;
+  }
+  const hint = `no stream has label ${unknown}; labels are ${[...STREAM_LABEL_NAMES].sort().join(', ')}`;
+  const fields = await store.labelNames(ALL_TIME.startMs, ALL_TIME.endMs, signal);
+  return fields.includes(unknown) ? `${hint}. ${unknown} is a field of the lines: filter with | ${unknown}="…"` : hint;
 }
 
 async function valuesHint(store: HintStore, matchers: LabelMatcher[], signal?: AbortSignal): Promise<string> {

@@ -4,6 +4,7 @@
  * say on stderr why an answer is empty.
  */
 import { version } from '../../../package.json';
+import { labelValues, streamLabelNames } from '../engine/explore/labels';
 import { runQuery, tailQuery, type QueryResult } from '../engine/query';
 import { createFileLogStore, type FileLogStore } from '../engine/store';
 import { msToIso } from '../engine/time';
@@ -88,7 +89,8 @@ async function run(command: StoreCommand, store: FileLogStore, signal: AbortSign
       return;
     }
     case 'labels': {
-      const names = await store.labelNames(command.startMs, command.endMs, signal);
+      // As Loki's /labels (and the data source's labels resource): the stream labels.
+      const names = await streamLabelNames(store, [], command.startMs, command.endMs, signal);
       await writeList(names, command.output);
       if (names.length === 0) {
         note(await explainEmptyLabels(store, command, undefined, signal));
@@ -96,7 +98,7 @@ async function run(command: StoreCommand, store: FileLogStore, signal: AbortSign
       return;
     }
     case 'label-values': {
-      const values = await store.labelValues(command.name, command.startMs, command.endMs, undefined, signal);
+      const values = await labelValues(store, command.name, [], command.startMs, command.endMs, signal);
       await writeList(values, command.output);
       if (values.length === 0) {
         note(await explainEmptyLabels(store, command, command.name, signal));

@@ -40,7 +40,8 @@ beforeAll(async () => {
     throw new Error('generator arguments not accepted');
   }
   await generateHistory(command.options);
-});
+  // Generating takes a few seconds, more on a busy machine: jest's 5 s default is too tight.
+}, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** `name=$(…)` lines set a variable later lines use; the test checks each one is set. */

@@ -127,7 +127,7 @@ export interface LogStore {
 /** A byte range of one plain file, scanned alone (plain data: it is posted to worker threads). */
 export interface ScanPart {
   path: string;
-  format: 'json' | 'text' | 'access';
+  format: 'json' | 'text' | 'access' | 'lines';
   /** The file's FileContext (source, filename, defaultService, fileKey). */
   ctx: { source: string; filename: string; defaultService: string; fileKey: string };
   direction: Direction;

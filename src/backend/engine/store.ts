@@ -19,6 +19,7 @@ import {
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
 import type { FileContext } from './readers/context';
+import type { LineFormat } from './readers/formats';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
 import { ScanBudget, summarise } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
@@ -43,7 +44,7 @@ export type { TailRequest } from './scan/tail';
 export interface SourceDescription {
   source: string;
   filename: string;
-  format: 'json' | 'text' | 'access';
+  format: LineFormat['name'];
   files: Array<{
     path: string;
     size: number;
@@ -60,8 +61,41 @@ export interface FileLogStore extends LogStore {
   /** The tail's poll step on its own (tests drive it without timers). */
   follower(request: TailRequest): TailFollower;
   describeSources(): SourceDescription[];
+  /** What a scan of the selector over [fromMs, toMs) would read, from the time indexes (no scan). */
+  plannedReads(matchers: LabelMatcher[], fromMs: number, toMs: number): Promise<PlannedRead[]>;
+  /** The file a record id names, if it is a file found under the roots (ids come from browsers). */
+  locateRecord(id: string): LocatedRecord | undefined;
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
 }
+
+/** One file's part of a planned scan. */
+export interface PlannedRead {
+  source: string;
+  filename: string;
+  path: string;
+  gzip: boolean;
+  /** File size; `[start, end)` is the byte range a scan reads (gzip files: all of it). */
+  size: number;
+  start: number;
+  end: number;
+  /** Exact line count, when known (gzip files after one complete read). */
+  lines?: number;
+}
+
+/** A record's file, as `locateRecord` finds it from the id. */
+export interface LocatedRecord {
+  path: string;
+  gzip: boolean;
+  live: boolean;
+  mtimeMs: number;
+  format: LineFormat;
+  ctx: FileContext;
+  /** Byte offset of the record's first line (decompressed for gzip). */
+  offset: number;
+}
+
+/** `<inode base 36>.<device base 36>:<offset>`, as `FileStore.fileKey` and the readers form ids. */
+const RECORD_ID = /^([0-9a-z]{1,13})\.([0-9a-z]{1,13}):(\d{1,15})$/;
 
 /** Records per batch handed to the query layer. */
 const BATCH_SIZE = 1000;
@@ -455,6 +489,52 @@ class FileStore implements FileLogStore {
         }
       }
     }
+  }
+
+  async plannedReads(matchers: LabelMatcher[], fromMs: number, toMs: number): Promise<PlannedRead[]> {
+    const selection = select(this.discover().sources, matchers);
+    const reads: PlannedRead[] = [];
+    for (const source of selection.sources) {
+      const files = await this.openFiles(source, []);
+      try {
+        for (let i = 0; i < files.length; i++) {
+          const plan = await this.plan(source, files, i, { fromMs, toMs, direction: 'forward' }, [], selection.accept);
+          if (plan !== undefined) {
+            const { file, index } = files[i];
+            reads.push({
+              source: source.source,
+              filename: source.filename,
+              path: plan.path,
+              gzip: plan.gzip,
+              size: file.size,
+              start: plan.start,
+              end: plan.end,
+              lines: index.gzipSpan?.lines,
+            });
+          }
+        }
+      } finally {
+        await Promise.all(files.map((f) => f.fh?.close()));
+      }
+    }
+    return reads;
+  }
+
+  locateRecord(id: string): LocatedRecord | undefined {
+    const m = RECORD_ID.exec(id);
+    if (m === null) {
+      return undefined;
+    }
+    for (const source of this.discover().sources) {
+      for (const file of source.files) {
+        const ctx = this.context(source, file);
+        if (ctx.fileKey === `${m[1]}.${m[2]}`) {
+          const { path, gzip, live, mtimeMs } = file;
+          return { path, gzip, live, mtimeMs, format: source.format, ctx, offset: Number(m[3]) };
+        }
+      }
+    }
+    return undefined;
   }
 
   tail(request: TailRequest): AsyncGenerator<LogRecord[]> {

@@ -11,9 +11,9 @@ import { generateHistory } from '../../generator/generate';
 
 export const SAMPLE_END_MS = Date.parse('2026-11-20T00:00:00Z');
 
-export async function generateSample(dir: string): Promise<void> {
+export async function generateSample(dir: string, seed = 11): Promise<void> {
   const command = parseGeneratorArgs(
-    ['--out', dir, '--size', '2MB', '--days', '1', '--seed', '11', '--end', new Date(SAMPLE_END_MS).toISOString()],
+    ['--out', dir, '--size', '2MB', '--days', '1', '--seed', String(seed), '--end', new Date(SAMPLE_END_MS).toISOString()],
     SAMPLE_END_MS
   );
   if (command.kind !== 'run') {

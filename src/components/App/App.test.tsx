@@ -2,6 +2,7 @@ import type { AppRootProps } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { render, screen } from '@testing-library/react';
 import React from 'react';
+import { of } from 'rxjs';
 import { MemoryRouter, useLocation } from 'react-router-dom';
 
 import type { AppSettings } from '../AppConfig/settings';
@@ -10,6 +11,7 @@ import { App } from './App';
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   getDataSourceSrv: jest.fn(),
+  getBackendSrv: () => ({ fetch: () => of({ data: [] }) }),
 }));
 
 function CurrentPath() {
@@ -19,7 +21,7 @@ function CurrentPath() {
 function renderAt(path: string) {
   const props = { meta: { jsonData: {} } } as unknown as AppRootProps<AppSettings>;
   render(
-    <MemoryRouter initialEntries={[path]}>
+    <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <App {...props} />
       <CurrentPath />
     </MemoryRouter>
@@ -33,14 +35,21 @@ beforeEach(() => {
 });
 
 describe('App', () => {
-  it('shows the overview page on its route', () => {
-    renderAt('/overview');
+  it('shows the home page on its route', async () => {
+    renderAt('/home');
     expect(screen.getByText('No Kamiwaza Logs data source is provisioned')).toBeInTheDocument();
+    expect(await screen.findByText('Trace lookup')).toBeInTheDocument();
   });
 
-  it('sends unknown paths to the overview', () => {
-    renderAt('/nowhere');
-    expect(screen.getByLabelText('path')).toHaveTextContent('/overview');
-    expect(screen.getByText('No Kamiwaza Logs data source is provisioned')).toBeInTheDocument();
+  it('shows the diagnostics page on its route', async () => {
+    renderAt('/diagnostics');
+    expect(await screen.findByText('Log files present and fresh')).toBeInTheDocument();
+  });
+
+  it('sends unknown paths, and the former overview page, to home', () => {
+    for (const path of ['/nowhere', '/overview']) {
+      renderAt(path);
+      expect(screen.getAllByLabelText('path').pop()).toHaveTextContent('/home');
+    }
   });
 });

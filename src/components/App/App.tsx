@@ -3,15 +3,19 @@ import React from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 
 import { ROUTES } from '../../constants';
-import { Overview } from '../../pages/Overview/Overview';
+import { Diagnostics } from '../../pages/Diagnostics/Diagnostics';
+import { Home } from '../../pages/Home/Home';
 import type { AppSettings } from '../AppConfig/settings';
 
 /** The app's pages; Grafana mounts this under /a/<plugin id>/ with routes relative to it. */
 export function App({ meta }: AppRootProps<AppSettings>) {
+  const props = { settings: meta.jsonData, secureJsonFields: meta.secureJsonFields };
   return (
     <Routes>
-      <Route path={ROUTES.Overview} element={<Overview settings={meta.jsonData} />} />
-      <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
+      <Route path={ROUTES.Home} element={<Home {...props} />} />
+      <Route path={ROUTES.Diagnostics} element={<Diagnostics {...props} />} />
+      {/* Anything else, including the former `overview` page, lands on Home. */}
+      <Route path="*" element={<Navigate to={ROUTES.Home} replace />} />
     </Routes>
   );
 }

@@ -96,4 +96,41 @@ describe('AppConfig', () => {
     expect(locationService.reload).not.toHaveBeenCalled();
     expect(screen.getByRole('button', { name: 'Enable' })).toBeEnabled();
   });
+
+  it('saves environment overrides in jsonData and a new secret only in secureJsonData', async () => {
+    renderConfig({ enabled: true, pinned: true, jsonData: { logsDatasourceUid: 'logs-1' } });
+
+    fireEvent.change(screen.getByLabelText(/^env\.sh/), { target: { value: '/srv/kamiwaza/env.sh' } });
+    fireEvent.change(screen.getByLabelText(/^KAMIWAZA_LOG_LEVEL/), { target: { value: 'DEBUG' } });
+    fireEvent.change(screen.getByLabelText(/^CUSTOMER_OTLP_AUTH/), { target: { value: 'Bearer typed-token' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+
+    await waitFor(() => expect(fetchMock).toHaveBeenCalled());
+    expect(fetchMock.mock.lastCall[0].data).toEqual({
+      enabled: true,
+      pinned: true,
+      jsonData: {
+        logsDatasourceUid: 'logs-1',
+        envFilePath: '/srv/kamiwaza/env.sh',
+        overrides: { KAMIWAZA_LOG_LEVEL: 'DEBUG' },
+      },
+      secureJsonData: { CUSTOMER_OTLP_AUTH: 'Bearer typed-token' },
+    });
+  });
+
+  it('shows a stored secret as configured without its value, and resets it on request', async () => {
+    renderConfig({ enabled: true, pinned: true, jsonData: {}, secureJsonFields: { CUSTOMER_OTLP_AUTH: true } });
+    const input = screen.getByLabelText(/^CUSTOMER_OTLP_AUTH/) as HTMLInputElement;
+    expect(input).toBeDisabled();
+    expect(input.value).toBe('configured');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1));
+    expect(fetchMock.mock.lastCall[0].data.secureJsonData).toBeUndefined();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
+    expect(fetchMock.mock.lastCall[0].data.secureJsonData).toEqual({ CUSTOMER_OTLP_AUTH: '' });
+  });
 });

@@ -1,11 +1,12 @@
 import type { AppPluginMeta, DataSourceInstanceSettings, PluginConfigPageProps } from '@grafana/data';
 import { DataSourcePicker, getBackendSrv, locationService } from '@grafana/runtime';
-import { Alert, Button, Field, FieldSet, Stack, Text } from '@grafana/ui';
+import { Alert, Box, Button, Field, FieldSet, Input, SecretInput, Stack, Text } from '@grafana/ui';
 import React, { useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 
 import { LOGS_DATASOURCE_NAME, LOGS_DATASOURCE_TYPE } from '../../constants';
-import type { AppSettings } from './settings';
+import { DEFAULT_COLLECTOR_HOST, ENVIRONMENT_VARIABLES } from '../../shared/environment';
+import type { AppSecureSettings, AppSettings } from './settings';
 
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppSettings>>;
 
@@ -13,7 +14,13 @@ interface PluginSettingsUpdate {
   enabled: boolean;
   pinned: boolean;
   jsonData: AppSettings;
+  /** Only when the secret changed: Grafana keeps what is not sent. */
+  secureJsonData?: AppSecureSettings;
 }
+
+/** Variables the app settings may override; the only secret one, the OTLP auth header, has its own field. */
+const OVERRIDABLE = ENVIRONMENT_VARIABLES.filter((v) => !v.secret);
+const AUTH = 'CUSTOMER_OTLP_AUTH';
 
 /**
  * Grafana keeps an app's settings under /api/plugins/<id>/settings; the page reloads after a change
@@ -32,8 +39,14 @@ function errorMessage(error: unknown): string {
 }
 
 export function AppConfig({ plugin }: AppConfigProps) {
-  const { id, enabled = false, pinned = false, jsonData } = plugin.meta;
+  const { id, enabled = false, pinned = false, jsonData, secureJsonFields } = plugin.meta;
   const [settings, setSettings] = useState<AppSettings>(jsonData ?? {});
+  // undefined: unchanged; '' after a reset; text while a new value is typed (never read back from Grafana).
+  const [auth, setAuth] = useState<string>();
+  const authConfigured = auth === undefined && Boolean(secureJsonFields?.[AUTH]);
+  const secureJsonData = auth === undefined ? {} : { secureJsonData: { [AUTH]: auth } };
+  const setOverride = (name: string, value: string) =>
+    setSettings({ ...settings, overrides: { ...settings.overrides, [name]: value } });
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -100,10 +113,68 @@ export function AppConfig({ plugin }: AppConfigProps) {
             onClear={() => setSettings({ ...settings, logsDatasourceUid: undefined })}
           />
         </Field>
-        <Button disabled={saving} onClick={() => save({ enabled, pinned, jsonData: settings })}>
+      </FieldSet>
+
+      <FieldSet label="Kamiwaza environment">
+        <Box marginBottom={2}>
+          <Text element="p" color="secondary">
+            Where the Environment tab and the diagnostics read the platform&apos;s settings. Values set here win over
+            env.sh, which wins over Grafana&apos;s environment; they apply to Org Admins&apos; views.
+          </Text>
+        </Box>
+        <Field label="env.sh" description="Read, never executed or written. Empty: $KAMIWAZA_ROOT/env.sh.">
+          <Input
+            id="kamiwaza-app-env-file"
+            width={60}
+            placeholder="$KAMIWAZA_ROOT/env.sh"
+            value={settings.envFilePath ?? ''}
+            onChange={(event) => setSettings({ ...settings, envFilePath: event.currentTarget.value })}
+          />
+        </Field>
+        <Field
+          label="OTEL collector host"
+          description={`Its health endpoint is checked at http://<host>:13133/health (host:port for another port). Empty: ${DEFAULT_COLLECTOR_HOST}.`}
+        >
+          <Input
+            id="kamiwaza-app-collector-host"
+            width={60}
+            placeholder={DEFAULT_COLLECTOR_HOST}
+            value={settings.collectorHost ?? ''}
+            onChange={(event) => setSettings({ ...settings, collectorHost: event.currentTarget.value })}
+          />
+        </Field>
+        {OVERRIDABLE.map((variable) => (
+          <Field key={variable.name} label={variable.name} description={variable.meaning}>
+            <Input
+              id={`kamiwaza-app-override-${variable.name}`}
+              width={60}
+              placeholder="not overridden"
+              value={settings.overrides?.[variable.name] ?? ''}
+              onChange={(event) => setOverride(variable.name, event.currentTarget.value)}
+            />
+          </Field>
+        ))}
+        <Field
+          label={AUTH}
+          description="Authentication header for the external endpoint. Stored encrypted by Grafana; never shown again, never sent to the browser."
+        >
+          <SecretInput
+            id="kamiwaza-app-otlp-auth"
+            width={60}
+            placeholder="not overridden"
+            isConfigured={authConfigured}
+            value={auth ?? ''}
+            onChange={(event) => setAuth(event.currentTarget.value)}
+            onReset={() => setAuth('')}
+          />
+        </Field>
+      </FieldSet>
+
+      <div>
+        <Button disabled={saving} onClick={() => save({ enabled, pinned, jsonData: settings, ...secureJsonData })}>
           Save settings
         </Button>
-      </FieldSet>
+      </div>
     </Stack>
   );
 }

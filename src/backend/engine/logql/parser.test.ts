@@ -271,6 +271,16 @@ describe('metric queries', () => {
     expect(parseLogQL('sort_desc(count_over_time({a="b"}[1m]))')).toMatchObject({ op: 'sort_desc' });
   });
 
+  it('keeps every label of a grouping list, in the order written (the lezer tree nests them)', () => {
+    const vector = parseLogQL('sum by (service_name, level, x) (count_over_time({a="b"}[1m]))') as VectorAggregationExpr;
+    expect(vector.grouping).toEqual({ mode: 'by', labels: ['service_name', 'level', 'x'] });
+    const after = parseLogQL('sum(rate({a="b"}[1m])) without (a, b)') as VectorAggregationExpr;
+    expect(after.grouping).toEqual({ mode: 'without', labels: ['a', 'b'] });
+    expect(parseLogQL('max_over_time({a="b"} | unwrap x [1m]) by (host, pod)')).toMatchObject({
+      grouping: { mode: 'by', labels: ['host', 'pod'] },
+    });
+  });
+
   it('applies PromQL precedence and associativity to binary operators', () => {
     expect(shape(parseLogQL('1 + 2 * 3') as MetricExpr)).toBe('(1 + (2 * 3))');
     expect(shape(parseLogQL('(1 + 2) * 3') as MetricExpr)).toBe('((1 + 2) * 3)');

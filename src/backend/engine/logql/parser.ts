@@ -821,8 +821,20 @@ class Builder {
   private grouping(node: SyntaxNode): Grouping {
     const mode = node.getChild('Without') ? 'without' : 'by';
     const labelsNode = node.getChild('Labels');
-    const labels = labelsNode ? labelsNode.getChildren('Identifier').map((i) => this.src(i)) : [];
-    return { mode, labels };
+    return { mode, labels: labelsNode ? this.labelList(labelsNode) : [] };
+  }
+
+  /** `a, b, c`: lezer nests the list left-recursively (`Labels(Labels(Labels(a) b) c)`). */
+  private labelList(node: SyntaxNode): string[] {
+    const out: string[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'Labels') {
+        out.push(...this.labelList(c));
+      } else if (c.name === 'Identifier') {
+        out.push(this.src(c));
+      }
+    }
+    return out;
   }
 
   private vectorAggregation(node: SyntaxNode): MetricExpr {

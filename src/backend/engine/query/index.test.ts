@@ -455,6 +455,54 @@ describe('vector aggregations and binary operators', () => {
   });
 });
 
+describe('grouping by stream labels, structured metadata and parsed labels together', () => {
+  // api: INFO at 1 s, ERROR at 2 s and 3 s; web: INFO at 4 s. service_name is a stream label,
+  // level structured metadata, user a label `| logfmt` extracts.
+  const store = createMemoryLogStore([
+    rec(1, 'user=ann', { source: 'application', service_name: 'api' }, { level: 'INFO' }),
+    rec(2, 'user=bob', { source: 'application', service_name: 'api' }, { level: 'ERROR' }),
+    rec(3, 'user=ann', { source: 'application', service_name: 'api' }, { level: 'ERROR' }),
+    rec(4, 'user=ann', { source: 'application', service_name: 'web' }, { level: 'INFO' }),
+  ]);
+  const sorted = (v: VectorResult) => vector(v).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+
+  it('keeps the stream label next to the metadata field', async () => {
+    const r = await instant(store, 'sum by (service_name, level) (count_over_time({source="application"}[10s]))', 10);
+    expect(sorted(r as VectorResult)).toEqual([
+      [{ level: 'ERROR', service_name: 'api' }, 2],
+      [{ level: 'INFO', service_name: 'api' }, 1],
+      [{ level: 'INFO', service_name: 'web' }, 1],
+    ]);
+  });
+
+  it('matches on the stream label in a binary operation (share of each level per service)', async () => {
+    const r = await instant(
+      store,
+      'sum by (service_name, level) (count_over_time({source="application"}[10s])) / on (service_name) group_left sum by (service_name) (count_over_time({source="application"}[10s]))',
+      10
+    );
+    expect(sorted(r as VectorResult)).toEqual([
+      [{ level: 'ERROR', service_name: 'api' }, 2 / 3],
+      [{ level: 'INFO', service_name: 'api' }, 1 / 3],
+      [{ level: 'INFO', service_name: 'web' }, 1],
+    ]);
+  });
+
+  it('groups by stream, metadata and parsed labels at once', async () => {
+    const r = await instant(
+      store,
+      'sum by (service_name, level, user) (count_over_time({source="application"} | logfmt [10s]))',
+      10
+    );
+    expect(sorted(r as VectorResult)).toEqual([
+      [{ level: 'ERROR', service_name: 'api', user: 'ann' }, 1],
+      [{ level: 'ERROR', service_name: 'api', user: 'bob' }, 1],
+      [{ level: 'INFO', service_name: 'api', user: 'ann' }, 1],
+      [{ level: 'INFO', service_name: 'web', user: 'ann' }, 1],
+    ]);
+  });
+});
+
 describe('label projection', () => {
   /** Records whose full label maps throw when read: only `label(name)` may be used. */
   function strictStore(records: MemoryRecordInput[]): LogStore {

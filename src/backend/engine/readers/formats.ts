@@ -4,6 +4,11 @@
  * - `text`: Python-logging style text; a line starting with a timestamp starts a record, other
  *   lines continue it (stack traces). Lines that are JSON objects are read as JSON.
  * - `access`: Traefik's access log, common log format or JSON, decided per line.
+ * - `lines`: text whose lines carry no timestamp the other formats read: every line is a record
+ *   of its own (joining them would make a whole file one record), timed by the rule of untimed
+ *   lines (the nearest earlier timed line, else the file's first time or its modification time).
+ *
+ * Which format a file has is decided from its name and its first lines (`sources/sniff.ts`).
  */
 import type { LogRecord } from '../model';
 import { parseClfDate, parseIsoPrefix, parseTimestampBytes } from '../time';
@@ -12,7 +17,7 @@ import { FOUND, findTopLevel, keyBytes, type ValueSpan } from './jsonScan';
 import { ClfRecord, JsonRecord, TextRecord } from './records';
 
 export interface LineFormat {
-  readonly name: 'json' | 'text' | 'access';
+  readonly name: 'json' | 'text' | 'access' | 'lines';
   /** Whether lines without a timestamp continue the previous record. */
   readonly multiline: boolean;
   /** The timestamp a line starts a record with; NaN when the line has none. */
@@ -78,6 +83,13 @@ export const textFormat: LineFormat = {
   },
 };
 
+export const linesFormat: LineFormat = {
+  name: 'lines',
+  multiline: false,
+  lineTs: textTs,
+  record: textFormat.record,
+};
+
 function accessTs(b: Buffer, start: number, end: number): number {
   if (b[start] === 123) {
     return jsonTs(b, start, end);
@@ -95,6 +107,14 @@ export const accessFormat: LineFormat = {
       ? new JsonRecord(ts, b, start, end, offset, ctx, flags, !looksLikeJsonObject(b, start, end))
       : new ClfRecord(ts, b, start, end, offset, ctx, flags);
   },
+};
+
+/** Formats by name (scan parts posted to worker threads name their format). */
+export const FORMATS: Readonly<Record<LineFormat['name'], LineFormat>> = {
+  json: jsonFormat,
+  text: textFormat,
+  access: accessFormat,
+  lines: linesFormat,
 };
 
 /** Whether a line is malformed for its format (counted in ScanStats.malformedLines). */

@@ -11,11 +11,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { matcherTest, type StringTest } from '../logql/regex';
 import type { LabelMatcher, LogRecord, ScanPart } from '../model';
-import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
+import { FORMATS, type LineFormat } from '../readers/formats';
 import type { ScanBudget } from './budget';
 import { FileScanner, type FileScanPlan } from './fileScan';
-
-const FORMATS: Record<ScanPart['format'], LineFormat> = { json: jsonFormat, text: textFormat, access: accessFormat };
 
 /** Parts per split scan: the deployment machines have two cores. */
 export const PARALLEL_PARTS = 2;

@@ -9,12 +9,10 @@
  * gives its part back and this thread scans it itself, as it does where workers cannot run.
  */
 import { emptyStats, type LogRecord, type ScanPart, type ScanStats } from '../model';
-import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
+import { FORMATS } from '../readers/formats';
 import { addPartStats, ScanBudget } from './budget';
 import { partScanner } from './parts';
 import { newWorker } from './workers';
-
-const FORMATS: Record<ScanPart['format'], LineFormat> = { json: jsonFormat, text: textFormat, access: accessFormat };
 
 const MAX_COLLECTED_BYTES = 32 << 20;
 /** Per record in `SearchResult.meta`: offset, time, flags, length. */

@@ -6,12 +6,14 @@
  * roots, the directory of an explicitly configured access-log path, and only the access log's
  * directory under $KAMIWAZA_ROOT). Symlinks pointing outside are skipped with a problem noted;
  * `..` in configured relative paths is rejected. Missing or unreadable paths become problems,
- * never exceptions. Discovery is synchronous (a few directory listings) so diagnostics can call it
+ * never exceptions. A file's format comes from its first lines (`sniff.ts`), else from its name; a
+ * Traefik access log is recognised wherever it lies (source `access`). Discovery is synchronous (a few directory listings) so diagnostics can call it
  * without awaiting.
  */
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
+import { formatOf, isAccessKind, sniffFiles } from './sniff';
 import { DEFAULT_ACCESS_LOG_PATH } from '../../../shared/kamiwaza';
 import { ACCESS_SERVICE, UNKNOWN_SERVICE } from '../readers/labels';
 import { isInside } from './safeOpen';
@@ -270,10 +272,16 @@ export function discoverSources(config: StoreConfig): Discovery {
   for (const [livePath, group] of groups) {
     group.files.sort((a, b) => a.age - b.age);
     const known = KNOWN[group.base];
-    const isAccess = accessLiveNames.has(livePath);
-    const format = isAccess
-      ? accessFormat
-      : (known?.format ?? (group.base.endsWith('.jsonl') ? jsonFormat : textFormat));
+    const configuredAccess = accessLiveNames.has(livePath);
+    // The content decides, the name when the content does not (an empty or unreadable file).
+    const sniffed = configuredAccess ? undefined : sniffFiles(group.files.filter((f) => f.size > 0));
+    const isAccess = configuredAccess || isAccessKind(sniffed);
+    const format =
+      sniffed !== undefined
+        ? formatOf(sniffed)
+        : isAccess
+          ? accessFormat
+          : (known?.format ?? (group.base.endsWith('.jsonl') ? jsonFormat : textFormat));
     const source = isAccess ? 'access' : (known?.source ?? group.base.replace(/\.(jsonl|log)$/, ''));
     sources.push({
       source,

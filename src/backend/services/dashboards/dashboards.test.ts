@@ -330,25 +330,6 @@ function labelColumns(panel: DashboardPanel): string[] {
   return Object.keys(organize?.renameByName ?? {}).filter((name) => name !== 'Last *' && !name.includes('\\'));
 }
 
-/**
- * KNOWN DEFECT (engine, being fixed by explore-backend, issue 6): `sum by (a, b) (...)` with two or
- * more grouping labels keeps only the LAST label of the `by` list and merges the series that
- * differ in the others (`by (actor, actor_ip)` answers per actor_ip only; `by (service_name,
- * message)` per message only). Loki answers these queries correctly, so they stay as written. The
- * assertion pins today's wrong answer: when main has the fix, flip it to `wanted` (the full list).
- */
-const MULTI_LABEL_GROUPING_DEFECT = new Set([
-  'Top error messages',
-  'Failed logins by actor and IP',
-  'Denied access by actor and IP',
-]);
-
-/** The last label of the outermost `by (...)` list as written. */
-function lastGroupingLabel(expr: string): string {
-  const names = /by \(([^)]*)\)/.exec(expr)![1].split(',');
-  return names[names.length - 1].trim();
-}
-
 function kind(arrowType: string): string {
   return /^Timestamp/.test(arrowType) ? 'time' : /^(Float|Int|Uint)/.test(arrowType) ? 'number' : arrowType;
 }
@@ -382,11 +363,7 @@ describe('panels over generated logs', () => {
         if (panel.type === 'table' && target.queryType === 'instant') {
           const wanted = labelColumns(panel).filter((name) => !['Field'].includes(name));
           const present = [...new Set(seriesLabels(withData).flatMap((l) => Object.keys(l)))].sort();
-          if (MULTI_LABEL_GROUPING_DEFECT.has(title)) {
-            expect(present).toEqual([lastGroupingLabel(target.expr)]);
-          } else {
-            expect(present).toEqual(expect.arrayContaining(wanted));
-          }
+          expect(present).toEqual(expect.arrayContaining(wanted));
         }
       }
     },

@@ -1,7 +1,7 @@
 /**
  * The Kamiwaza Logs data source: maps Grafana calls onto instances (cached per uid), the query
- * runner (`run-data-query.ts`, the log engine), resource routes (health, `label-resources.ts`) and
- * stream routes (live tail, `tail-stream.ts`).
+ * runner (`run-data-query.ts`, the log engine), resource routes (health, `label-resources.ts`,
+ * `explore-resources.ts`) and stream routes (live tail, `tail-stream.ts`).
  */
 import { PluginError, type PluginHandlers } from '../../protocol/handlers';
 import type { Logger } from '../../protocol/logger';
@@ -14,7 +14,9 @@ import { ResourceRouter } from './resources';
 import { runDataQuery } from './run-data-query';
 import { StreamRouter } from './streams';
 import { addLabelResources } from './label-resources';
+import { addExploreResources } from './explore-resources';
 import { tailRoute } from './tail-stream';
+import { addEnvironmentResources } from '../environment/routes';
 
 export interface DataSourceService {
   handlers: PluginHandlers;
@@ -45,12 +47,15 @@ export function createDataSourceService(options: DataSourceServiceOptions): Data
     return instances.get(ctx.dataSourceInstanceSettings);
   };
 
-  const resources = addLabelResources(
-    new ResourceRouter().add('GET', 'health', async ({ instance }) => {
-      const result = await checkHealth(instance);
-      return jsonResponse(200, { status: result.status, message: result.message, details: result.jsonDetails });
-    })
+  const resources = addExploreResources(
+    addLabelResources(
+      new ResourceRouter().add('GET', 'health', async ({ instance }) => {
+        const result = await checkHealth(instance);
+        return jsonResponse(200, { status: result.status, message: result.message, details: result.jsonDetails });
+      })
+    )
   );
+  addEnvironmentResources(resources, env);
   const streams = new StreamRouter().register('tail', tailRoute);
 
   const handlers: PluginHandlers = {

@@ -1,12 +1,14 @@
 /**
  * Engine results → Grafana data frames, following the data plane contracts Explore, dashboards
  * and alerting read: `log-lines` for log queries, `timeseries-multi` (one series per frame) for
- * metric queries. Stats and notices ride on the first frame's meta.
+ * metric queries. Every frame carries the executed query; stats and notices (`notices.ts`) ride on
+ * the first frame's meta.
  */
 import type { Labels } from '../../engine/model';
 import type { QueryResult, QueryStats, StreamEntry } from '../../engine/query';
 import type { DataLink, Field, Frame, FrameMeta, Notice, QueryStat } from '../../protocol/frames/frame';
 import type { KamiwazaLogsFrameCustomMeta } from '../../../shared/query';
+import { frameNotices } from './notices';
 
 export interface FrameOptions {
   refId: string;
@@ -22,13 +24,14 @@ export interface FrameOptions {
 }
 
 export function resultToFrames(result: QueryResult, options: FrameOptions): Frame[] {
+  const notices = frameNotices(
+    result.notices,
+    result.resultType === 'streams' ? { count: result.stats.linesReturned, limit: options.limit } : undefined
+  );
   const shared: FrameMeta = {
-    executedQueryString: `Expr: ${options.expr}${options.stepMs ? `\nStep: ${options.stepMs / 1000}s` : ''}`,
+    executedQueryString: executedQueryString(options),
     stats: statsOf(result.stats),
-    notices:
-      result.notices.length > 0
-        ? result.notices.map((n): Notice => ({ severity: n.severity, text: n.text }))
-        : undefined,
+    notices: notices.length > 0 ? notices.map((n): Notice => ({ severity: n.severity, text: n.text })) : undefined,
   };
   switch (result.resultType) {
     case 'streams':
@@ -118,7 +121,8 @@ function seriesFrames(series: Series[], options: FrameOptions, shared: FrameMeta
     return {
       name: displayName ?? seriesName(s.labels),
       refId: options.refId,
-      meta: i === 0 ? { ...shared, ...meta } : meta,
+      // The query inspector shows each frame's executed query; stats and notices are the query's, once.
+      meta: i === 0 ? { ...shared, ...meta } : { ...meta, executedQueryString: shared.executedQueryString },
       fields: [
         {
           name: 'Time',
@@ -137,6 +141,11 @@ function seriesFrames(series: Series[], options: FrameOptions, shared: FrameMeta
       ],
     };
   });
+}
+
+/** What ran, as the query inspector shows it. */
+export function executedQueryString(options: Pick<FrameOptions, 'expr' | 'stepMs'>): string {
+  return `Expr: ${options.expr}${options.stepMs ? `\nStep: ${options.stepMs / 1000}s` : ''}`;
 }
 
 /** `{{label}}` placeholders as in Loki's and Prometheus' legend format; unknown labels render empty. */

@@ -1,64 +1,34 @@
 /**
  * Label browser resources, shaped like Loki's HTTP API so the same frontend tooling fits:
- * `GET labels` and `GET label/<name>/values` answer `{status: "success", data: [...]}` and take
- * `start`/`end` in Unix nanoseconds (default: the last 6 hours, Loki's default lookback) and,
- * for values, an optional `query` stream selector.
+ * `GET labels` lists the stream labels only (source, service_name, filename), `GET
+ * label/<name>/values` the values of a stream label or of a structured-metadata field (so
+ * `label_values(level)` works); both answer `{status: "success", data: [...]}`, take an optional
+ * `query` (a stream selector, or any LogQL query: its selector scopes the answer) and `start`/`end`
+ * in Unix nanoseconds: omitted, they cover all time the files span.
  */
-import { nanoStringToMs } from '../../engine/time';
-import { parseLogQL } from '../../engine/logql/parser';
-import type { LabelMatcher } from '../../engine/model';
-import { PluginError } from '../../protocol/handlers';
+import { labelValues, streamLabelNames } from '../../engine/explore/labels';
 import { jsonResponse } from '../../protocol/messages';
-import type { ResourceCall, ResourceRouter } from './resources';
-
-const DEFAULT_LOOKBACK_MS = 6 * 3_600_000;
+import type { LokiListResponse } from '../../../shared/resources';
+import { rangeOf, selectorOf } from './resource-params';
+import type { ResourceRouter } from './resources';
 
 export function addLabelResources(router: ResourceRouter): ResourceRouter {
   return router
     .add('GET', 'labels', async (call) => {
       const { startMs, endMs } = rangeOf(call);
-      const names = await call.instance.store.labelNames(startMs, endMs, call.signal);
-      return jsonResponse(200, { status: 'success', data: names });
+      const names = await streamLabelNames(call.instance.store, selectorOf(call), startMs, endMs, call.signal);
+      return jsonResponse(200, { status: 'success', data: names } satisfies LokiListResponse);
     })
     .add('GET', 'label/:name/values', async (call) => {
       const { startMs, endMs } = rangeOf(call);
-      const matchers = selectorOf(call.query.get('query'));
-      const values = await call.instance.store.labelValues(call.params.name, startMs, endMs, matchers, call.signal);
-      return jsonResponse(200, { status: 'success', data: values });
+      const values = await labelValues(
+        call.instance.store,
+        call.params.name,
+        selectorOf(call),
+        startMs,
+        endMs,
+        call.signal
+      );
+      return jsonResponse(200, { status: 'success', data: values } satisfies LokiListResponse);
     });
-}
-
-function rangeOf(call: ResourceCall): { startMs: number; endMs: number } {
-  const endMs = timeParam(call.query.get('end')) ?? Date.now();
-  const startMs = timeParam(call.query.get('start')) ?? endMs - DEFAULT_LOOKBACK_MS;
-  if (!(startMs <= endMs)) {
-    throw new PluginError('start must not be after end', 400, 'downstream');
-  }
-  return { startMs, endMs };
-}
-
-function timeParam(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') {
-    return undefined;
-  }
-  const ms = nanoStringToMs(value);
-  if (!Number.isFinite(ms)) {
-    throw new PluginError(`${JSON.stringify(value)} is not a Unix timestamp in nanoseconds`, 400, 'downstream');
-  }
-  return ms;
-}
-
-function selectorOf(query: string | null): LabelMatcher[] | undefined {
-  if (query === null || query.trim() === '') {
-    return undefined;
-  }
-  try {
-    const expr = parseLogQL(query);
-    if (expr.kind === 'log') {
-      return expr.matchers;
-    }
-  } catch (error) {
-    throw new PluginError(`query: ${(error as Error).message}`, 400, 'downstream');
-  }
-  throw new PluginError('query must be a stream selector such as {source="application"}', 400, 'downstream');
 }

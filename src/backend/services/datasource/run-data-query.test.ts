@@ -48,9 +48,9 @@ function dataQuery(json: object, range = { from: T0 - 1000, to: T0 + 120_000 }, 
 const service = createDataSourceService({ logger, env: {} });
 const ctx = context({ logDirs: [root], tracesDatasourceUid: 'tempo' });
 
-async function query(json: object, range?: { from: number; to: number }) {
+async function query(json: object, range?: { from: number; to: number }, headers: Record<string, string> = {}) {
   const q = dataQuery(json, range);
-  const request: QueryDataRequest = { pluginContext: ctx, headers: {}, queries: [q], format: 'arrow' };
+  const request: QueryDataRequest = { pluginContext: ctx, headers, queries: [q], format: 'arrow' };
   const response = await service.handlers.query!(q, request, new AbortController().signal);
   return response.frames.map((frame) => decodeGrafanaFrame(frameToArrow(frame)));
 }
@@ -149,6 +149,58 @@ describe('errors', () => {
   });
 });
 
+describe('queries that need numbers', () => {
+  it('refuse a log query from an alert rule with a clear error, and answer its metric queries', async () => {
+    for (const name of ['FromAlert', 'fromalert', 'http_FromAlert']) {
+      await expect(
+        query({ expr: '{source="application"} | level="ERROR"' }, undefined, { [name]: 'true' })
+      ).rejects.toMatchObject({
+        status: 400,
+        errorSource: 'downstream',
+        message: expect.stringMatching(/^alert rules need a metric query, e\.g\. count_over_time\(/),
+      });
+    }
+    const frames = await query(
+      { expr: 'sum(count_over_time({source="application"} | level="ERROR" [5m]))', queryType: 'instant' },
+      undefined,
+      { FromAlert: 'true' }
+    );
+    expect(frames[0].fields[1].values).toEqual([3]);
+  });
+
+  it('refuse a log query asked as an instant query as Loki does', async () => {
+    await expect(query({ expr: '{source="application"}', queryType: 'instant' })).rejects.toMatchObject({
+      status: 400,
+      message: 'log queries are not supported as an instant query type, please change your query to a range query type',
+    });
+  });
+});
+
+describe('frame meta', () => {
+  it('puts the executed query on every frame, stats and notices on the first', async () => {
+    const frames = await query({ expr: 'count_over_time({source="application"}[1m])', step: '1m' });
+    // One series per line: five lines, five label sets.
+    expect(frames).toHaveLength(5);
+    for (const frame of frames) {
+      expect(frame.meta?.executedQueryString).toBe('Expr: count_over_time({source="application"}[1m])\nStep: 60s');
+    }
+    expect(frames[0].meta?.stats).toBeDefined();
+    expect(frames[1].meta?.stats).toBeUndefined();
+  });
+
+  it('says when the line limit cut a log query, and not when it did not', async () => {
+    const [cut] = await query({ expr: '{source="application"}', maxLines: 2 });
+    expect(cut.meta?.notices).toEqual([
+      {
+        severity: 'info',
+        text: 'Showing 2 lines, the line limit: older lines in the range are not shown. Raise the line limit or narrow the query.',
+      },
+    ]);
+    const [whole] = await query({ expr: '{source="application"}', maxLines: 5 + 1 });
+    expect(whole.meta?.notices).toBeUndefined();
+  });
+});
+
 describe('label resources', () => {
   const call = (url: string) =>
     service.handlers.callResource!(
@@ -160,7 +212,10 @@ describe('label resources', () => {
   it('list label names and values in Loki’s shape', async () => {
     const names = JSON.parse(String((await call(`labels?${range}`)).body));
     expect(names.status).toBe('success');
-    expect(names.data).toEqual(expect.arrayContaining(['source', 'service_name', 'level', 'trace_id']));
+    // Stream labels only, as Loki's /labels; metadata fields have values but are not label names.
+    expect(names.data).toEqual(['filename', 'service_name', 'source']);
+    const levels = JSON.parse(String((await call(`label/level/values?${range}`)).body));
+    expect(levels.data).toEqual(['ERROR', 'INFO', 'WARNING']);
     const values = JSON.parse(String((await call(`label/service_name/values?${range}`)).body));
     expect(values.data.sort()).toEqual(['kamiwaza.api', 'kamiwaza.serving']);
   });

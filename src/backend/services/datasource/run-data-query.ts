@@ -50,6 +50,7 @@ export async function runDataQuery(
   }
   const limit = query.maxLines ?? instance.settings.maxLines ?? DEFAULT_MAX_LINES;
   try {
+    refuseLogQuery(expr, { instant, fromAlert: isFromAlert(ctx.headers) });
     const result = await runQuery(instance.store, {
       query: expr,
       startMs: timeRange.from,
@@ -79,6 +80,26 @@ export async function runDataQuery(
     };
   } catch (error) {
     throw asPluginError(error);
+  }
+}
+
+/** Loki's answer to a log query sent as an instant query (its ErrUnsupportedSyntaxForInstantQuery). */
+export const INSTANT_LOG_QUERY_ERROR =
+  'log queries are not supported as an instant query type, please change your query to a range query type';
+export const ALERT_LOG_QUERY_ERROR =
+  'alert rules need a metric query, e.g. count_over_time({source="application"} | level="ERROR" [5m]); this is a log query, which returns lines, not numbers';
+
+/** Grafana marks queries of alert rules with the `FromAlert: true` header (no user in the plugin context). */
+export function isFromAlert(headers: QueryDataRequest['headers']): boolean {
+  return Object.entries(headers).some(
+    ([name, value]) => /^(http_)?fromalert$/i.test(name) && value.trim().toLowerCase() === 'true'
+  );
+}
+
+/** Log queries where a number is needed (instant queries, alert rules) fail before any scan. */
+function refuseLogQuery(expr: string, asked: { instant: boolean; fromAlert: boolean }): void {
+  if ((asked.instant || asked.fromAlert) && parseLogQL(expr).kind === 'log') {
+    throw new PluginError(asked.fromAlert ? ALERT_LOG_QUERY_ERROR : INSTANT_LOG_QUERY_ERROR, 400, 'downstream');
   }
 }
 

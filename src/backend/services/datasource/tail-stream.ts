@@ -1,7 +1,20 @@
 /**
- * Live tail over Grafana Live: channel `ds/<uid>/tail/<id>` with the subscriber's data
- * `{"expr": "<LogQL log query>"}`. Each batch of new lines goes out as a `log-lines` data frame
- * in Grafana's JSON frame format.
+ * Live tail over Grafana Live. The contract the frontend (src/datasource/liveTail.ts) relies on;
+ * keep it stable:
+ *
+ * - Channel: `ds/<datasource uid>/tail/<id>`. The backend reads only the `tail` prefix; `<id>` is
+ *   the subscriber's choice (the frontend derives it from the expression, because Grafana passes
+ *   the subscription data only with a channel's first subscriber).
+ * - Subscription data (SubscribeStream and RunStream): JSON `{"expr": "<LogQL log query>"}`. A
+ *   metric query, a parse error or a missing expr answers SubscribeStream NOT_FOUND with
+ *   `{"error": "<why>"}`.
+ * - Packets: one per poll that found new matching lines (the store polls every TAIL_POLL_MS, 300
+ *   ms, so a line appended to a file arrives within about that, across rotation and truncation).
+ *   Each packet is one complete `log-lines` data frame in Grafana's JSON frame format, schema
+ *   included (`{"schema": {...}, "data": {"values": [...]}}`), named and refId'd `tail`, fields
+ *   `timestamp` (time), `body`, `severity`, `id`, `labels` (JSON), and `traceID` when a traces
+ *   data source is configured: the same fields and row order (newest first) as a query's logs frame.
+ * - The stream ends when the last subscriber leaves (RunStream is cancelled).
  */
 import { parseLogQL } from '../../engine/logql/parser';
 import { tailQuery } from '../../engine/query';

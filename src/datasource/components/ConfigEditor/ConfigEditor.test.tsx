@@ -82,14 +82,35 @@ describe('ConfigEditor', () => {
     expect(lastJsonData().maxLines).toBeUndefined();
   });
 
-  it('links traces to the picked Tempo data source and unlinks on clear', () => {
+  it('links trace ids to the trace drill-down dashboard by default, without a picker', () => {
+    renderEditor();
+
+    expect(screen.getByRole('radio', { name: 'Trace drill-down dashboard' })).toBeChecked();
+    expect(screen.getByText('/d/kamiwaza-trace-drilldown?var-trace_id=<trace id>')).toBeInTheDocument();
+    expect(screen.queryByText('pick tempo')).not.toBeInTheDocument();
+  });
+
+  it('links traces to a picked trace data source, keeps it while links are off, and unlinks on clear', () => {
     const { lastJsonData } = renderEditor();
 
+    fireEvent.click(screen.getByRole('radio', { name: 'Trace data source' }));
     fireEvent.click(screen.getByText('pick tempo'));
-    expect(lastJsonData().tracesDatasourceUid).toBe('tempo-1');
+    expect(lastJsonData()).toEqual({ traceLinkTarget: 'datasource', tracesDatasourceUid: 'tempo-1' });
     expect(screen.getByText('current: tempo-1')).toBeInTheDocument();
 
+    fireEvent.click(screen.getByRole('radio', { name: 'Off' }));
+    expect(lastJsonData()).toEqual({ traceLinkTarget: 'none', tracesDatasourceUid: 'tempo-1' });
+    expect(screen.queryByText('pick tempo')).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Trace data source' }));
     fireEvent.click(screen.getByText('clear tempo'));
     expect(lastJsonData().tracesDatasourceUid).toBeUndefined();
+  });
+
+  it('shows settings saved with only a Tempo uid as data source links (migration)', () => {
+    renderEditor({ tracesDatasourceUid: 'tempo-old' });
+
+    expect(screen.getByRole('radio', { name: 'Trace data source' })).toBeChecked();
+    expect(screen.getByText('current: tempo-old')).toBeInTheDocument();
   });
 });

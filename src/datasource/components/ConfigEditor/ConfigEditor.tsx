@@ -1,16 +1,32 @@
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { DataSourcePicker } from '@grafana/runtime';
-import { Button, Field, FieldSet, IconButton, Input, Stack } from '@grafana/ui';
+import { Button, Field, FieldSet, IconButton, Input, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import React, { type ChangeEvent } from 'react';
 
 import { DEFAULT_MAX_LINES } from '../../../shared/query';
-import { DEFAULT_ACCESS_LOG_PATH, DEFAULT_KAMIWAZA_ROOT } from '../../../shared/kamiwaza';
-import { DEFAULT_QUERY_TIMEOUT_SECONDS, type KamiwazaLogsSettings } from '../../../shared/settings';
+import {
+  DashboardUid,
+  DEFAULT_ACCESS_LOG_PATH,
+  DEFAULT_KAMIWAZA_ROOT,
+  TRACE_ID_VARIABLE,
+} from '../../../shared/kamiwaza';
+import {
+  DEFAULT_QUERY_TIMEOUT_SECONDS,
+  traceLinkTarget,
+  type KamiwazaLogsSettings,
+  type TraceLinkTarget,
+} from '../../../shared/settings';
 import { parsePositiveInteger } from '../../numbers';
 
 type Props = DataSourcePluginOptionsEditorProps<KamiwazaLogsSettings>;
 
 const INPUT_WIDTH = 60;
+
+const TRACE_LINK_OPTIONS: Array<{ label: string; value: TraceLinkTarget; description: string }> = [
+  { label: 'Trace drill-down dashboard', value: 'dashboard', description: "The app's dashboard for one trace" },
+  { label: 'Trace data source', value: 'datasource', description: 'Tempo or Jaeger' },
+  { label: 'Off', value: 'none', description: 'No trace links' },
+];
 
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const jsonData = options.jsonData ?? {};
@@ -24,6 +40,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     onChange: (event: ChangeEvent<HTMLInputElement>) =>
       update({ [key]: parsePositiveInteger(event.currentTarget.value) }),
   });
+
+  const linkTarget = traceLinkTarget(jsonData);
 
   return (
     <>
@@ -71,19 +89,35 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
       <FieldSet label="Traces">
         <Field
-          label="Tempo data source"
-          description="Trace ids in log lines link to this Tempo data source. Empty: no trace links."
+          label="Trace links"
+          description="Where the trace id of a log line links to, in Explore and in logs panels."
         >
-          <DataSourcePicker
-            inputId="kamiwaza-traces-datasource"
-            pluginId="tempo"
-            width={40}
-            noDefault
-            current={jsonData.tracesDatasourceUid ?? null}
-            onChange={(ds) => update({ tracesDatasourceUid: ds.uid })}
-            onClear={() => update({ tracesDatasourceUid: undefined })}
+          <RadioButtonGroup<TraceLinkTarget>
+            id="kamiwaza-trace-link-target"
+            options={TRACE_LINK_OPTIONS}
+            value={linkTarget}
+            onChange={(value) => update({ traceLinkTarget: value })}
           />
         </Field>
+        {linkTarget === 'dashboard' && (
+          <Text color="secondary" variant="bodySmall">
+            Links open <code>{`/d/${DashboardUid.TraceDrillDown}?var-${TRACE_ID_VARIABLE}=<trace id>`}</code>, the trace
+            drill-down dashboard the app provides, over the same time range.
+          </Text>
+        )}
+        {linkTarget === 'datasource' && (
+          <Field label="Trace data source" description="A Tempo or Jaeger data source that holds the traces.">
+            <DataSourcePicker
+              inputId="kamiwaza-traces-datasource"
+              tracing
+              width={40}
+              noDefault
+              current={jsonData.tracesDatasourceUid ?? null}
+              onChange={(ds) => update({ tracesDatasourceUid: ds.uid })}
+              onClear={() => update({ tracesDatasourceUid: undefined })}
+            />
+          </Field>
+        )}
       </FieldSet>
     </>
   );

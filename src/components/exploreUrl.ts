@@ -1,7 +1,7 @@
 import { locationUtil, urlUtil } from '@grafana/data';
 import type { DataSourceRef } from '@grafana/schema';
 
-import { LogsQueryType } from '../../shared/query';
+import { LogsQueryType } from '../shared/query';
 
 export interface ExploreRange {
   from: string;
