@@ -635,8 +635,8 @@ export class FileScanner {
     }
     if (isMalformed(plan.format, buf, s, end, lineTime)) {
       stats.malformedLines++;
-    } else if (Number.isNaN(lineTime) && plan.format.multiline) {
-      // Text records only: their every line is visited, so the count does not depend on prefilters.
+    } else if (Number.isNaN(lineTime) && (plan.format.multiline || plan.format.name === 'lines')) {
+      // Text and plain-line records only (JSON lines without a time are common and expected).
       stats.untimedLines = (stats.untimedLines ?? 0) + 1;
     }
     if (plan.onRecordBytes) {
