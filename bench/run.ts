@@ -10,6 +10,7 @@ import path from 'node:path';
 import { benchExplore } from './explore';
 import { benchLoad } from './load';
 import { benchProtocol } from './protocol';
+import { benchIndex } from './index';
 import type { BenchRow } from './report';
 
 const root = path.resolve(import.meta.dir, '..');
@@ -224,23 +225,32 @@ function printTable(rows: BenchRow[]): boolean {
   return allOk;
 }
 
-// BENCH_ONLY=explore runs only the Explore rows (live tail, completion resources).
-if (process.env.BENCH_ONLY === 'explore') {
-  process.exit(printTable(await benchExplore(corpus('1g', '1GB', '7'), Date.parse(END))) ? 0 : 1);
+/** Groups of rows; `BENCH_ONLY=<group>` runs one (e.g. explore, index), none runs them all. */
+const GROUPS: Record<string, () => Promise<BenchRow[]>> = {
+  protocol: () => benchProtocol(),
+  engine: async () => engineRows(),
+  explore: () => benchExplore(corpus('1g', '1GB', '7'), Date.parse(END)),
+  index: () => benchIndex(),
+  load: () => benchLoad(),
+};
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && !(only in GROUPS)) {
+  throw new Error(`BENCH_ONLY=${only}: groups are ${Object.keys(GROUPS).join(', ')}`);
 }
 
-// The zip is measured as `npm run package` makes it from the current build.
+// The zip is measured as `npm run package` makes it from the current build (protocol rows).
 if (
+  (only === undefined || only === 'protocol') &&
   Bun.spawnSync([process.execPath, path.join(root, 'scripts', 'package.ts')], { stdout: 'ignore', stderr: 'inherit' })
     .exitCode !== 0
 ) {
   throw new Error('packaging failed: run npm run build first');
 }
-const rows = [
-  ...(await benchProtocol()),
-  ...engineRows(),
-  ...(await benchExplore(corpus('1g', '1GB', '7'), Date.parse(END))),
-  ...(await benchLoad()),
-];
+const rows: BenchRow[] = [];
+for (const [name, group] of Object.entries(GROUPS)) {
+  if (only === undefined || only === name) {
+    rows.push(...(await group()));
+  }
+}
 const ok = printTable(rows);
 process.exit(ok ? 0 : 1);

@@ -8,6 +8,8 @@
  * nanosecond strings.
  */
 
+import type { SummaryScan } from './index/summaries';
+
 /** A label set: Loki label name → value. */
 export type Labels = Record<string, string>;
 
@@ -89,6 +91,11 @@ export interface ScanStats {
   cutLines?: number;
   /** Records without a timestamp of their own, given a neighbour's or the file's time. */
   untimedLines?: number;
+  /** File bytes the trace-id index ruled out (not read). */
+  indexBytesSkipped?: number;
+  /** Summary rows read instead of lines (plan: summaries), and the lines they stand for. */
+  summaryRows?: number;
+  summaryLines?: number;
   notices: Notice[];
   /** Set when a limit, the deadline or cancellation ended the scan early. */
   truncated?: 'bytes' | 'time' | 'cancelled';
@@ -122,6 +129,12 @@ export interface LogStore {
    * problem is to be reported, or a byte limit could be reached (parts count their bytes apart).
    */
   splitScan?(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
+  /**
+   * Optional (plan: summaries): per-minute summaries of the indexed part of the selected files, a
+   * scan of the rest, and a scan of the indexed minutes in `edgeBuckets` (minutes a window edge
+   * splits; their rows are not to be used); undefined when the store keeps no summaries.
+   */
+  summaryScan?(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
 }
 
 /** A byte range of one plain file, scanned alone (plain data: it is posted to worker threads). */

@@ -18,6 +18,10 @@ import {
   type ScanStats,
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
+import { BlockIndexes, traceRanges, type BlockIndexOptions, type Coverage } from './index/blockIndex';
+import { countFlagged, edgeRanges, type SummaryFile, type SummaryScan } from './index/summaries';
+import { hasFingerprint, literalFingerprint } from './index/traceIds';
+import { BUCKET_MS, TRACE_ID_LABEL } from './index/segment';
 import type { FileContext } from './readers/context';
 import type { LineFormat } from './readers/formats';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
@@ -66,6 +70,11 @@ export interface FileLogStore extends LogStore {
   /** The file a record id names, if it is a file found under the roots (ids come from browsers). */
   locateRecord(id: string): LocatedRecord | undefined;
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
+  summaryScan(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
+  /** Resolves once the block index has caught up with the files seen so far. */
+  indexIdle(): Promise<void>;
+  /** Bytes the block index holds in memory. */
+  indexMemoryBytes(): number;
 }
 
 /** One file's part of a planned scan. */
@@ -111,6 +120,11 @@ const SEARCH_FIRST_SHARE = 0.56;
 export interface FileStoreOptions {
   /** Scans of fewer bytes are not split across threads (default MIN_SPLIT_BYTES; tests lower it). */
   minSplitBytes?: number;
+  /**
+   * Keep a block index (trace-id fingerprints, per-minute summaries) of every plain file, built in
+   * the background from start-up; undefined: no index, every query scans.
+   */
+  index?: BlockIndexOptions;
 }
 
 export function createFileLogStore(config: StoreConfig, options: FileStoreOptions = {}): FileLogStore {
@@ -186,14 +200,32 @@ function literalsFor(
   return [...new Set(texts)].map((t) => Buffer.from(t, 'utf8')).sort((a, b) => b.length - a.length);
 }
 
+/** What planning with summaries collects besides the scan plans of the rest. */
+interface SummaryTarget {
+  files: SummaryFile[];
+  /** Indexed minutes a window edge splits: scanned (`edgePlans`), not read from summaries. */
+  edgeBuckets: Set<number>;
+  edgePlans: FileScanPlan[];
+}
+
 interface OpenedFile {
   file: SourceFile;
   fh?: FileHandle;
   index: FileTimeIndex;
 }
 
+/** Closes the files' handles once (a second call finds none). */
+async function closeFiles(opened: OpenedFile[]): Promise<void> {
+  const handles = opened.map((o) => o.fh);
+  opened.forEach((o) => (o.fh = undefined));
+  await Promise.all(handles.map((fh) => fh?.close()));
+}
+
 class FileStore implements FileLogStore {
   private readonly indexes = new IndexCache();
+  private readonly blocks: BlockIndexes | undefined;
+  /** Start-up: every file opened once, so indexing starts before the first query. */
+  private readonly warming: Promise<void>;
   private fileKeys = new Map<string, string>();
   /** Where files may be read from, as of the last discovery. */
   private allowed: string[] = [];
@@ -201,13 +233,35 @@ class FileStore implements FileLogStore {
   constructor(
     private readonly config: StoreConfig,
     private readonly options: FileStoreOptions
-  ) {}
+  ) {
+    this.blocks = options.index === undefined ? undefined : new BlockIndexes(options.index);
+    this.warming = this.blocks === undefined ? Promise.resolve() : this.warmIndex().catch(() => undefined);
+  }
 
   private discover(): Discovery {
     const discovery = discoverSources(this.config);
     this.allowed = discovery.allowed;
-    this.indexes.retain(new Set(discovery.sources.flatMap((s) => s.files.map((f) => f.path))));
+    const paths = new Set(discovery.sources.flatMap((s) => s.files.map((f) => f.path)));
+    this.indexes.retain(paths);
+    this.blocks?.retain(paths);
     return discovery;
+  }
+
+  private async warmIndex(): Promise<void> {
+    const notices: Notice[] = [];
+    for (const source of this.discover().sources) {
+      const files = await this.openFiles(source, notices);
+      await Promise.all(files.map((f) => f.fh?.close()));
+    }
+  }
+
+  async indexIdle(): Promise<void> {
+    await this.warming;
+    await this.blocks?.idle();
+  }
+
+  indexMemoryBytes(): number {
+    return this.blocks?.memoryBytes() ?? 0;
   }
 
   private fileKey(file: SourceFile): string {
@@ -238,9 +292,17 @@ class FileStore implements FileLogStore {
     for (const file of source.files) {
       try {
         if (file.gzip) {
-          opened.push({
-            file,
-            index: await this.indexes.gzip(file.path, file.dev, file.ino, file.size, source.format),
+          const index = await this.indexes.gzip(file.path, file.dev, file.ino, file.size, source.format);
+          opened.push({ file, index });
+          this.blocks?.observe({
+            path: file.path,
+            identity: index.identity,
+            gzip: true,
+            size: file.size,
+            live: false,
+            format: source.format,
+            ctx: this.context(source, file),
+            firstTs: Number.isNaN(index.firstTs) ? file.mtimeMs : index.firstTs,
           });
           continue;
         }
@@ -248,10 +310,17 @@ class FileStore implements FileLogStore {
         try {
           const st = await fh.stat();
           const current = { ...file, size: st.size, dev: st.dev, ino: st.ino };
-          opened.push({
-            file: current,
-            fh,
-            index: await this.indexes.plain(file.path, fh, st.dev, st.ino, st.size, source.format),
+          const index = await this.indexes.plain(file.path, fh, st.dev, st.ino, st.size, source.format);
+          opened.push({ file: current, fh, index });
+          this.blocks?.observe({
+            path: file.path,
+            identity: index.identity,
+            gzip: false,
+            size: st.size,
+            live: file.live,
+            format: source.format,
+            ctx: this.context(source, current),
+            firstTs: Number.isNaN(index.firstTs) ? file.mtimeMs : index.firstTs,
           });
         } catch (e) {
           await fh.close();
@@ -271,17 +340,75 @@ class FileStore implements FileLogStore {
   }
 
   async *scan(request: ScanRequest, stats: ScanStats): AsyncGenerator<LogRecord[]> {
-    const budget = new ScanBudget(stats, request.limits, request.signal);
+    const opened: OpenedFile[] = [];
+    const plans = await this.plansOrClose(opened, stats, () =>
+      this.plans(this.selectReporting(stats), request, stats, opened)
+    );
+    yield* this.scanPlans(plans, opened, request, stats);
+  }
+
+  /** `plan()`'s plans; on failure the files opened so far are closed and the stats summarised. */
+  private async plansOrClose(
+    opened: OpenedFile[],
+    stats: ScanStats,
+    plan: () => Promise<FileScanPlan[]>
+  ): Promise<FileScanPlan[]> {
+    try {
+      return await plan();
+    } catch (e) {
+      await closeFiles(opened);
+      summarise(stats);
+      throw e;
+    }
+  }
+
+  /**
+   * Plan: summaries. Per-minute summaries of the selected files' indexed prefixes, and a scan of
+   * the rest (bytes not indexed yet, gzip files); undefined without a block index.
+   */
+  async summaryScan(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined> {
+    if (this.blocks === undefined) {
+      return undefined;
+    }
+    const opened: OpenedFile[] = [];
+    const target: SummaryTarget = { files: [], edgeBuckets: new Set(edgeBuckets), edgePlans: [] };
+    const plans = await this.plansOrClose(opened, stats, () =>
+      this.plans(this.selectReporting(stats), request, stats, opened, target)
+    );
+    if (target.files.length === 0) {
+      // Nothing indexed yet: the plain scan (split across threads) is faster than this one.
+      await closeFiles(opened);
+      return undefined;
+    }
+    return {
+      files: target.files,
+      rest: this.scanPlans(plans, opened, request, stats, false),
+      edges: this.scanPlans(target.edgePlans, opened, request, stats, false),
+      close: () => closeFiles(opened),
+    };
+  }
+
+  /** The request's selection; discovery problems become notices. */
+  private selectReporting(stats: ScanStats): (matchers: LabelMatcher[]) => Selection {
     const discovery = this.discover();
     const skipped = discoveryNotice(discovery.problems);
     if (skipped) {
       stats.notices.push(skipped);
     }
-    const selection = select(discovery.sources, request.matchers);
-    const opened: OpenedFile[] = [];
+    return (matchers) => select(discovery.sources, matchers);
+  }
+
+  /** Scans the plans, merged by time; `closeAtEnd`: then closes the opened files. */
+  private async *scanPlans(
+    plans: FileScanPlan[],
+    opened: OpenedFile[],
+    request: ScanRequest,
+    stats: ScanStats,
+    closeAtEnd = true
+  ): AsyncGenerator<LogRecord[]> {
+    const budget = new ScanBudget(stats, request.limits, request.signal);
     const streams: Array<AsyncGenerator<LogRecord[]>> = [];
     try {
-      const plans = await this.plans(selection, request, stats.notices, opened);
       const parts = plans.length === 1 ? await this.searchSplit(plans[0], request, stats) : undefined;
       if (parts !== undefined) {
         streams.push(searchParts(parts, budget, request.limits?.maxDurationMs));
@@ -291,8 +418,10 @@ class FileStore implements FileLogStore {
       yield* mergeByTime(streams, request.direction, BATCH_SIZE);
     } finally {
       await Promise.all(streams.map((s) => s.return(undefined)));
-      await Promise.all(opened.map((o) => o.fh?.close()));
-      summarise(stats);
+      if (closeAtEnd) {
+        await closeFiles(opened);
+        summarise(stats);
+      }
     }
   }
 
@@ -336,7 +465,7 @@ class FileStore implements FileLogStore {
       return undefined;
     }
     try {
-      const plans = await this.plans(selection, request, notices, opened);
+      const plans = await this.plans(() => selection, request, { ...emptyStats(), notices }, opened);
       const only = plans.length === 1 ? plans[0] : undefined;
       const maxBytes = request.limits?.maxBytesScanned;
       // Parts count their bytes apart: split only when the limit cannot be reached.
@@ -353,26 +482,121 @@ class FileStore implements FileLogStore {
     }
   }
 
-  /** Opens the selected sources' files (into `opened`, for the caller to close) and plans each. */
+  /**
+   * Opens the selected sources' files (into `opened`, for the caller to close) and plans each.
+   * With `summaries`, indexed prefixes go there and only the rest is planned for scanning.
+   */
   private async plans(
-    selection: Selection,
+    selectFor: (matchers: LabelMatcher[]) => Selection,
     request: ScanRequest,
-    notices: Notice[],
-    opened: OpenedFile[]
+    stats: ScanStats,
+    opened: OpenedFile[],
+    summaries?: SummaryTarget
   ): Promise<FileScanPlan[]> {
+    const selection = selectFor(request.matchers);
     const plans: FileScanPlan[] = [];
     for (const source of selection.sources) {
-      const files = await this.openFiles(source, notices);
+      const files = await this.openFiles(source, stats.notices);
       opened.push(...files);
       const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
       for (let i = 0; i < files.length; i++) {
         const plan = await this.plan(source, files, i, request, literals, selection.accept);
         if (plan !== undefined) {
-          plans.push(plan);
+          plans.push(...(await this.useIndex(plan, files[i], request.labelEquals, stats, summaries)));
         }
       }
     }
     return plans;
+  }
+
+  /**
+   * Plan: index | summaries | scan, for one file's plan. Summaries: the indexed prefix is answered
+   * from its summaries, the rest scanned. Index: a literal with a trace id is searched only in the
+   * blocks whose fingerprints have it, and in the rest. Scan: the plan as it is.
+   */
+  private async useIndex(
+    plan: FileScanPlan,
+    opened: OpenedFile,
+    labelEquals: ScanRequest['labelEquals'],
+    stats: ScanStats,
+    summaries: SummaryTarget | undefined
+  ): Promise<FileScanPlan[]> {
+    const coverage = this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
+    if (coverage === undefined) {
+      return [plan];
+    }
+    if (summaries !== undefined) {
+      return this.summaryPlans(plan, opened, coverage, stats, summaries);
+    }
+    const fingerprint = [
+      ...plan.literals,
+      // Access-log trace_id labels are fingerprinted by value (no literal stands for them).
+      ...(plan.format.name === 'access' ? (labelEquals ?? []).filter((l) => l.name === TRACE_ID_LABEL) : []).map((l) =>
+        Buffer.from(l.value, 'utf8')
+      ),
+    ]
+      .map(literalFingerprint)
+      .find((f) => f !== undefined);
+    if (fingerprint === undefined) {
+      return [plan];
+    }
+    if (plan.gzip) {
+      // A gzip file is read whole or not at all.
+      const hit = coverage.segments.some((s) => s.fingerprints.some((f) => hasFingerprint(f, fingerprint)));
+      stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + (hit ? 0 : opened.file.size);
+      return hit ? [plan] : [];
+    }
+    const { ranges, skipped } = traceRanges(coverage, fingerprint, plan.start, plan.end, plan.firstTs);
+    stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + skipped;
+    return ranges.map((r) => ({
+      ...plan,
+      start: r.start,
+      end: r.end,
+      firstTs: Number.isNaN(r.firstTs) ? plan.firstTs : r.firstTs,
+    }));
+  }
+
+  /**
+   * Plan: summaries for one file's indexed prefix (into `target.files`), with scans of the rest
+   * (returned) and of the indexed minutes that a window edge splits (into `target.edgePlans`).
+   */
+  private async summaryPlans(
+    plan: FileScanPlan,
+    opened: OpenedFile,
+    coverage: Coverage,
+    stats: ScanStats,
+    target: SummaryTarget
+  ): Promise<FileScanPlan[]> {
+    if (!coverage.segments.every((s) => s.summary !== undefined)) {
+      return [plan];
+    }
+    // A snapshot: a build that ends meanwhile must not add segments the scan below also reads.
+    const segments = coverage.segments.slice();
+    const file = { stream: { source: plan.ctx.source, filename: plan.ctx.filename }, segments, accept: plan.accept };
+    target.files.push(file);
+    countFlagged(file, plan.fromMs, plan.toMs, target.edgeBuckets, stats);
+    const edges = edgeRanges(target.edgeBuckets, plan.fromMs, plan.toMs);
+    if (plan.fh === undefined) {
+      // A gzip file is read whole: once, for all the edge minutes it has lines in.
+      const inFile = edges.filter((e) =>
+        segments.some((seg) =>
+          seg.summary!.bucket.some((b) => (b - 1) * BUCKET_MS < e.toMs && b * BUCKET_MS >= e.fromMs)
+        )
+      );
+      if (inFile.length > 0) {
+        target.edgePlans.push({ ...plan, fromMs: inFile[0].fromMs, toMs: inFile[inFile.length - 1].toMs });
+      }
+      return [];
+    }
+    for (const edge of edges) {
+      const { start, end } = await seekRange(opened.index, plan.fh, plan.format, edge.fromMs, edge.toMs);
+      if (start < Math.min(end, coverage.end)) {
+        target.edgePlans.push({ ...plan, ...edge, start, end: Math.min(end, coverage.end) });
+      }
+    }
+    const start = Math.max(plan.start, coverage.end);
+    const firstTs = start === coverage.end ? coverage.nextTs : plan.firstTs;
+    return start < plan.end ? [{ ...plan, start, firstTs: Number.isNaN(firstTs) ? plan.firstTs : firstTs }] : [];
   }
 
   /** The scan plan of one file, or undefined when its time span misses the range. */

@@ -117,6 +117,11 @@ async function readAt(fh: FileHandle, offset: number, length: number): Promise<B
   return buf.subarray(0, bytesRead);
 }
 
+/** A plain file's identity: device, inode and the hash of its first line (as `FileTimeIndex.identity`). */
+export async function fileIdentity(fh: FileHandle, dev: number, ino: number): Promise<string> {
+  return `${dev}:${ino}:${headHash(await readAt(fh, 0, HEAD_HASH_BYTES * 4))}`;
+}
+
 /** Index entries per path, dropped when the identity changes. */
 export class IndexCache {
   private readonly entries = new Map<string, FileTimeIndex>();

@@ -193,6 +193,9 @@ async function execute(
     seriesCount: size.series,
     malformedLines: scanStats.malformedLines,
     invalidUtf8Lines: scanStats.invalidUtf8Lines,
+    indexBytesSkipped: scanStats.indexBytesSkipped ?? 0,
+    summaryRows: scanStats.summaryRows ?? 0,
+    summaryLines: scanStats.summaryLines ?? 0,
   };
   return { ...result, stats, notices };
 }

@@ -59,6 +59,11 @@ export interface QueryStats {
   seriesCount: number;
   malformedLines: number;
   invalidUtf8Lines: number;
+  /** Bytes the trace-id index ruled out (not read). */
+  indexBytesSkipped?: number;
+  /** Per-minute summary rows read instead of lines, and the lines they stand for. */
+  summaryRows?: number;
+  summaryLines?: number;
 }
 
 export type QueryResult = (StreamsResult | MatrixResult | VectorResult | ScalarResult) & {

@@ -167,5 +167,8 @@ function statsOf(stats: QueryStats): QueryStat[] {
     { displayName: 'Summary: exec time', unit: 's', value: stats.execTimeMs / 1000 },
     { displayName: 'Summary: log files read', value: stats.filesRead },
     { displayName: 'Summary: malformed lines', value: stats.malformedLines },
+    { displayName: 'Index: bytes skipped by the trace-id index', unit: 'decbytes', value: stats.indexBytesSkipped ?? 0 },
+    { displayName: 'Index: summary rows read', value: stats.summaryRows ?? 0 },
+    { displayName: 'Index: lines counted from summaries', value: stats.summaryLines ?? 0 },
   ];
 }

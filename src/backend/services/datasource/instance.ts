@@ -4,6 +4,7 @@
  * Grafana first calls for a data source uid, and again after each save.
  */
 import { createFileLogStore, type FileLogStore } from '../../engine/store';
+import { indexCacheDir } from '../../engine/index/cacheDir';
 import type { KamiwazaLogsSettings } from '../../../shared/settings';
 import type { DataSourceInstanceSettings } from '../../protocol/messages';
 import { logDirsFor, parseSettings } from './settings';
@@ -25,6 +26,10 @@ export function createInstance(settings: DataSourceInstanceSettings, env: NodeJS
     name: settings.name,
     settings: parsed,
     logDirs,
-    store: createFileLogStore({ roots: logDirs, accessLogPath: parsed.accessLogPath, kamiwazaRoot: env.KAMIWAZA_ROOT }),
+    store: createFileLogStore(
+      { roots: logDirs, accessLogPath: parsed.accessLogPath, kamiwazaRoot: env.KAMIWAZA_ROOT },
+      // KAMIWAZA_LOGS_INDEX=off: no block index, every query scans (for comparisons).
+      env.KAMIWAZA_LOGS_INDEX === 'off' ? {} : { index: { cacheDir: indexCacheDir(env, logDirs) } }
+    ),
   };
 }

@@ -26,6 +26,10 @@ import {
 import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
+import { planRange } from '../../index/planner';
+import { addSummaries } from '../../index/summaries';
+import { bucketOf } from '../../index/segment';
+import { summarise } from '../../scan/budget';
 
 export interface RangeEvalContext {
   store: LogStore;
@@ -50,6 +54,21 @@ export interface RangeEvalOptions {
  * not the result's): accumulator cells (one number each) and series, so memory stays bounded when
  * labels are nearly unique per line (e.g. structured metadata with per-line values).
  */
+/** Adds `lines` lines of `bytes` bytes in all: counting ops count them, byte ops sum their bytes. */
+function addLines(acc: RangeAccumulator, cell: number, lines: number, bytes: number, countsLines: boolean): void {
+  if (!countsLines) {
+    acc.add(cell, NaN, bytes);
+    return;
+  }
+  if (acc.addCount) {
+    acc.addCount(cell, lines);
+    return;
+  }
+  for (let n = lines; n > 0; n--) {
+    acc.add(cell, NaN, 1);
+  }
+}
+
 const INTERMEDIATE_CELL_BUDGET = 4_000_000;
 const INTERMEDIATE_SERIES_LIMIT = 50_000;
 
@@ -183,8 +202,43 @@ export async function evaluateRange(
     signal: ctx.signal,
     limits: ctx.limits,
   };
-  const parts = await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
-  if (parts !== undefined) {
+  // Plan: summaries when the planner allows it and the store has them; otherwise scan.
+  const plan = planRange(expr, ctx.steps.times, groupBy);
+  const countsLines = expr.op === 'count_over_time' || expr.op === 'rate';
+  const edges = new Set(plan.plan === 'summaries' ? plan.edgeBuckets : []);
+  const summaries =
+    plan.plan === 'summaries' ? await ctx.store.summaryScan?.(request, ctx.stats, plan.edgeBuckets) : undefined;
+  const parts = summaries ? undefined : await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
+  if (summaries) {
+    try {
+      addSummaries(
+        summaries.files,
+        edges,
+        {
+          // A key's series, created when its first row lands in a window (as a scan creates it).
+          judge: (record): { key: string; labels: Labels; state?: SeriesState } | null =>
+            sample(record, extracted) === null
+              ? null
+              : { key: labeling.key(extracted.labels), labels: labeling.labels(extracted.labels) },
+          cellOf: (ts) => layout.cellOf(ts),
+          add: (target, cell, lines, bytes) => {
+            target.state ??= stateOf(target.key, () => target.labels);
+            addLines(target.state.acc, cell, lines, bytes, countsLines);
+          },
+        },
+        ctx.stats
+      );
+      for await (const batch of summaries.rest) {
+        addRecords(batch);
+      }
+      for await (const batch of summaries.edges) {
+        addRecords(batch.filter((record) => edges.has(bucketOf(record.ts))));
+      }
+    } finally {
+      await summaries.close();
+      summarise(ctx.stats);
+    }
+  } else if (parts !== undefined) {
     const spec: SampleSpec = { expr, groupBy, stepTimes: ctx.steps.times, seriesCap };
     await scanParts(parts, spec, ctx, addRecords, (batches) => {
       const keys: Array<{ key: string; labels: Labels }> = [];

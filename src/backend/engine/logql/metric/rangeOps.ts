@@ -11,6 +11,8 @@ import type { WindowLayout } from './windows';
 
 export interface RangeAccumulator {
   add(cell: number, ts: number, value: number): void;
+  /** Counting accumulators: `count` samples of value 1 at once (their times are not used). */
+  addCount?(cell: number, count: number): void;
   /** The op's value over window `w`, or undefined when the window holds no sample. */
   windowValue(w: number): number | undefined;
 }
@@ -39,6 +41,11 @@ class CountAccumulator implements RangeAccumulator {
 
   add(cell: number): void {
     this.counts[cell]++;
+    this.prefix = undefined;
+  }
+
+  addCount(cell: number, count: number): void {
+    this.counts[cell] += count;
     this.prefix = undefined;
   }
 

@@ -1,0 +1,330 @@
+/**
+ * The block index of every plain log file: segments (`segment.ts`) that tile each file from its
+ * start, built in the background (worker threads, one per part of a large range; in this thread
+ * where workers cannot run) when a file is first seen and again as it grows, and checked against
+ * the file's identity (device, inode, first-line hash) and size before every use: a rotated,
+ * rewritten or truncated file loses its entry. Queries read the covered prefix; the bytes after it
+ * are scanned, so an index that is still being built never delays or changes an answer.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { Worker } from 'node:worker_threads';
+import type { LineFormat } from '../readers/formats';
+import type { FileContext } from '../readers/context';
+import { PARALLEL_PARTS, splitPlan } from '../scan/parts';
+import { newWorker } from '../scan/workers';
+import { fileIdentity } from './timeIndex';
+import { buildSegment, type Segment, type SegmentJob } from './segment';
+import { hasFingerprint } from './traceIds';
+import { loadIndex, saveIndex } from './persist';
+
+/** A file grown by less than this is not re-indexed yet (queries scan the new bytes). */
+const MIN_GROWTH_BYTES = 1 << 20;
+/** A range at least this large is built in PARALLEL_PARTS parts (one worker each). */
+const SPLIT_BYTES = 64 << 20;
+
+export interface ObservedFile {
+  path: string;
+  /** Plain files: device, inode, first-line hash; gzip files: device, inode, size. */
+  identity: string;
+  /** A gzip sibling: indexed whole (one segment), never grows. */
+  gzip: boolean;
+  size: number;
+  live: boolean;
+  format: LineFormat;
+  ctx: FileContext;
+  /** Time for untimed lines at the file's start (as the store's scan plans give them). */
+  firstTs: number;
+}
+
+/** The indexed prefix [0, end) of one file. */
+export interface Coverage {
+  segments: Segment[];
+  end: number;
+  /** Time of the record at `end` (for untimed lines there), NaN when unknown. */
+  nextTs: number;
+}
+
+interface Entry extends Coverage {
+  identity: string;
+  building: boolean;
+  /** Set when a build failed: not retried until the file changes identity. */
+  failed?: string;
+}
+
+export interface BlockIndexOptions {
+  /** Where segments are persisted (never inside a log root); undefined: memory only. */
+  cacheDir?: string;
+  /** Build in this thread (tests); default: worker threads when available. */
+  inThread?: boolean;
+  /** Growth that triggers a build (default MIN_GROWTH_BYTES) and block size (tests lower both). */
+  minGrowthBytes?: number;
+  blockBytes?: number;
+}
+
+export class BlockIndexes {
+  private readonly entries = new Map<string, Entry>();
+  private readonly pending = new Set<Promise<void>>();
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly options: BlockIndexOptions = {}) {}
+
+  /** Notes a file seen by a query or at start-up; starts building what is not covered yet. */
+  observe(file: ObservedFile): void {
+    let entry = this.entries.get(file.path);
+    if (entry !== undefined && (entry.identity !== file.identity || file.size < entry.end)) {
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      entry = this.restored(file) ?? { identity: file.identity, segments: [], end: 0, nextTs: NaN, building: false };
+      this.entries.set(file.path, entry);
+    }
+    const growth = file.size - entry.end;
+    if (
+      entry.building ||
+      entry.failed !== undefined ||
+      growth <= 0 ||
+      (entry.end > 0 && growth < (this.options.minGrowthBytes ?? MIN_GROWTH_BYTES))
+    ) {
+      return;
+    }
+    entry.building = true;
+    const built = this.build(file, entry)
+      .catch((e: unknown) => {
+        entry.failed = (e as Error).message;
+      })
+      .finally(() => {
+        entry.building = false;
+        this.pending.delete(built);
+      });
+    this.pending.add(built);
+  }
+
+  /** The covered prefix of a file, if its identity and size still match. */
+  coverage(path: string, identity: string, size: number): Coverage | undefined {
+    const entry = this.entries.get(path);
+    if (entry === undefined || entry.identity !== identity || size < entry.end || entry.end === 0) {
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Resolves once no build is running (tests, benchmarks, start-up warm-up). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) {
+      await Promise.all([...this.pending]);
+    }
+  }
+
+  /** Forgets paths that no longer exist. */
+  retain(paths: Set<string>): void {
+    for (const path of this.entries.keys()) {
+      if (!paths.has(path)) {
+        this.entries.delete(path);
+      }
+    }
+  }
+
+  /** Bytes held by the segments' arrays and keys (an estimate of the index's memory). */
+  memoryBytes(): number {
+    let bytes = 0;
+    for (const entry of this.entries.values()) {
+      for (const s of entry.segments) {
+        bytes += s.blockStart.byteLength + s.blockFirstTs.byteLength;
+        bytes += s.fingerprints.reduce((n, f) => n + f.byteLength + 64, 0);
+        if (s.summary) {
+          const { key, bucket, count, bytes: b, keys } = s.summary;
+          bytes += key.byteLength + bucket.byteLength + count.byteLength + b.byteLength + keys.length * 160;
+        }
+      }
+    }
+    return bytes;
+  }
+
+  private restored(file: ObservedFile): Entry | undefined {
+    const dir = this.options.cacheDir;
+    const saved = dir === undefined ? undefined : loadIndex(dir, file.path, file.identity);
+    if (saved === undefined || file.size < saved.end) {
+      return undefined;
+    }
+    return { ...saved, identity: file.identity, building: false };
+  }
+
+  /** Builds [entry.end, size) and appends it, unless the file changed meanwhile. */
+  private async build(file: ObservedFile, entry: Entry): Promise<void> {
+    if (file.gzip) {
+      const segment = await this.run({
+        part: wholeFile(file),
+        holdLast: false,
+        gzip: true,
+        blockBytes: this.options.blockBytes,
+      });
+      const st = await stat(file.path);
+      if (`${st.dev}:${st.ino}:${st.size}` === file.identity && this.entries.get(file.path) === entry) {
+        this.append(file, entry, [segment]);
+      }
+      return;
+    }
+    const fh = await open(file.path, 'r');
+    let segments: Segment[];
+    try {
+      const plan = {
+        path: file.path,
+        fh,
+        gzip: false,
+        format: file.format,
+        ctx: file.ctx,
+        start: entry.end,
+        end: file.size,
+        holdTail: file.live,
+        direction: 'forward' as const,
+        fromMs: -Infinity,
+        toMs: Infinity,
+        literals: [],
+        accept: () => true,
+        firstTs: entry.end === 0 ? file.firstTs : entry.nextTs,
+      };
+      const parts = (await splitPlan(plan, [], this.options.inThread ? 1 : PARALLEL_PARTS, SPLIT_BYTES)) ?? [];
+      const jobs: SegmentJob[] = parts.map((part, i) => ({
+        part,
+        holdLast: i === parts.length - 1,
+        blockBytes: this.options.blockBytes,
+      }));
+      segments = await Promise.all(jobs.map((job) => this.run(job)));
+      const st = await fh.stat();
+      if ((await fileIdentity(fh, st.dev, st.ino)) !== file.identity || st.size < file.size) {
+        return;
+      }
+    } finally {
+      await fh.close();
+    }
+    if (this.entries.get(file.path) === entry) {
+      this.append(file, entry, segments);
+    }
+  }
+
+  private append(file: ObservedFile, entry: Entry, segments: Segment[]): void {
+    for (const segment of segments) {
+      if (segment.end > segment.start) {
+        entry.segments.push(segment);
+        entry.end = segment.end;
+        entry.nextTs = segment.nextTs;
+      }
+    }
+    if (this.options.cacheDir !== undefined) {
+      saveIndex(this.options.cacheDir, file.path, file.identity, entry);
+    }
+  }
+
+  /** Runs a job when fewer than PARALLEL_PARTS run (index builds use at most the two cores). */
+  private async run(job: SegmentJob): Promise<Segment> {
+    while (this.running >= PARALLEL_PARTS) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running++;
+    try {
+      return await this.start(job);
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private start(job: SegmentJob): Promise<Segment> {
+    const worker = this.options.inThread ? undefined : newWorker('engine/index/segment.worker.ts', workerUrl());
+    if (worker === undefined) {
+      return buildSegment(job);
+    }
+    return runInWorker(worker, job);
+  }
+}
+
+/** A whole file as one part (gzip files are read whole). */
+function wholeFile(file: ObservedFile): SegmentJob['part'] {
+  return {
+    path: file.path,
+    format: file.format.name,
+    ctx: file.ctx,
+    direction: 'forward',
+    start: 0,
+    end: file.size,
+    holdTail: false,
+    fromMs: -Infinity,
+    toMs: Infinity,
+    literals: [],
+    matchers: [],
+    firstTs: file.firstTs,
+  };
+}
+
+function workerUrl(): URL {
+  return new URL('./segment.worker.ts', import.meta.url);
+}
+
+function runInWorker(worker: Worker, job: SegmentJob): Promise<Segment> {
+  return new Promise<Segment>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (!settled) {
+        settled = true;
+        f();
+        void worker.terminate();
+      }
+    };
+    worker.on('message', (m: { kind: 'done'; segment: Segment } | { kind: 'failed'; message: string }) =>
+      settle(() => (m.kind === 'done' ? resolve(m.segment) : reject(new Error(m.message))))
+    );
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`index worker exited with code ${code}`))));
+    worker.unref();
+    worker.postMessage(job);
+  });
+}
+
+/** A byte range to scan for a trace-id literal, and the time for untimed lines at its start. */
+export interface TraceRange {
+  start: number;
+  end: number;
+  firstTs: number;
+}
+
+/**
+ * The parts of [start, end) that may hold a line with `fingerprint`: the covered blocks whose set
+ * has it (adjacent ones merged) and the uncovered rest; `skipped` counts the bytes ruled out.
+ */
+export function traceRanges(
+  coverage: Coverage,
+  fingerprint: number,
+  start: number,
+  end: number,
+  firstTs: number
+): { ranges: TraceRange[]; skipped: number } {
+  const ranges: TraceRange[] = [];
+  const add = (s: number, e: number, ts: number) => {
+    const from = Math.max(s, start);
+    const to = Math.min(e, end);
+    if (from >= to) {
+      return;
+    }
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && last.end === from) {
+      last.end = to;
+    } else {
+      ranges.push({ start: from, end: to, firstTs: from === s ? ts : firstTs });
+    }
+  };
+  for (const segment of coverage.segments) {
+    if (segment.end <= start || segment.start >= end) {
+      continue;
+    }
+    const n = segment.blockStart.length;
+    for (let b = 0; b < n; b++) {
+      if (hasFingerprint(segment.fingerprints[b], fingerprint)) {
+        add(segment.blockStart[b], b + 1 < n ? segment.blockStart[b + 1] : segment.end, segment.blockFirstTs[b]);
+      }
+    }
+  }
+  add(coverage.end, Infinity, coverage.nextTs);
+  const read = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
+  return { ranges, skipped: Math.max(end - start - read, 0) };
+}

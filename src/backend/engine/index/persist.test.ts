@@ -1,0 +1,90 @@
+/** The persisted index: a restarted store answers from it at once; a changed file is not trusted. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runQuery, type QueryResult } from '../query';
+import { generateLogs } from '../testing/generated';
+import { createFileLogStore } from '../store';
+import { indexCacheDir } from './cacheDir';
+
+const END_MS = Date.UTC(2026, 10, 20);
+const volume = {
+  query: 'sum by (detected_level) (count_over_time({source="application"} [1h]))',
+  startMs: END_MS - 86_400_000,
+  endMs: END_MS,
+  stepMs: 3_600_000,
+};
+
+/** The answer's series (the volume query is a range query: a matrix). */
+function series(result: QueryResult) {
+  if (result.resultType !== 'matrix') {
+    throw new Error(`expected a matrix, got ${result.resultType}`);
+  }
+  return result.series;
+}
+
+let root: string;
+let logs: string;
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'kw-persist-'));
+  logs = join(root, 'logs');
+  await generateLogs(logs, [
+    '--size',
+    '1MB',
+    '--days',
+    '1',
+    '--seed',
+    '5',
+    '--only',
+    'application.jsonl',
+    '--no-rotate',
+  ]);
+}, 60_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+it('answers from the saved index right after a restart, and ignores it once the file was rewritten', async () => {
+  const cacheDir = join(root, 'cache');
+  const first = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  await first.indexIdle();
+  const expected = await runQuery(first, volume);
+  expect(readdirSync(cacheDir)).toHaveLength(1);
+
+  // No build has run in the restarted store when it answers: the summaries come from disk.
+  const restarted = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  const answer = await runQuery(restarted, volume);
+  expect(answer.stats.summaryLines).toBeGreaterThan(0);
+  expect(answer.stats.bytesScanned).toBeLessThan(4096);
+  expect(series(answer)).toEqual(series(expected));
+  await restarted.indexIdle();
+
+  // Rewritten in place (same inode, new first line): the saved index no longer applies.
+  const path = join(logs, 'application.jsonl');
+  const lines = readFileSync(path, 'utf8').split('\n');
+  writeFileSync(path, lines.slice(1).join('\n'));
+  const plain = createFileLogStore({ roots: [logs] });
+  const third = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  const rewritten = await runQuery(third, volume);
+  expect(rewritten.stats.summaryLines ?? 0).toBe(0);
+  expect(series(rewritten)).toEqual(series(await runQuery(plain, volume)));
+  await third.indexIdle();
+});
+
+describe('indexCacheDir', () => {
+  it('prefers the configured directory, then Grafana data, then the user cache', () => {
+    expect(indexCacheDir({ KAMIWAZA_LOGS_INDEX_DIR: '/var/cache/kw', GF_PATHS_DATA: '/g' }, ['/logs'])).toBe(
+      '/var/cache/kw'
+    );
+    expect(indexCacheDir({ KAMIWAZA_LOGS_INDEX_DIR: 'off', GF_PATHS_DATA: '/g' }, ['/logs'])).toBeUndefined();
+    expect(indexCacheDir({ GF_PATHS_DATA: '/var/lib/grafana' }, ['/logs'])).toBe(
+      '/var/lib/grafana/plugins/kamiwaza-logs/index'
+    );
+    expect(indexCacheDir({ XDG_CACHE_HOME: '/home/u/.cache' }, ['/logs'])).toBe('/home/u/.cache/kamiwaza-logs/index');
+    expect(indexCacheDir({ HOME: '/home/u' }, ['/logs'])).toBe('/home/u/.cache/kamiwaza-logs/index');
+  });
+
+  it('never writes inside a log root', () => {
+    expect(indexCacheDir({ KAMIWAZA_LOGS_INDEX_DIR: '/logs/.index' }, ['/logs'])).toBeUndefined();
+    expect(indexCacheDir({ GF_PATHS_DATA: '/opt/kamiwaza/logs/grafana' }, ['/opt/kamiwaza/logs'])).toBeUndefined();
+    expect(indexCacheDir({ KAMIWAZA_LOGS_INDEX_DIR: '/logs-cache' }, ['/logs'])).toBe('/logs-cache');
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Segments on disk, so a restarted plugin answers from its index at once: one file per log file
+ * in the cache directory, named by a hash of the log file's path. Layout: a JSON header line
+ * (format version, path, identity, covered end, per segment its scalars, summary keys and array
+ * lengths), then every array's bytes in header order. A file whose identity (device, inode,
+ * first-line hash) or version differs is ignored; writes go to a temporary name, then rename.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Coverage } from './blockIndex';
+import type { Segment, SummaryKey } from './segment';
+
+const VERSION = 1;
+
+interface SegmentHeader {
+  start: number;
+  end: number;
+  firstTs: number | null;
+  nextTs: number | null;
+  lines: number;
+  blocks: number;
+  fingerprints: number[];
+  keys?: SummaryKey[];
+  rows?: number;
+}
+
+interface Header {
+  version: number;
+  path: string;
+  identity: string;
+  end: number;
+  nextTs: number | null;
+  segments: SegmentHeader[];
+}
+
+function cacheFile(dir: string, path: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) {
+    h ^= path.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return join(dir, `${(h >>> 0).toString(16).padStart(8, '0')}.kli`);
+}
+
+const num = (v: number | null) => (v === null ? NaN : v);
+const json = (v: number) => (Number.isFinite(v) ? v : null);
+
+export function saveIndex(dir: string, path: string, identity: string, coverage: Coverage): void {
+  const arrays: ArrayBufferView[] = [];
+  const segments: SegmentHeader[] = coverage.segments.map((s) => {
+    arrays.push(s.blockStart, s.blockFirstTs, ...s.fingerprints);
+    if (s.summary) {
+      arrays.push(s.summary.key, s.summary.bucket, s.summary.count, s.summary.bytes);
+    }
+    return {
+      start: s.start,
+      end: s.end,
+      firstTs: json(s.firstTs),
+      nextTs: json(s.nextTs),
+      lines: s.lines,
+      blocks: s.blockStart.length,
+      fingerprints: s.fingerprints.map((f) => f.length),
+      keys: s.summary?.keys,
+      rows: s.summary?.key.length,
+    };
+  });
+  const header: Header = {
+    version: VERSION,
+    path,
+    identity,
+    end: coverage.end,
+    nextTs: json(coverage.nextTs),
+    segments,
+  };
+  const target = cacheFile(dir, path);
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const head = Buffer.from(JSON.stringify(header) + '\n', 'utf8');
+    writeFileSync(
+      temporary,
+      Buffer.concat([head, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))])
+    );
+    renameSync(temporary, target);
+  } catch {
+    // A cache that cannot be written only costs a rebuild after a restart.
+  }
+}
+
+export function loadIndex(dir: string, path: string, identity: string): Coverage | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(cacheFile(dir, path));
+  } catch {
+    return undefined;
+  }
+  try {
+    const nl = data.indexOf(10);
+    const header = JSON.parse(data.toString('utf8', 0, nl)) as Header;
+    if (header.version !== VERSION || header.path !== path || header.identity !== identity) {
+      return undefined;
+    }
+    let at = nl + 1;
+    const take = <T>(Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T => {
+      const bytes = length * Type.BYTES_PER_ELEMENT;
+      if (at + bytes > data.length) {
+        throw new Error('truncated index file');
+      }
+      const copy = new ArrayBuffer(bytes);
+      new Uint8Array(copy).set(data.subarray(at, at + bytes));
+      at += bytes;
+      return new Type(copy);
+    };
+    const segments: Segment[] = header.segments.map((h) => {
+      const blockStart = take(Float64Array, h.blocks);
+      const blockFirstTs = take(Float64Array, h.blocks);
+      const fingerprints = h.fingerprints.map((n) => take(Uint32Array, n));
+      const rows = h.rows;
+      const summary =
+        h.keys === undefined || rows === undefined
+          ? undefined
+          : {
+              keys: h.keys,
+              key: take(Uint32Array, rows),
+              bucket: take(Int32Array, rows),
+              count: take(Float64Array, rows),
+              bytes: take(Float64Array, rows),
+            };
+      return {
+        start: h.start,
+        end: h.end,
+        firstTs: num(h.firstTs),
+        nextTs: num(h.nextTs),
+        lines: h.lines,
+        blockStart,
+        blockFirstTs,
+        fingerprints,
+        summary,
+      };
+    });
+    return { segments, end: header.end, nextTs: num(header.nextTs) };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The planner's rules: which range aggregations the per-minute summaries answer exactly, and
+ * which log scans the trace-id index narrows. Every other query scans.
+ *
+ * Summaries hold, per file and minute ((b-1)·60 s, b·60 s], the line count and line bytes per
+ * (service_name, detected_level, level, errored). A range aggregation is served from them when
+ *  - its op counts lines or sums their bytes: count_over_time, rate, bytes_over_time, bytes_rate
+ *    (no unwrap: the value would come from the line);
+ *  - its series are grouped by summary labels only (`by`, given or pushed down from `sum by`):
+ *    without a `by`, series carry every structured-metadata label;
+ *  - its selector and stages read summary labels only: stream matchers, and label filters on
+ *    string values (no parser, line filter, line_format, label_format, drop, keep, numeric filter);
+ *  - window boundaries inside a minute (an instant query's end, a step or range that is not whole
+ *    minutes) split at most MAX_EDGE_BUCKETS minutes: those minutes are scanned (their indexed
+ *    bytes, found by the time index), every other minute lies in one window cell and is read
+ *    from the summaries. Range queries with a step of whole minutes are aligned to the step, so
+ *    a dashboard's range queries (range = step = $__auto) split no minute at all.
+ */
+import type { LabelFilterExpr, RangeAggregationExpr, Stage } from '../logql/ast';
+import { BUCKET_MS, bucketOf } from './segment';
+
+/** Labels a summary row knows (stream labels and the keyed metadata). */
+export const SUMMARY_LABELS: ReadonlySet<string> = new Set([
+  'source',
+  'filename',
+  'service_name',
+  'detected_level',
+  'level',
+]);
+
+const SUMMARY_OPS = new Set(['count_over_time', 'rate', 'bytes_over_time', 'bytes_rate']);
+
+/** Summaries, with the edge minutes (bucket numbers) to scan instead; or a scan, and why. */
+export type RangePlan = { plan: 'summaries'; edgeBuckets: number[] } | { plan: 'scan'; reason: string };
+
+/** More split minutes than this (e.g. a step that is not whole minutes, over days): scan. */
+export const MAX_EDGE_BUCKETS = 64;
+
+function filterLabels(filter: LabelFilterExpr, out: string[]): boolean {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filterLabels(filter.left, out) && filterLabels(filter.right, out);
+    case 'string':
+      out.push(filter.matcher.name);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function stageReason(stage: Stage): string | undefined {
+  if (stage.kind !== 'labelFilter') {
+    return `a ${stage.kind} stage reads the line`;
+  }
+  const names: string[] = [];
+  if (!filterLabels(stage.filter, names)) {
+    return 'a numeric label filter';
+  }
+  const other = names.find((n) => !SUMMARY_LABELS.has(n));
+  return other === undefined ? undefined : `a label filter on ${other}`;
+}
+
+/** The minutes that a window boundary (start or end of a step's window) falls strictly inside. */
+export function edgeBuckets(stepTimes: readonly number[], rangeMs: number, offsetMs: number): number[] {
+  const split = new Set<number>();
+  for (const t of stepTimes) {
+    for (const bound of [t - offsetMs, t - offsetMs - rangeMs]) {
+      if (bound % BUCKET_MS !== 0) {
+        split.add(bucketOf(bound));
+      }
+    }
+    if (split.size > MAX_EDGE_BUCKETS) {
+      break;
+    }
+  }
+  return [...split].sort((a, b) => a - b);
+}
+
+/**
+ * How one range aggregation is evaluated. `groupBy`: its `by` labels (own or pushed down), or
+ * undefined when its series keep every label.
+ */
+export function planRange(
+  expr: RangeAggregationExpr,
+  stepTimes: readonly number[],
+  groupBy: string[] | undefined
+): RangePlan {
+  if (!SUMMARY_OPS.has(expr.op) || expr.unwrap) {
+    return { plan: 'scan', reason: `${expr.op}${expr.unwrap ? ' with unwrap' : ''} needs each line's value` };
+  }
+  if (groupBy === undefined) {
+    return { plan: 'scan', reason: 'series without a by grouping keep every label' };
+  }
+  const outside = [...groupBy, ...expr.log.matchers.map((m) => m.name)].find((n) => !SUMMARY_LABELS.has(n));
+  if (outside !== undefined) {
+    return { plan: 'scan', reason: `${outside} is not a summary label` };
+  }
+  for (const stage of expr.log.stages) {
+    const reason = stageReason(stage);
+    if (reason !== undefined) {
+      return { plan: 'scan', reason };
+    }
+  }
+  const edges = edgeBuckets(stepTimes, expr.rangeMs, expr.offsetMs);
+  if (edges.length > MAX_EDGE_BUCKETS) {
+    return { plan: 'scan', reason: `more than ${MAX_EDGE_BUCKETS} window edges inside minutes` };
+  }
+  return { plan: 'summaries', edgeBuckets: edges };
+}

@@ -1,0 +1,254 @@
+/**
+ * One indexed byte range of a plain log file (a "segment"): its records cut into blocks of about
+ * BLOCK_BYTES with a trace-id fingerprint set each (of the records' bytes; for access logs also of
+ * their trace_id label), and per-minute summaries (line count and line
+ * bytes per summary key: service_name, detected_level, level).
+ *
+ * A segment is built by scanning its range exactly as a query would (same scanner, same records,
+ * same times), so what it says about the range is what a scan of the range would see. It starts
+ * and ends at record starts: the last record of a range that ends at the file's end is left to
+ * the next segment (a live file may still append continuation lines to it), so segments tile the
+ * file without a record spanning two of them.
+ */
+import { emptyStats, type ScanPart } from '../model';
+import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
+import { FORMATS, isMalformed } from '../readers/formats';
+import { ScanBudget } from '../scan/budget';
+import { partScanner } from '../scan/parts';
+import { FileScanner, type FileScanPlan } from '../scan/fileScan';
+import { collectFingerprints, fingerprintSet } from './traceIds';
+
+/** Bytes per block of the trace-id index: what a trace-id hit costs to read. */
+export const BLOCK_BYTES = 256 << 10;
+/** Summary resolution: minute buckets ((b-1)·60 s, b·60 s], as Loki windows are left-open. */
+export const BUCKET_MS = 60_000;
+/**
+ * Access-log labels are rewritten from the line (no raw-byte literal stands for them): their
+ * trace_id values are fingerprinted too, for `| trace_id="..."`.
+ */
+export const TRACE_ID_LABEL = 'trace_id';
+/** Summary keys per segment: beyond this (labels nearly unique per line) it keeps no summaries. */
+const MAX_KEYS = 1 << 16;
+
+export function bucketOf(ts: number): number {
+  return Math.ceil(ts / BUCKET_MS);
+}
+
+/** What one summary key holds: the labels a summary-served query may read. */
+export interface SummaryKey {
+  service_name: string;
+  detected_level: string;
+  /** The `level` label, when the line has one. */
+  level?: string;
+  /** What a scan counts and reports in notices: FLAG_MALFORMED | FLAG_INVALID_UTF8 | FLAG_CUT. */
+  flags: number;
+}
+
+/** Key flag: the line is malformed for its format (ScanStats.malformedLines). */
+export const FLAG_MALFORMED = 4;
+
+export interface Segment {
+  /** Byte range [start, end): both record starts (end may be the file size). */
+  start: number;
+  end: number;
+  /** Time given to untimed lines at `start` (the time of the record before it). */
+  firstTs: number;
+  /** Time of the record at `end` (the first one after the segment), NaN at none. */
+  nextTs: number;
+  /** Block b covers [blockStart[b], blockStart[b + 1] or end); its first record's time. */
+  blockStart: Float64Array;
+  blockFirstTs: Float64Array;
+  fingerprints: Uint32Array[];
+  /** Summary rows (undefined when the segment has too many keys). */
+  summary?: {
+    keys: SummaryKey[];
+    key: Uint32Array;
+    bucket: Int32Array;
+    count: Float64Array;
+    bytes: Float64Array;
+  };
+  lines: number;
+}
+
+export interface SegmentJob {
+  part: ScanPart;
+  /** Leave the range's last record to the next segment (the range ends at the file's end). */
+  holdLast: boolean;
+  /** Block size (default BLOCK_BYTES; tests use small blocks). */
+  blockBytes?: number;
+  /** The part is a whole gzip file (offsets are then those of the decompressed bytes). */
+  gzip?: boolean;
+}
+
+class SummaryBuilder {
+  readonly keys: SummaryKey[] = [];
+  private readonly keyIndex = new Map<string, number>();
+  private readonly rowOf = new Map<number, number>();
+  readonly key: number[] = [];
+  readonly bucket: number[] = [];
+  readonly count: number[] = [];
+  readonly bytes: number[] = [];
+  overflow = false;
+
+  add(key: SummaryKey, ts: number, bytes: number): void {
+    if (this.overflow) {
+      return;
+    }
+    const text = `${key.service_name}\u0000${key.detected_level}\u0000${key.level ?? '\u0001'}\u0000${key.flags}`;
+    let k = this.keyIndex.get(text);
+    if (k === undefined) {
+      k = this.keys.length;
+      if (k >= MAX_KEYS) {
+        this.overflow = true;
+        return;
+      }
+      this.keys.push(key);
+      this.keyIndex.set(text, k);
+    }
+    const b = bucketOf(ts);
+    const id = b * MAX_KEYS + k;
+    let row = this.rowOf.get(id);
+    if (row === undefined) {
+      row = this.key.length;
+      this.rowOf.set(id, row);
+      this.key.push(k);
+      this.bucket.push(b);
+      this.count.push(0);
+      this.bytes.push(0);
+    }
+    this.count[row]++;
+    this.bytes[row] += bytes;
+  }
+}
+
+/** Scans a job's range into a segment. */
+export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promise<Segment> {
+  const { part } = job;
+  const blockBytes = job.blockBytes ?? BLOCK_BYTES;
+  const format = FORMATS[part.format];
+  const stats = emptyStats();
+  const summary = new SummaryBuilder();
+  const blockStart: number[] = [];
+  const blockFirstTs: number[] = [];
+  const fingerprints: Uint32Array[] = [];
+  let blockFingerprints: number[] = [];
+  let lines = 0;
+  // The previous record, added once the next one shows it is not the range's last.
+  let pending: { offset: number; time: number; key: SummaryKey; bytes: number; fps: number[] } | undefined;
+  const commit = () => {
+    if (pending === undefined) {
+      return;
+    }
+    const { offset, time } = pending;
+    if (blockStart.length === 0 || offset - blockStart[blockStart.length - 1] >= blockBytes) {
+      if (blockStart.length > 0) {
+        fingerprints.push(fingerprintSet(blockFingerprints));
+        blockFingerprints = [];
+      }
+      blockStart.push(offset);
+      blockFirstTs.push(time);
+    }
+    for (const fp of pending.fps) {
+      blockFingerprints.push(fp);
+    }
+    summary.add(pending.key, time, pending.bytes);
+    lines++;
+  };
+  const onRecordBytes: FileScanPlan['onRecordBytes'] = (bytes, start, end, offset, time, flags) => {
+    commit();
+    const record = format.record(part.ctx, time, bytes, start, end, offset, flags);
+    const fps: number[] = [];
+    collectFingerprints(bytes, start, end, fps);
+    const labelled = format.name === 'access' ? record.label(TRACE_ID_LABEL) : undefined;
+    if (labelled !== undefined) {
+      const value = Buffer.from(labelled, 'utf8');
+      collectFingerprints(value, 0, value.length, fps);
+    }
+    pending = {
+      offset,
+      time,
+      key: {
+        service_name: record.label('service_name') ?? '',
+        detected_level: record.label('detected_level') ?? '',
+        level: record.label('level'),
+        flags:
+          (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
+          (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)
+            ? FLAG_MALFORMED
+            : 0),
+      },
+      bytes: flags & FLAG_INVALID_UTF8 ? Buffer.byteLength(record.line, 'utf8') : end - start,
+      fps,
+    };
+  };
+  const budget = new ScanBudget(stats, {}, signal);
+  const scanner = job.gzip
+    ? new FileScanner(
+        {
+          path: part.path,
+          gzip: true,
+          format,
+          ctx: part.ctx,
+          start: 0,
+          end: part.end,
+          holdTail: false,
+          direction: 'forward',
+          fromMs: -Infinity,
+          toMs: Infinity,
+          literals: [],
+          accept: () => true,
+          firstTs: part.firstTs,
+          onRecordBytes,
+          // Nothing of a record's bytes is kept: chunk memory is reused.
+          transient: true,
+        },
+        budget
+      )
+    : partScanner(part, budget, { onRecordBytes, transient: true });
+  for await (const batch of scanner.records()) {
+    void batch; // records go to onRecordBytes
+  }
+  if (stats.truncated !== undefined) {
+    throw new Error(`index build of ${part.path} stopped: ${stats.truncated}`);
+  }
+  let end = part.end;
+  let nextTs = NaN;
+  if (job.holdLast && pending !== undefined) {
+    end = pending.offset;
+    nextTs = pending.time;
+  } else {
+    commit();
+  }
+  if (blockStart.length > fingerprints.length) {
+    fingerprints.push(fingerprintSet(blockFingerprints));
+  }
+  return {
+    start: part.start,
+    end,
+    firstTs: part.firstTs,
+    nextTs,
+    blockStart: Float64Array.from(blockStart),
+    blockFirstTs: Float64Array.from(blockFirstTs),
+    fingerprints,
+    summary: summary.overflow
+      ? undefined
+      : {
+          keys: summary.keys,
+          key: Uint32Array.from(summary.key),
+          bucket: Int32Array.from(summary.bucket),
+          count: Float64Array.from(summary.count),
+          bytes: Float64Array.from(summary.bytes),
+        },
+    lines,
+  };
+}
+
+/** The buffers a segment can hand to another thread without a copy. */
+export function segmentBuffers(segment: Segment): ArrayBuffer[] {
+  const arrays: ArrayBufferView[] = [segment.blockStart, segment.blockFirstTs, ...segment.fingerprints];
+  const s = segment.summary;
+  if (s) {
+    arrays.push(s.key, s.bucket, s.count, s.bytes);
+  }
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
