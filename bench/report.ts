@@ -6,7 +6,7 @@ export interface BenchRow {
   /** What was measured, e.g. "exec → handshake (median of 20)". */
   name: string;
   value: number;
-  unit: 'ms' | 'MB' | 'MiB' | 'bytes' | 's';
+  unit: 'ms' | 'MB' | 'MiB' | 'bytes' | 's' | 'count';
   /** What the value is compared with, measured in the same run (e.g. "rg -F"), if anything. */
   baselineName?: string;
   baselineValue?: number;

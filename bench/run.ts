@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { benchExplore } from './explore';
+import { benchLoad } from './load';
 import { benchProtocol } from './protocol';
 import { benchIndex } from './index';
 import type { BenchRow } from './report';
@@ -230,6 +231,7 @@ const GROUPS: Record<string, () => Promise<BenchRow[]>> = {
   engine: async () => engineRows(),
   explore: () => benchExplore(corpus('1g', '1GB', '7'), Date.parse(END)),
   index: () => benchIndex(),
+  load: () => benchLoad(),
 };
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(only in GROUPS)) {

@@ -89,6 +89,8 @@ export interface ScanStats {
   invalidUtf8Lines: number;
   /** Lines longer than the reader's maximum, returned cut (optional: added for the file store). */
   cutLines?: number;
+  /** Records without a timestamp of their own, given a neighbour's or the file's time. */
+  untimedLines?: number;
   /** File bytes the trace-id index ruled out (not read). */
   indexBytesSkipped?: number;
   /** Summary rows read instead of lines (plan: summaries), and the lines they stand for. */

@@ -3,8 +3,8 @@
  * each file to the asked time range with its sparse time index, scans the bytes in large chunks
  * (raw-byte literal prefilter first) and merges the files' records into one time-ordered stream.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { matcherTest, type StringTest } from './logql/regex';
 import {
   DISORDER_TOLERANCE_MS,
@@ -30,7 +30,7 @@ import { FileScanner, type FileScanPlan } from './scan/fileScan';
 import { PARALLEL_PARTS, recordAccept, splitPlan } from './scan/parts';
 import { searchParts } from './scan/search';
 import { mergeByTime } from './scan/merge';
-import { followSources, type TailRequest, type TailTarget } from './scan/tail';
+import { followSources, TailFollower, type TailRequest, type TailTarget } from './scan/tail';
 import {
   discoverSources,
   type Discovery,
@@ -38,6 +38,7 @@ import {
   type SourceFile,
   type StoreConfig,
 } from './sources/discovery';
+import { openLogFile, openLogFileSync } from './sources/safeOpen';
 import { msToIso } from './time';
 
 export type { StoreConfig } from './sources/discovery';
@@ -61,6 +62,8 @@ export interface SourceDescription {
 
 export interface FileLogStore extends LogStore {
   tail(request: TailRequest): AsyncIterable<LogRecord[]>;
+  /** The tail's poll step on its own (tests drive it without timers). */
+  follower(request: TailRequest): TailFollower;
   describeSources(): SourceDescription[];
   /** What a scan of the selector over [fromMs, toMs) would read, from the time indexes (no scan). */
   plannedReads(matchers: LabelMatcher[], fromMs: number, toMs: number): Promise<PlannedRead[]>;
@@ -224,6 +227,8 @@ class FileStore implements FileLogStore {
   /** Start-up: every file opened once, so indexing starts before the first query. */
   private readonly warming: Promise<void>;
   private fileKeys = new Map<string, string>();
+  /** Where files may be read from, as of the last discovery. */
+  private allowed: string[] = [];
 
   constructor(
     private readonly config: StoreConfig,
@@ -235,6 +240,7 @@ class FileStore implements FileLogStore {
 
   private discover(): Discovery {
     const discovery = discoverSources(this.config);
+    this.allowed = discovery.allowed;
     const paths = new Set(discovery.sources.flatMap((s) => s.files.map((f) => f.path)));
     this.indexes.retain(paths);
     this.blocks?.retain(paths);
@@ -300,7 +306,7 @@ class FileStore implements FileLogStore {
           });
           continue;
         }
-        const fh = await open(file.path, 'r');
+        const fh = await openLogFile(file.path, this.allowed);
         try {
           const st = await fh.stat();
           const current = { ...file, size: st.size, dev: st.dev, ino: st.ino };
@@ -385,8 +391,9 @@ class FileStore implements FileLogStore {
   /** The request's selection; discovery problems become notices. */
   private selectReporting(stats: ScanStats): (matchers: LabelMatcher[]) => Selection {
     const discovery = this.discover();
-    for (const problem of discovery.problems) {
-      stats.notices.push({ severity: 'warning', text: problem });
+    const skipped = discoveryNotice(discovery.problems);
+    if (skipped) {
+      stats.notices.push(skipped);
     }
     return (matchers) => select(discovery.sources, matchers);
   }
@@ -758,6 +765,10 @@ class FileStore implements FileLogStore {
     return followSources(() => this.tailTargets(request.matchers, request.mustContain), request);
   }
 
+  follower(request: TailRequest): TailFollower {
+    return new TailFollower(() => this.tailTargets(request.matchers, request.mustContain), request);
+  }
+
   private tailTargets(matchers: LabelMatcher[], mustContain: string[] | undefined): TailTarget[] {
     const selection = select(this.discover().sources, matchers);
     return selection.sources.map((source) => ({
@@ -765,6 +776,7 @@ class FileStore implements FileLogStore {
       literals: literalsFor(source, selection, mustContain),
       accept: selection.accept,
       context: (file: SourceFile) => this.context(source, file),
+      allowed: this.allowed,
     }));
   }
 
@@ -776,7 +788,9 @@ class FileStore implements FileLogStore {
         problems.push(`the live file ${source.filename} is missing; only rotated files exist`);
       }
       const files = source.files.map((file) => {
-        const times = file.gzip ? this.indexes.gzipTimes(file.path) : timesOfPlainFile(file.path, source, file.size);
+        const times = file.gzip
+          ? this.indexes.gzipTimes(file.path)
+          : timesOfPlainFile(file.path, source, file.size, this.allowed);
         if (!file.gzip && times === undefined) {
           problems.push(`cannot read ${file.path}`);
         } else if (!file.gzip && file.size > 0 && times?.first === undefined) {
@@ -806,16 +820,33 @@ class FileStore implements FileLogStore {
   }
 }
 
+/** How many discovery problems one notice lists by name (the count covers them all). */
+const LISTED_PROBLEMS = 10;
+
+/** One notice for everything discovery skipped: how many, and why for the first few. */
+function discoveryNotice(problems: string[]): Notice | undefined {
+  if (problems.length === 0) {
+    return undefined;
+  }
+  const listed = problems.slice(0, LISTED_PROBLEMS).join('; ');
+  const more = problems.length > LISTED_PROBLEMS ? `; and ${problems.length - LISTED_PROBLEMS} more` : '';
+  return {
+    severity: 'warning',
+    text: `${problems.length} problem(s) under the log roots, skipped: ${listed}${more}`,
+  };
+}
+
 /** First and last time of a plain file from its head and tail (synchronous, for diagnostics). */
 function timesOfPlainFile(
   path: string,
   source: LogicalSource,
-  size: number
+  size: number,
+  allowed: string[]
 ): { first?: string; last?: string } | undefined {
   const window = 64 << 10;
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    fd = openLogFileSync(path, allowed);
     const read = (position: number, length: number) => {
       const buf = Buffer.alloc(length);
       return buf.subarray(0, readSync(fd!, buf, 0, length, position));

@@ -11,11 +11,11 @@
  * size (truncation) drops the entry; growth keeps the probes that did not touch the old end.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { DISORDER_TOLERANCE_MS } from '../model';
 import type { LineFormat } from '../readers/formats';
 import { msToIso } from '../time';
+import { openLogFile } from '../sources/safeOpen';
 
 export interface Probe {
   /** Start offset of the first line at or after the probe offset that carries a timestamp. */
@@ -218,7 +218,7 @@ function lastTimedLineFromStart(format: LineFormat, buf: Buffer): number {
 
 /** The first `limit` decompressed bytes of a gzip file (fewer on corrupt or short files). */
 async function gunzipHead(path: string, limit: number): Promise<Buffer> {
-  const raw = createReadStream(path, { highWaterMark: 64 << 10 });
+  const raw = (await openLogFile(path)).createReadStream({ highWaterMark: 64 << 10 });
   const gunzip = createGunzip();
   raw.pipe(gunzip);
   const parts: Buffer[] = [];

@@ -9,8 +9,11 @@ import { ERROR_LABEL, JSON_PARSER_ERROR } from '../readers/labels';
 import { emptyStats, type LogStore, type Notice, type ScanStats } from '../model';
 import { runLogQuery } from './logQuery';
 import { runMetricQuery } from './metricQuery';
+import { isLight, QueryScheduler } from './scheduler';
 import {
   DEFAULT_LIMIT,
+  MAX_ENTRIES_LIMIT,
+  MAX_QUERY_RANGE_MS,
   type MatrixResult,
   type QueryRequest,
   type QueryResult,
@@ -23,6 +26,7 @@ import {
 export * from './types';
 export { toLokiResponse, formatSampleValue } from './lokiResponse';
 export { tailQuery } from './tail';
+export { QueryScheduler, LIGHT_SPAN_MS, HEAVY_SLOTS } from './scheduler';
 export { PipelineError, SeriesLimitError, QueryCancelledError } from '../logql/metric/errors';
 
 function validateRange(req: QueryRequest): void {
@@ -34,13 +38,33 @@ function validateRange(req: QueryRequest): void {
   }
 }
 
-/** Log queries only: metric queries ignore `limit`, as Loki's do. */
-function logLimit(req: QueryRequest): number {
+/** Log queries only: metric queries ignore `limit`, as Loki's do. Above the maximum: clamped. */
+function logLimit(req: QueryRequest, notices: Notice[]): number {
   const limit = req.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit <= 0) {
     throw new Error('limit must be a positive value');
   }
+  if (limit > MAX_ENTRIES_LIMIT) {
+    notices.push({
+      severity: 'warning',
+      text: `the line limit ${limit} is above the maximum of ${MAX_ENTRIES_LIMIT} entries per query; at most ${MAX_ENTRIES_LIMIT} are returned`,
+    });
+    return MAX_ENTRIES_LIMIT;
+  }
   return limit;
+}
+
+/** A range longer than the maximum keeps its end and loses its oldest part, with a notice. */
+function clampRange(req: QueryRequest, notices: Notice[]): QueryRequest {
+  if (req.instant || req.endMs - req.startMs <= MAX_QUERY_RANGE_MS) {
+    return req;
+  }
+  const startMs = req.endMs - MAX_QUERY_RANGE_MS;
+  notices.push({
+    severity: 'warning',
+    text: `the time range is longer than the maximum of ${MAX_QUERY_RANGE_MS / 3_600_000} h; only the last ${MAX_QUERY_RANGE_MS / 3_600_000} h (from ${new Date(startMs).toISOString()}) were queried`,
+  });
+  return { ...req, startMs };
 }
 
 function truncationNotice(
@@ -102,15 +126,50 @@ function resultSize(result: StreamsResult | MatrixResult | VectorResult | Scalar
   }
 }
 
-export async function runQuery(store: LogStore, req: QueryRequest): Promise<QueryResult> {
+/** The process's scheduler: every query of every data source instance shares the cores. */
+const processScheduler = new QueryScheduler();
+const storeIds = new WeakMap<LogStore, number>();
+let lastStoreId = 0;
+
+/** Identical requests on the same store share one run. */
+function requestKey(store: LogStore, req: QueryRequest): string {
+  let id = storeIds.get(store);
+  if (id === undefined) {
+    id = ++lastStoreId;
+    storeIds.set(store, id);
+  }
+  const { query, startMs, endMs, stepMs, instant, limit, direction, limits } = req;
+  return JSON.stringify([id, query, startMs, endMs, stepMs, instant, limit, direction, limits]);
+}
+
+export async function runQuery(
+  store: LogStore,
+  asked: QueryRequest,
+  scheduler: QueryScheduler = processScheduler
+): Promise<QueryResult> {
+  const expr: Expr = parseLogQL(asked.query);
+  validateRange(asked);
+  throwIfAborted(asked.signal);
+  const clampNotices: Notice[] = [];
+  const req = clampRange(asked, clampNotices);
+  const limit = expr.kind === 'log' ? logLimit(req, clampNotices) : undefined;
+  const result = await scheduler.run(requestKey(store, req), isLight(expr, req), req, (signal) =>
+    execute(store, expr, { ...req, signal }, limit)
+  );
+  return clampNotices.length === 0 ? result : { ...result, notices: [...clampNotices, ...result.notices] };
+}
+
+async function execute(
+  store: LogStore,
+  expr: Expr,
+  req: QueryRequest,
+  limit: number | undefined
+): Promise<QueryResult> {
   const startedAt = performance.now();
-  const expr: Expr = parseLogQL(req.query);
-  validateRange(req);
-  throwIfAborted(req.signal);
   const scanStats = emptyStats();
   const result =
     expr.kind === 'log'
-      ? await runLogQuery(store, expr, req, logLimit(req), scanStats)
+      ? await runLogQuery(store, expr, req, limit!, scanStats)
       : await runMetricQuery(store, expr, req, scanStats);
   if (scanStats.truncated === 'cancelled') {
     throw new QueryCancelledError();

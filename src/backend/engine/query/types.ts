@@ -73,4 +73,11 @@ export type QueryResult = (StreamsResult | MatrixResult | VectorResult | ScalarR
 
 /** Loki's defaults for the API parameters a request may omit. */
 export const DEFAULT_LIMIT = 100;
+/**
+ * The most entries one log query returns whatever it asks for (Loki's
+ * `max_entries_limit_per_query` default): what a query holds in memory is bounded by it.
+ */
+export const MAX_ENTRIES_LIMIT = 5000;
+/** The longest time range one query covers (Loki's `max_query_length` default, 721 h). */
+export const MAX_QUERY_RANGE_MS = 721 * 3_600_000;
 export const DEFAULT_MAX_SERIES = 500;

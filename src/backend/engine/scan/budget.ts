@@ -69,6 +69,12 @@ export function summarise(stats: ScanStats): void {
       text: `${stats.cutLines} line(s) read were longer than 1 MiB and cut, flagged with line_truncated="true"`,
     });
   }
+  if ((stats.untimedLines ?? 0) > 0) {
+    stats.notices.push({
+      severity: 'info',
+      text: `${stats.untimedLines} line(s) had no timestamp and took the time of the nearest earlier line (or of the file)`,
+    });
+  }
 }
 
 /** A part's counters added to the query's (the file was already counted by the first part). */
@@ -79,6 +85,9 @@ export function addPartStats(into: ScanStats, part: ScanStats): void {
   into.invalidUtf8Lines += part.invalidUtf8Lines;
   if (part.cutLines) {
     into.cutLines = (into.cutLines ?? 0) + part.cutLines;
+  }
+  if (part.untimedLines) {
+    into.untimedLines = (into.untimedLines ?? 0) + part.untimedLines;
   }
   if (part.truncated !== undefined && into.truncated === undefined) {
     into.truncated = part.truncated;

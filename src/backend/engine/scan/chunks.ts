@@ -4,10 +4,11 @@
  * MAX_LINE_BYTES is cut to its first MAX_LINE_BYTES bytes (yielded alone with `cut` set) and the
  * rest of it is skipped, in both directions.
  */
-import { createReadStream, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { ScanBudget } from './budget';
+import { openLogFile } from '../sources/safeOpen';
 
 /** Whole lines, each ending with "\n"; `base` is the file offset (decompressed for gzip) of buf[0]. */
 export interface LineChunk {
@@ -136,7 +137,7 @@ export function forwardChunks(
 }
 
 async function* gunzipBlocks(path: string, budget: ScanBudget): AsyncGenerator<Buffer> {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const raw = (await openLogFile(path)).createReadStream({ highWaterMark: 1 << 20 });
   raw.on('data', (chunk) => budget.add(chunk.length));
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.pipe(gunzip);

@@ -10,11 +10,12 @@
  * does not depend on direction or on where the scan started, so seeks and both directions agree.
  */
 import { isUtf8 } from 'node:buffer';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { DISORDER_TOLERANCE_MS, type Direction, type LogRecord } from '../model';
 import { FLAG_CUT, FLAG_INVALID_UTF8, type FileContext } from '../readers/context';
 import { isMalformed, type LineFormat } from '../readers/formats';
 import type { ScanBudget } from './budget';
+import { openLogFile } from '../sources/safeOpen';
 import {
   backwardChunks,
   CHUNK_BYTES,
@@ -63,6 +64,21 @@ export interface FileScanPlan {
   onRecordBytes?: (bytes: Buffer, start: number, end: number, offset: number, time: number, flags: number) => void;
 }
 
+/**
+ * Reads are synchronous and the chunk loop only awaits promises, which never lets timers or I/O
+ * run: without a macrotask turn now and then, one long scan would hold every other call of the
+ * process (a light query, a health check, a cancellation) until it ends.
+ */
+const YIELD_EVERY_MS = 10;
+let lastYield = performance.now();
+
+async function yieldToEventLoop(): Promise<void> {
+  if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+    await new Promise((resolve) => setImmediate(resolve));
+    lastYield = performance.now();
+  }
+}
+
 /** How many preceding lines to look back through for the time of an untimed candidate line. */
 const UNTIMED_LOOKBACK_LINES = 1000;
 
@@ -76,6 +92,11 @@ interface Group {
   offset: number;
   ts: number;
   flags: number;
+  /** Started by a timed line; an untimed group is lines before any timed line: one record each. */
+  timed: boolean;
+  /** Backward: file offset where the group's last line ends, and whether bytes were dropped. */
+  end?: number;
+  overflow?: boolean;
 }
 
 interface PendingLine {
@@ -91,6 +112,8 @@ export class FileScanner {
   private stopped = false;
   private out: LogRecord[] = [];
   private group?: Group;
+  /** Backward: a headerless run of lines too long to have been kept, to be read forward. */
+  private rescan?: { start: number; end: number };
   /** Backward: untimed lines waiting for the time of an earlier timed line. */
   private pending: PendingLine[] = [];
 
@@ -128,7 +151,7 @@ export class FileScanner {
       }
       return;
     }
-    const fh = plan.fh ?? (await open(plan.path, 'r'));
+    const fh = plan.fh ?? (await openLogFile(plan.path));
     try {
       const chunks =
         plan.direction === 'forward'
@@ -157,12 +180,17 @@ export class FileScanner {
 
   /** Forward plain scans: end offset of the last complete line read (where a tail resumes). */
   consumedEnd = 0;
+  /** Start offset of the last record looked at (returned or filtered out), and its id if returned. */
+  lastRecordOffset?: number;
+  lastRecordId?: string;
   /** Time span and line count seen (tracked when `onComplete` is set). */
   private readonly span = { minTs: Infinity, maxTs: -Infinity, lines: 0 };
 
   private async *run(chunks: AsyncGenerator<LineChunk>): AsyncGenerator<LogRecord[]> {
     const forward = this.plan.direction === 'forward';
-    for await (const chunk of chunks) {
+    for await (const read of chunks) {
+      // A byte order mark is not part of the first line (its timestamp must be found after it).
+      const chunk = read.base === 0 && startsWithBom(read.buf) ? { ...read, buf: read.buf.subarray(3), base: 3 } : read;
       this.consumedEnd = chunk.base + chunk.buf.length;
       if (forward) {
         this.forwardChunk(chunk);
@@ -179,10 +207,26 @@ export class FileScanner {
         await chunks.return(undefined);
         break;
       }
+      await yieldToEventLoop();
     }
     this.finish();
     if (this.out.length > 0) {
       yield this.takeOut();
+    }
+    if (this.rescan !== undefined) {
+      yield* this.forwardReversed(this.rescan.start, this.rescan.end);
+    }
+  }
+
+  /** Backward: the records of `[start, end)` read forward, handed out newest first. */
+  private async *forwardReversed(start: number, end: number): AsyncGenerator<LogRecord[]> {
+    const all: LogRecord[] = [];
+    const forward = new FileScanner({ ...this.plan, direction: 'forward', start, end, holdTail: false }, this.budget);
+    for await (const batch of forward.records()) {
+      all.push(...batch);
+    }
+    if (all.length > 0) {
+      yield all.reverse();
     }
   }
 
@@ -286,13 +330,14 @@ export class FileScanner {
     const { buf } = chunk;
     const flags = (chunk.cut ? FLAG_CUT : 0) | (invalid && !isUtf8(buf.subarray(s, e)) ? FLAG_INVALID_UTF8 : 0);
     const g = this.group;
-    if (!Number.isNaN(ts) || g === undefined) {
+    if (!Number.isNaN(ts) || g === undefined || !g.timed) {
       this.flushGroup();
       if (!Number.isNaN(ts) && ts >= this.plan.toMs + DISORDER_TOLERANCE_MS) {
         this.stopped = true;
         return;
       }
-      this.group = { buf, s, e, offset: chunk.base + s, ts: Number.isNaN(ts) ? this.plan.firstTs : ts, flags };
+      const timed = !Number.isNaN(ts);
+      this.group = { buf, s, e, offset: chunk.base + s, ts: timed ? ts : this.plan.firstTs, flags, timed };
       return;
     }
     g.flags |= flags;
@@ -418,13 +463,14 @@ export class FileScanner {
     const flags = (chunk.cut ? FLAG_CUT : 0) | (invalid && !isUtf8(buf.subarray(s, e)) ? FLAG_INVALID_UTF8 : 0);
     const g = this.group;
     if (g === undefined) {
-      this.group = { buf, s, e, offset: chunk.base + s, ts, flags };
+      this.group = { buf, s, e, offset: chunk.base + s, ts, flags, timed: false, end: chunk.base + e };
     } else if (g.buf === buf) {
       g.s = s;
       g.offset = chunk.base + s;
       g.flags |= flags;
     } else {
       const tail = Buffer.concat([NEWLINE, g.buf.subarray(g.s, g.e), ...(g.extra ? [g.extra] : [])]);
+      g.overflow ||= tail.length > MAX_LINE_BYTES + 1;
       g.extra = tail.length > MAX_LINE_BYTES + 1 ? Buffer.from(tail.subarray(0, MAX_LINE_BYTES + 1)) : tail;
       g.buf = buf;
       g.s = s;
@@ -434,6 +480,7 @@ export class FileScanner {
     }
     if (!Number.isNaN(ts)) {
       this.group!.ts = ts;
+      this.group!.timed = true;
       if (ts < this.plan.fromMs - DISORDER_TOLERANCE_MS) {
         this.group = undefined;
         this.stopped = true;
@@ -453,13 +500,49 @@ export class FileScanner {
         this.group = undefined;
         this.pending = [];
       } else {
-        if (this.group !== undefined) {
-          this.group.ts = this.plan.firstTs;
-        }
+        this.flushUntimedLines();
         this.flushPending(this.plan.firstTs);
       }
     }
     this.flushGroup();
+  }
+
+  /**
+   * Backward: the lines gathered above which no timed line came (the file's start) are headerless,
+   * one record each at the file's first time, newest first.
+   */
+  private flushUntimedLines(): void {
+    const g = this.group;
+    if (g === undefined) {
+      return;
+    }
+    this.group = undefined;
+    if (g.overflow && g.end !== undefined) {
+      // Too many bytes to have kept: read them again forward, line by line (see `run`).
+      this.rescan = { start: g.offset, end: g.end };
+      return;
+    }
+    const buf = g.extra === undefined ? g.buf.subarray(g.s, g.e) : Buffer.concat([g.buf.subarray(g.s, g.e), g.extra]);
+    let e = buf.length;
+    while (e >= 0) {
+      const s = e === 0 ? 0 : buf.lastIndexOf(10, e - 1) + 1;
+      const flags = g.flags & ~FLAG_CUT;
+      this.emit(
+        buf,
+        s,
+        lineEnd(buf, s, e),
+        g.offset + s,
+        this.plan.firstTs,
+        NaN,
+        false,
+        (flags & FLAG_INVALID_UTF8) !== 0,
+        true
+      );
+      if (s === 0) {
+        break;
+      }
+      e = s - 1;
+    }
   }
 
   private flushGroup(): void {
@@ -489,7 +572,7 @@ export class FileScanner {
       e,
       g.offset,
       g.ts,
-      g.ts,
+      g.timed ? g.ts : NaN,
       (g.flags & FLAG_CUT) !== 0,
       (g.flags & FLAG_INVALID_UTF8) !== 0,
       true,
@@ -515,6 +598,8 @@ export class FileScanner {
     copy = false
   ): void {
     const { plan } = this;
+    this.lastRecordOffset = offset;
+    this.lastRecordId = undefined;
     if (!(time >= plan.fromMs && time < plan.toMs)) {
       return;
     }
@@ -550,16 +635,24 @@ export class FileScanner {
     }
     if (isMalformed(plan.format, buf, s, end, lineTime)) {
       stats.malformedLines++;
+    } else if (Number.isNaN(lineTime) && (plan.format.multiline || plan.format.name === 'lines')) {
+      // Text and plain-line records only (JSON lines without a time are common and expected).
+      stats.untimedLines = (stats.untimedLines ?? 0) + 1;
     }
     if (plan.onRecordBytes) {
       plan.onRecordBytes(bytes, start, stop, offset, time, flags);
     } else {
       this.out.push(record);
+      this.lastRecordId = record.id;
     }
   }
 }
 
 const NEWLINE = Buffer.from('\n');
+
+function startsWithBom(buf: Buffer): boolean {
+  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+}
 
 function groupLength(g: Group): number {
   return (g.extra?.length ?? 0) + (g.e - g.s);

@@ -3,15 +3,20 @@
  * returned once each; an unterminated last line waits until it is complete. Rotation (the live
  * path now names another inode) finishes the old file through the still-open handle, then reads
  * the new file from its start; truncation (size below the read position) restarts at 0. Both are
- * reported as notices. A multi-line record whose continuation lines arrive in a later poll is
- * returned as two records.
+ * reported as notices.
+ *
+ * Multi-line formats: the last record read may still grow (a stack trace's continuation lines
+ * can arrive in a later write), so it is held back until a later record starts after it or the
+ * file has been quiet for MULTILINE_HOLD_MS; the read position stays at its start so it is read
+ * again whole. A held record is kept in memory too: truncation cannot lose it.
  */
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { emptyStats, type LabelMatcher, type LogRecord, type Notice } from '../model';
 import type { FileContext } from '../readers/context';
 import type { LogicalSource, SourceFile } from '../sources/discovery';
 import { ScanBudget } from './budget';
 import { FileScanner } from './fileScan';
+import { openLogFile } from '../sources/safeOpen';
 
 export interface TailRequest {
   matchers: LabelMatcher[];
@@ -19,6 +24,8 @@ export interface TailRequest {
   signal: AbortSignal;
   /** Rotation, truncation and unreadable files are reported here. */
   onNotice?: (notice: Notice) => void;
+  /** Clock for the multi-line hold (tests drive it); default Date.now. */
+  now?: () => number;
 }
 
 /** What the tail needs to know about one selected source. */
@@ -27,6 +34,8 @@ export interface TailTarget {
   literals: Buffer[];
   accept: (record: LogRecord) => boolean;
   context: (file: SourceFile) => FileContext;
+  /** Real directories the followed files must resolve into. */
+  allowed: string[];
 }
 
 interface Followed {
@@ -34,8 +43,15 @@ interface Followed {
   file: SourceFile;
   fh: FileHandle;
   offset: number;
-  /** The bytes just before `offset` when it was reached: if they change, the file was rewritten. */
+  /** End of what was read (past `offset` while a record is held). */
+  readEnd: number;
+  /** The bytes just before `readEnd` when it was reached: if they change, the file was rewritten. */
   before?: Buffer;
+  /** Multi-line formats: the last record read, not returned yet (it starts at `offset`). */
+  held?: LogRecord;
+  /** Size at the last read, and since when it has not changed. */
+  seenSize: number;
+  quietSince: number;
 }
 
 /** How many bytes before the read position are compared to notice a truncate-and-rewrite. */
@@ -48,15 +64,17 @@ async function bytesBefore(fh: FileHandle, offset: number): Promise<Buffer> {
   return buf.subarray(0, bytesRead);
 }
 
-/** Whether the file no longer holds what was read up to `offset` (truncated, maybe regrown). */
+/** Whether the file no longer holds what was read (truncated, maybe regrown). */
 async function wasTruncated(f: Followed, size: number): Promise<boolean> {
-  if (size < f.offset) {
+  if (size < f.readEnd) {
     return true;
   }
-  return f.before !== undefined && !(await bytesBefore(f.fh, f.offset)).equals(f.before);
+  return f.before !== undefined && !(await bytesBefore(f.fh, f.readEnd)).equals(f.before);
 }
 
 export const TAIL_POLL_MS = 300;
+/** How long a multi-line record waits for more continuation lines once its file is quiet. */
+export const MULTILINE_HOLD_MS = 1000;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -80,14 +98,61 @@ async function endOfCompleteLines(fh: FileHandle, size: number): Promise<number>
 }
 
 export async function* followSources(targets: () => TailTarget[], request: TailRequest): AsyncGenerator<LogRecord[]> {
-  const { signal } = request;
-  const notify = (notice: Notice) => request.onNotice?.(notice);
-  const followed = new Map<string, Followed>();
+  const follower = new TailFollower(targets, request);
+  try {
+    await follower.start();
+    while (!request.signal.aborted) {
+      await sleep(TAIL_POLL_MS, request.signal);
+      if (request.signal.aborted) {
+        break;
+      }
+      const out = await follower.poll();
+      if (out.length > 0) {
+        yield out;
+      }
+    }
+  } finally {
+    await follower.close();
+  }
+}
 
-  const openLive = async (target: TailTarget, fromEnd: boolean): Promise<Followed | undefined> => {
+/** One follow of the selected live files; `poll` returns what is new since the last poll. */
+export class TailFollower {
+  private readonly followed = new Map<string, Followed>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly targets: () => TailTarget[],
+    private readonly request: TailRequest
+  ) {
+    this.now = request.now ?? Date.now;
+  }
+
+  private notify(notice: Notice): void {
+    this.request.onNotice?.(notice);
+  }
+
+  /** Takes the starting position: the end of the complete lines of each live file. */
+  async start(): Promise<void> {
+    for (const target of this.targets()) {
+      if (target.source.files.some((file) => file.live)) {
+        const f = await this.openLive(target, true);
+        if (f) {
+          this.followed.set(target.source.filename, f);
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.followed.values()].map((f) => f.fh.close()));
+    this.followed.clear();
+  }
+
+  private async openLive(target: TailTarget, fromEnd: boolean): Promise<Followed | undefined> {
     const path = target.source.filename;
     try {
-      const fh = await open(path, 'r');
+      const fh = await openLogFile(path, target.allowed);
       const st = await fh.stat();
       const file: SourceFile = {
         path,
@@ -100,16 +165,33 @@ export async function* followSources(targets: () => TailTarget[], request: TailR
         age: 0,
       };
       const offset = fromEnd ? await endOfCompleteLines(fh, st.size) : 0;
-      return { target, file, fh, offset, before: await bytesBefore(fh, offset) };
+      return {
+        target,
+        file,
+        fh,
+        offset,
+        readEnd: offset,
+        before: await bytesBefore(fh, offset),
+        seenSize: offset,
+        quietSince: this.now(),
+      };
     } catch (e) {
-      notify({ severity: 'warning', text: `cannot follow ${path}: ${(e as Error).message}` });
+      this.notify({ severity: 'warning', text: `cannot follow ${path}: ${(e as Error).message}` });
       return undefined;
     }
-  };
+  }
 
-  /** Reads what was appended since the last read; `final` also takes an unterminated last line. */
-  const readNew = async (f: Followed, final: boolean): Promise<LogRecord[]> => {
+  /**
+   * Reads what was appended since the last read. `final` (the file was rotated away) also takes an
+   * unterminated last line and releases a held record.
+   */
+  private async readNew(f: Followed, final: boolean): Promise<LogRecord[]> {
     const size = (await f.fh.stat()).size;
+    const now = this.now();
+    if (size !== f.seenSize) {
+      f.seenSize = size;
+      f.quietSince = now;
+    }
     if (size <= f.offset) {
       return [];
     }
@@ -131,72 +213,83 @@ export async function* followSources(targets: () => TailTarget[], request: TailR
         accept: f.target.accept,
         firstTs: Date.now(),
       },
-      new ScanBudget(stats, {}, signal)
+      new ScanBudget(stats, {}, this.request.signal)
     );
     const records: LogRecord[] = [];
     for await (const batch of scanner.records()) {
       records.push(...batch);
     }
-    f.offset = Math.max(f.offset, Math.min(scanner.consumedEnd, size));
-    f.before = await bytesBefore(f.fh, f.offset);
-    stats.notices.forEach(notify);
+    const consumed = Math.max(f.offset, Math.min(scanner.consumedEnd, size));
+    let end = consumed;
+    f.held = undefined;
+    const quiet = now - f.quietSince >= MULTILINE_HOLD_MS;
+    if (!final && !quiet && f.target.source.format.multiline && scanner.lastRecordOffset !== undefined) {
+      // The last record may still grow: read it again next time (records are already filtered,
+      // so it is held only when it passed; either way reading resumes at its start).
+      if (records.length > 0 && records[records.length - 1].id === scanner.lastRecordId) {
+        f.held = records.pop();
+      }
+      end = scanner.lastRecordOffset;
+    }
+    f.offset = Math.max(f.offset, end);
+    f.readEnd = consumed;
+    f.before = await bytesBefore(f.fh, f.readEnd);
+    stats.notices.forEach((n) => this.notify(n));
     return records;
-  };
+  }
 
-  try {
-    for (const target of targets()) {
-      if (target.source.files.some((file) => file.live)) {
-        const f = await openLive(target, true);
-        if (f) {
-          followed.set(target.source.filename, f);
-        }
+  async poll(): Promise<LogRecord[]> {
+    const out: LogRecord[] = [];
+    const targets = this.targets();
+    // A followed file whose source is gone (deleted, no siblings left): finish it, stop following.
+    for (const [path, f] of this.followed) {
+      if (!targets.some((t) => t.source.filename === path)) {
+        out.push(...(await this.readNew(f, true)));
+        await f.fh.close();
+        this.followed.delete(path);
       }
     }
-    while (!signal.aborted) {
-      await sleep(TAIL_POLL_MS, signal);
-      if (signal.aborted) {
-        break;
-      }
-      const out: LogRecord[] = [];
-      for (const target of targets()) {
-        const path = target.source.filename;
-        const current = await stat(path).catch(() => undefined);
-        let f = followed.get(path);
-        if (f === undefined) {
-          if (current !== undefined) {
-            // A live file that appeared after the tail started: all of it is new.
-            f = await openLive(target, false);
-            if (f) {
-              followed.set(path, f);
-              out.push(...(await readNew(f, false)));
-            }
+    for (const target of targets) {
+      const path = target.source.filename;
+      const current = await stat(path).catch(() => undefined);
+      let f = this.followed.get(path);
+      if (f === undefined) {
+        if (current !== undefined) {
+          // A live file that appeared after the tail started: all of it is new.
+          f = await this.openLive(target, false);
+          if (f) {
+            this.followed.set(path, f);
+            out.push(...(await this.readNew(f, false)));
           }
-          continue;
         }
-        if (current !== undefined && (current.ino !== f.file.ino || current.dev !== f.file.dev)) {
-          out.push(...(await readNew(f, true)));
-          await f.fh.close();
-          followed.delete(path);
-          notify({ severity: 'info', text: `${path} was rotated; following the new file` });
-          const next = await openLive(target, false);
-          if (next) {
-            followed.set(path, next);
-            out.push(...(await readNew(next, false)));
-          }
-          continue;
-        }
-        if (await wasTruncated(f, (await f.fh.stat()).size)) {
-          notify({ severity: 'info', text: `${path} was truncated; reading it again from the start` });
-          f.offset = 0;
-          f.before = undefined;
-        }
-        out.push(...(await readNew(f, false)));
+        continue;
       }
-      if (out.length > 0) {
-        yield out;
+      if (current !== undefined && (current.ino !== f.file.ino || current.dev !== f.file.dev)) {
+        out.push(...(await this.readNew(f, true)));
+        await f.fh.close();
+        this.followed.delete(path);
+        this.notify({ severity: 'info', text: `${path} was rotated; following the new file` });
+        const next = await this.openLive(target, false);
+        if (next) {
+          this.followed.set(path, next);
+          out.push(...(await this.readNew(next, false)));
+        }
+        continue;
       }
+      if (await wasTruncated(f, (await f.fh.stat()).size)) {
+        this.notify({ severity: 'info', text: `${path} was truncated; reading it again from the start` });
+        if (f.held !== undefined) {
+          // Its bytes are gone; it was complete as far as anyone could tell.
+          out.push(f.held);
+          f.held = undefined;
+        }
+        f.offset = 0;
+        f.readEnd = 0;
+        f.before = undefined;
+        f.seenSize = 0;
+      }
+      out.push(...(await this.readNew(f, false)));
     }
-  } finally {
-    await Promise.all([...followed.values()].map((f) => f.fh.close()));
+    return out;
   }
 }

@@ -11,11 +11,12 @@
  * without awaiting.
  */
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
 import { formatOf, isAccessKind, sniffFiles } from './sniff';
 import { DEFAULT_ACCESS_LOG_PATH } from '../../../shared/kamiwaza';
 import { ACCESS_SERVICE, UNKNOWN_SERVICE } from '../readers/labels';
+import { isInside } from './safeOpen';
 
 export interface StoreConfig {
   /** Log directories ($KAMIWAZA_LOG_DIR). */
@@ -56,6 +57,8 @@ export interface Discovery {
   problems: string[];
   /** Set when no access log exists at any candidate location (not a problem for other queries). */
   accessLogMissing?: string;
+  /** Real directories files may be read from (the roots and the access log's directories). */
+  allowed: string[];
 }
 
 const KNOWN: Record<string, { source: string; format: LineFormat }> = {
@@ -97,10 +100,6 @@ function ageOf(suffix: string | undefined, gzip: boolean): number {
   return 1e15 - digits;
 }
 
-function isInside(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-}
-
 function tryRealpath(path: string): string | undefined {
   try {
     return realpathSync(path);
@@ -137,24 +136,32 @@ export function discoverSources(config: StoreConfig): Discovery {
 
   // The access log: each candidate location's real path; its directory becomes readable.
   const accessPath = config.accessLogPath ?? DEFAULT_ACCESS_LOG_PATH;
-  const accessCandidates: string[] = [];
+  // Each candidate with the directory its real path must stay in (none for an absolute setting).
+  const accessCandidates: Array<{ path: string; base?: string }> = [];
   if (hasDotDot(accessPath)) {
     problems.push(`access log path ${accessPath} contains ".." and is ignored`);
   } else if (isAbsolute(accessPath)) {
-    accessCandidates.push(accessPath);
+    accessCandidates.push({ path: accessPath });
   } else {
     for (const root of config.roots) {
-      accessCandidates.push(join(resolve(root), accessPath));
+      accessCandidates.push({ path: join(resolve(root), accessPath), base: resolve(root) });
     }
     if (config.kamiwazaRoot) {
-      accessCandidates.push(join(resolve(config.kamiwazaRoot), accessPath));
+      const base = resolve(config.kamiwazaRoot);
+      accessCandidates.push({ path: join(base, accessPath), base });
     }
   }
   const accessLiveNames = new Set<string>();
   const accessDirs: string[] = [];
-  for (const candidate of accessCandidates) {
+  for (const { path: candidate, base } of accessCandidates) {
     const dir = tryRealpath(dirname(candidate));
     if (dir === undefined) {
+      continue;
+    }
+    // A relative setting must not leave its base through a symlinked directory.
+    const realBase = base === undefined ? undefined : tryRealpath(base);
+    if (base !== undefined && (realBase === undefined || !isInside(dir, realBase))) {
+      problems.push(`access log path ${candidate} leads outside ${base} (${dir}) and is ignored`);
       continue;
     }
     // An absolute configured path or one under $KAMIWAZA_ROOT is trusted for that directory only.
@@ -225,9 +232,14 @@ export function discoverSources(config: StoreConfig): Discovery {
       }
       const st = tryStat(real);
       if (st?.isDirectory()) {
+        if (parseRotatedName(name) !== undefined) {
+          problems.push(`${path} is a directory named like a log file; only the files inside it are read`);
+        }
         walk(real, depth + 1);
       } else if (st?.isFile()) {
         addFile(dirname(real), basename(real), st, real);
+      } else if (st !== undefined && parseRotatedName(name) !== undefined) {
+        problems.push(`${path} is not a regular file (FIFO, socket or device) and is skipped`);
       }
     }
   };
@@ -281,9 +293,9 @@ export function discoverSources(config: StoreConfig): Discovery {
   }
   const accessLogMissing = sources.some((s) => s.source === 'access')
     ? undefined
-    : `no Traefik access log found (looked for ${accessCandidates.join(', ') || 'nothing: no valid path configured'})`;
+    : `no Traefik access log found (looked for ${accessCandidates.map((c) => c.path).join(', ') || 'nothing: no valid path configured'})`;
   sources.sort((a, b) =>
     a.source === b.source ? a.filename.localeCompare(b.filename) : a.source.localeCompare(b.source)
   );
-  return { sources, problems, accessLogMissing };
+  return { sources, problems, accessLogMissing, allowed };
 }

@@ -106,6 +106,9 @@ export async function scanParts(
   const limits = ctx.limits;
   const deadline = limits?.maxDurationMs === undefined ? undefined : Date.now() + limits.maxDurationMs;
   const running = parts.slice(1).map((part) => startPart({ part, spec, deadline }, ctx.signal));
+  // Cancelling ends the workers at once, not when their parts are done.
+  const stopAll = () => running.forEach((part) => part.stop());
+  ctx.signal?.addEventListener('abort', stopAll, { once: true });
   try {
     const budget = new ScanBudget(ctx.stats, limits, ctx.signal);
     const scanner = partScanner(parts[0], budget, { transient: true });
@@ -114,16 +117,27 @@ export async function scanParts(
     }
     let stopped = scanner.stoppedEarly || ctx.stats.truncated !== undefined;
     for (const part of running) {
-      if (stopped) {
+      if (stopped || ctx.signal?.aborted) {
+        ctx.stats.truncated ??= ctx.signal?.aborted ? 'cancelled' : undefined;
         break;
       }
-      const result = await part.result();
+      const result = await part.result().catch((error: unknown) => {
+        if (ctx.signal?.aborted) {
+          return undefined;
+        }
+        throw error;
+      });
+      if (result === undefined) {
+        ctx.stats.truncated ??= 'cancelled';
+        break;
+      }
       addPart(result.batches);
       addPartStats(ctx.stats, result.stats);
       stopped = result.stopped;
     }
   } finally {
-    running.forEach((part) => part.stop());
+    ctx.signal?.removeEventListener('abort', stopAll);
+    stopAll();
     summarise(ctx.stats);
   }
 }
