@@ -5,7 +5,7 @@
  * `N passed, N failed, N skipped` that CI reads. Exits non-zero when either runner failed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,9 +14,25 @@ const buildDir = path.join(root, 'build');
 const jestJson = path.join(buildDir, 'jest-results.json');
 const e2eJson = path.join(buildDir, 'e2e-results.json');
 mkdirSync(buildDir, { recursive: true });
+// Results from an earlier run must not stand in for a run that did not reach its end.
+rmSync(jestJson, { force: true });
+rmSync(e2eJson, { force: true });
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const jest = spawnSync(bin('jest'), ['--ci', '--json', `--outputFile=${jestJson}`], { stdio: 'inherit', cwd: root });
+// A test that never ends (a render loop spins at full CPU, no per-test timeout can interrupt it)
+// must fail this run with a message, not hold CI until its own limit kills it without one.
+const JEST_LIMIT_MINUTES = 40;
+const jest = spawnSync(bin('jest'), ['--ci', '--json', `--outputFile=${jestJson}`], {
+  stdio: 'inherit',
+  cwd: root,
+  timeout: JEST_LIMIT_MINUTES * 60_000,
+  killSignal: 'SIGKILL',
+});
+if (jest.error?.code === 'ETIMEDOUT') {
+  console.error(
+    `\njest did not finish within ${JEST_LIMIT_MINUTES} minutes and was stopped: the file that hangs is one not reported PASS or FAIL above.`
+  );
+}
 const e2e = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], {
   stdio: 'inherit',
   cwd: root,

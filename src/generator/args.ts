@@ -4,17 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 
+import { DEFAULT_ACCESS_LOG_PATH, KAMIWAZA_LOG_FILE_NAMES, type KamiwazaLogFile } from '../shared/kamiwaza';
+
 /** Every file the generator can write, as paths relative to the output directory. */
-export const FILES = [
-  'application.jsonl',
-  'application.log',
-  'audit-events.jsonl',
-  'kamiwazad.log',
-  'kamiwazad-core.log',
-  'kamiwazad-containers.log',
-  'kamiwaza/traefik/access.log',
-] as const;
-export type FileId = (typeof FILES)[number];
+export const FILES = [...KAMIWAZA_LOG_FILE_NAMES, DEFAULT_ACCESS_LOG_PATH] as const;
+export type FileId = KamiwazaLogFile | typeof DEFAULT_ACCESS_LOG_PATH;
 
 export type AccessFormat = 'clf' | 'json';
 

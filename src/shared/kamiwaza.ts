@@ -7,6 +7,21 @@
 export const DEFAULT_KAMIWAZA_ROOT = '/opt/kamiwaza';
 
 /**
+ * The files of the guide's table under `$KAMIWAZA_LOG_DIR`, with the `source` stream label each
+ * gets (besides the Traefik access log, below). application.jsonl is the one the dashboards use most.
+ */
+export const KAMIWAZA_LOG_FILES = {
+  'application.jsonl': 'application',
+  'application.log': 'application-text',
+  'audit-events.jsonl': 'audit',
+  'kamiwazad.log': 'kamiwazad',
+  'kamiwazad-core.log': 'kamiwazad-core',
+  'kamiwazad-containers.log': 'kamiwazad-containers',
+} as const;
+export type KamiwazaLogFile = keyof typeof KAMIWAZA_LOG_FILES;
+export const KAMIWAZA_LOG_FILE_NAMES = Object.keys(KAMIWAZA_LOG_FILES) as KamiwazaLogFile[];
+
+/**
  * The Traefik access log as the guide names it. The guide does not say relative to what, so it
  * is looked up under each log root and under $KAMIWAZA_ROOT.
  */

@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { DEFAULT_ACCESS_LOG_PATH } from '../../shared/kamiwaza';
-import { KNOWN_LOG_FILES } from '../engine/sources/discovery';
+import { KAMIWAZA_LOG_FILE_NAMES } from '../../shared/kamiwaza';
 import type { SourceDescription } from '../engine/store';
 import type { StoreOptions } from './args';
 
@@ -66,7 +66,7 @@ export function requireLogFiles(store: StoreOptions, sources: SourceDescription[
   throw new NoLogsError(
     [
       `no Kamiwaza log file in ${roots.join(', ')} (${WHERE_FROM[store.rootsFrom]}).`,
-      `Looked for ${KNOWN_LOG_FILES.join(', ')} with their rotated siblings (.1, .2.gz, .2026-12-01.gz),`,
+      `Looked for ${KAMIWAZA_LOG_FILE_NAMES.join(', ')} with their rotated siblings (.1, .2.gz, .2026-12-01.gz),`,
       `and the Traefik access log ${store.accessLogPath ?? DEFAULT_ACCESS_LOG_PATH}.`,
       HOW_TO_POINT,
     ].join('\n')

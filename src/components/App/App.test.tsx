@@ -1,10 +1,11 @@
 import type { AppRootProps } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import React from 'react';
 import { of } from 'rxjs';
-import { MemoryRouter, useLocation } from 'react-router-dom';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 
+import { APP_ID } from '../../constants';
 import type { AppSettings } from '../AppConfig/settings';
 import { App } from './App';
 
@@ -18,15 +19,23 @@ function CurrentPath() {
   return <output aria-label="path">{useLocation().pathname}</output>;
 }
 
+const APP_BASE = `/a/${APP_ID}`;
+
+/** Mounted as Grafana mounts an app: under /a/<app id>/, its routes relative to that. */
 function renderAt(path: string) {
   const props = { meta: { jsonData: {} } } as unknown as AppRootProps<AppSettings>;
   render(
-    <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-      <App {...props} />
+    <MemoryRouter initialEntries={[APP_BASE + path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+      <Routes>
+        <Route path={`${APP_BASE}/*`} element={<App {...props} />} />
+      </Routes>
       <CurrentPath />
     </MemoryRouter>
   );
 }
+
+/** Every check has answered (skipped, with no data source): no state update lands after the test ends. */
+const checksSettled = () => waitFor(() => expect(screen.queryAllByText('Running')).toHaveLength(0));
 
 beforeEach(() => {
   jest
@@ -39,17 +48,18 @@ describe('App', () => {
     renderAt('/home');
     expect(screen.getByText('No Kamiwaza Logs data source is provisioned')).toBeInTheDocument();
     expect(await screen.findByText('Trace lookup')).toBeInTheDocument();
+    await checksSettled();
   });
 
   it('shows the diagnostics page on its route', async () => {
     renderAt('/diagnostics');
     expect(await screen.findByText('Log files present and fresh')).toBeInTheDocument();
+    await checksSettled();
   });
 
-  it('sends unknown paths, and the former overview page, to home', () => {
-    for (const path of ['/nowhere', '/overview']) {
-      renderAt(path);
-      expect(screen.getAllByLabelText('path').pop()).toHaveTextContent('/home');
-    }
+  it.each(['/nowhere', '/overview'])('sends %s to home', async (path) => {
+    renderAt(path);
+    expect(screen.getByLabelText('path')).toHaveTextContent(`${APP_BASE}/home`);
+    await checksSettled();
   });
 });

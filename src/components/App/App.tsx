@@ -2,7 +2,7 @@ import type { AppRootProps } from '@grafana/data';
 import React from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 
-import { ROUTES } from '../../constants';
+import { appPageUrl, ROUTES } from '../../constants';
 import { Diagnostics } from '../../pages/Diagnostics/Diagnostics';
 import { Home } from '../../pages/Home/Home';
 import type { AppSettings } from '../AppConfig/settings';
@@ -14,8 +14,10 @@ export function App({ meta }: AppRootProps<AppSettings>) {
     <Routes>
       <Route path={ROUTES.Home} element={<Home {...props} />} />
       <Route path={ROUTES.Diagnostics} element={<Diagnostics {...props} />} />
-      {/* Anything else, including the former `overview` page, lands on Home. */}
-      <Route path="*" element={<Navigate to={ROUTES.Home} replace />} />
+      {/* Anything else, including the former `overview` page, lands on Home. The target is absolute:
+          relative to a splat route it would depend on React Router's v7_relativeSplatPath flag
+          (with it, `home` from /nowhere is /nowhere/home, which matches `*` again, forever). */}
+      <Route path="*" element={<Navigate to={appPageUrl(ROUTES.Home)} replace />} />
     </Routes>
   );
 }

@@ -73,10 +73,18 @@ function backend(checks: Partial<Record<DiagnosticId, DiagnosticResult['status']
     if (url === '/api/datasources') {
       return of({ data: [] });
     }
-    const id = url.split('/').pop() as DiagnosticId;
-    return of({ data: { id, status: checks[id] ?? 'ok', summary: `${id} summary`, evidence: { lines: [] } } });
+    return checkAnswer(url, checks);
   });
 }
+
+/** A check's answer, by its id (the last segment of the resource path). */
+function checkAnswer(url: string, checks: Partial<Record<DiagnosticId, DiagnosticResult['status']>> = {}) {
+  const id = url.split('/').pop() as DiagnosticId;
+  return of({ data: { id, status: checks[id] ?? 'ok', summary: `${id} summary`, evidence: { lines: [] } } });
+}
+
+/** Every check has answered: no state update lands after the test ends. */
+const checksSettled = () => waitFor(() => expect(screen.queryAllByText('Running')).toHaveLength(0));
 
 beforeEach(() => {
   jest.mocked(getBackendSrv).mockReturnValue({ fetch: fetchMock } as unknown as ReturnType<typeof getBackendSrv>);
@@ -97,7 +105,7 @@ describe('Home', () => {
     expect(screen.getByText('No Kamiwaza Logs data source is provisioned')).toBeInTheDocument();
     expect(getList).toHaveBeenCalledWith({ pluginId: 'kamiwaza-logs-datasource' });
     // Only the Loki check runs (through Grafana's API); the others say why they cannot.
-    await waitFor(() => expect(screen.queryAllByText('Running')).toHaveLength(0));
+    await checksSettled();
     expect(fetchMock.mock.calls.map(([r]) => r.url)).toEqual(['/api/datasources']);
     expect(screen.getAllByText('Skipped').length).toBeGreaterThanOrEqual(7);
   });
@@ -131,6 +139,7 @@ describe('Home', () => {
       datasource: 'kamiwaza-logs',
       expr: '{source="application"} | level="ERROR"',
     });
+    await checksSettled();
   });
 
   it("shows each check's state at a glance", async () => {
@@ -142,7 +151,7 @@ describe('Home', () => {
     });
     render(<Home />);
 
-    await waitFor(() => expect(screen.queryAllByText('Running')).toHaveLength(0));
+    await checksSettled();
     const item = (text: string) => screen.getByText(text).closest('li')!;
     expect(item('OTEL export failures (StatusCode.UNAVAILABLE)')).toHaveTextContent('Error');
     expect(item('Recent API errors')).toHaveTextContent('Warning');
@@ -170,9 +179,10 @@ describe('Home', () => {
       datasource: 'kamiwaza-logs',
       expr: '{source=~".+"} | trace_id="4bf92f3577b34da6a3ce929d0e0e4736"',
     });
+    await checksSettled();
   });
 
-  it('links every shipped dashboard by its UID', () => {
+  it('links every shipped dashboard by its UID', async () => {
     getList.mockReturnValue([]);
     backend();
     render(<Home />);
@@ -187,6 +197,7 @@ describe('Home', () => {
       '/d/kamiwaza-http-gateway',
       '/d/kamiwaza-platform-startup',
     ]);
+    await checksSettled();
   });
 
   it('shows a failed count and a failed health check as such', async () => {
@@ -196,12 +207,15 @@ describe('Home', () => {
         ? throwError(() => ({ status: 400, data: { status: 'ERROR', message: 'No readable log directory' } }))
         : url === '/api/ds/query'
           ? throwError(() => ({ status: 500, data: { message: 'query timed out' } }))
-          : of({ data: [] })
+          : url === '/api/datasources'
+            ? of({ data: [] })
+            : checkAnswer(url)
     );
     render(<Home />);
     expect(await screen.findByText('Kamiwaza Logs reports a problem')).toBeInTheDocument();
     expect(screen.getByText('No readable log directory')).toBeInTheDocument();
     // Both windows of both tiles.
     expect(await screen.findAllByText('query timed out')).toHaveLength(4);
+    await checksSettled();
   });
 });

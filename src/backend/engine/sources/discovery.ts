@@ -14,7 +14,7 @@ import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { accessFormat, jsonFormat, textFormat, type LineFormat } from '../readers/formats';
 import { formatOf, isAccessKind, sniffFiles } from './sniff';
-import { DEFAULT_ACCESS_LOG_PATH } from '../../../shared/kamiwaza';
+import { DEFAULT_ACCESS_LOG_PATH, KAMIWAZA_LOG_FILES } from '../../../shared/kamiwaza';
 import { ACCESS_SERVICE, UNKNOWN_SERVICE } from '../readers/labels';
 import { isInside } from './safeOpen';
 
@@ -61,17 +61,12 @@ export interface Discovery {
   allowed: string[];
 }
 
-const KNOWN: Record<string, { source: string; format: LineFormat }> = {
-  'application.jsonl': { source: 'application', format: jsonFormat },
-  'audit-events.jsonl': { source: 'audit', format: jsonFormat },
-  'application.log': { source: 'application-text', format: textFormat },
-  'kamiwazad.log': { source: 'kamiwazad', format: textFormat },
-  'kamiwazad-core.log': { source: 'kamiwazad-core', format: textFormat },
-  'kamiwazad-containers.log': { source: 'kamiwazad-containers', format: textFormat },
-};
-
-/** The file names a Kamiwaza log root holds (besides the Traefik access log), for messages. */
-export const KNOWN_LOG_FILES: readonly string[] = Object.keys(KNOWN);
+const KNOWN: Record<string, { source: string; format: LineFormat }> = Object.fromEntries(
+  Object.entries(KAMIWAZA_LOG_FILES).map(([name, source]) => [
+    name,
+    { source, format: name.endsWith('.jsonl') ? jsonFormat : textFormat },
+  ])
+);
 
 /**
  * `base[.N | .DATE | -DATE][.gz]` where base ends in .jsonl or .log. DATE: 2026-11-20, 20261120,

@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
 import { DIAGNOSTIC_LOOKBACK, type DiagnosticResult } from '../../../shared/environment-diagnostics';
+import { KAMIWAZA_LOG_FILE_NAMES } from '../../../shared/kamiwaza';
 import type { FileLogStore } from '../../engine/store';
 import { runQuery, type QueryResult } from '../../engine/query';
 import { parseBoolean } from '../environment/rules';
@@ -152,15 +153,6 @@ function newestRaw(result: QueryResult): string {
   return result.streams.flatMap((s) => s.entries).sort((a, b) => b.ts - a.ts)[0]?.line ?? '';
 }
 
-/** The files of the guide's table; application.jsonl is the one every other view depends on. */
-export const GUIDE_LOG_FILES = [
-  'application.jsonl',
-  'application.log',
-  'audit-events.jsonl',
-  'kamiwazad.log',
-  'kamiwazad-core.log',
-  'kamiwazad-containers.log',
-];
 /** application.jsonl not written for this long: the platform (or its logging) is likely down. */
 export const STALE_AFTER_MS = 3_600_000;
 
@@ -173,7 +165,7 @@ export async function logFilesCheck(ctx: DiagnosticContext): Promise<CheckBody> 
   const lines: string[] = [];
   const missing: string[] = [];
   let stale: string | undefined;
-  for (const name of GUIDE_LOG_FILES) {
+  for (const name of KAMIWAZA_LOG_FILE_NAMES) {
     const stats = await Promise.all(ctx.logDirs.map((dir) => fs.stat(path.join(dir, name)).catch(() => undefined)));
     const index = stats.findIndex((s) => s?.isFile());
     if (index < 0) {
@@ -189,7 +181,7 @@ export async function logFilesCheck(ctx: DiagnosticContext): Promise<CheckBody> 
       stale = `application.jsonl was last written ${age(since)}`;
     }
   }
-  const found = GUIDE_LOG_FILES.length - missing.length;
+  const found = KAMIWAZA_LOG_FILE_NAMES.length - missing.length;
   const evidenceLines = [`Log directory: ${ctx.logDirs.join(', ')}`, ...lines];
   const logql = '{filename=~".+"}';
   if (found === 0) {
@@ -203,8 +195,8 @@ export async function logFilesCheck(ctx: DiagnosticContext): Promise<CheckBody> 
   return {
     status: missing.includes('application.jsonl') ? 'error' : problems.length ? 'warning' : 'ok',
     summary: problems.length
-      ? `${found} of ${GUIDE_LOG_FILES.length} log files present; ${problems.join('; ')}.`
-      : `All ${GUIDE_LOG_FILES.length} log files present; application.jsonl written in the last hour.`,
+      ? `${found} of ${KAMIWAZA_LOG_FILE_NAMES.length} log files present; ${problems.join('; ')}.`
+      : `All ${KAMIWAZA_LOG_FILE_NAMES.length} log files present; application.jsonl written in the last hour.`,
     evidence: evidence(evidenceLines, logql),
   };
 }
