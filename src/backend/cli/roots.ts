@@ -4,8 +4,7 @@
  * that says what was looked for and where.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { DEFAULT_ACCESS_LOG_PATH } from '../../shared/kamiwaza';
-import { KAMIWAZA_LOG_FILE_NAMES } from '../../shared/kamiwaza';
+import { DEFAULT_ACCESS_LOG_PATH, KAMIWAZA_LOG_FILE_NAMES } from '../../shared/kamiwaza';
 import type { SourceDescription } from '../engine/store';
 import type { StoreOptions } from './args';
 

@@ -1,7 +1,7 @@
 import { QueryCancelledError } from '../logql/metric/errors';
 import { parseLogQL } from '../logql/parser';
 import { isLight, QueryScheduler } from './scheduler';
-import type { QueryRequest, QueryResult } from './types';
+import { emptyQueryStats, type QueryRequest, type QueryResult } from './types';
 
 const HOUR = 3_600_000;
 const request = (query: string, rangeMs: number, extra: Partial<QueryRequest> = {}): QueryRequest => ({
@@ -17,16 +17,7 @@ function result(text: string): QueryResult {
     ts: 0,
     value: 0,
     notices: [{ severity: 'info', text }],
-    stats: {
-      bytesScanned: 0,
-      linesScanned: 0,
-      linesReturned: 0,
-      filesRead: 0,
-      execTimeMs: 0,
-      seriesCount: 0,
-      malformedLines: 0,
-      invalidUtf8Lines: 0,
-    },
+    stats: emptyQueryStats(),
   };
 }
 

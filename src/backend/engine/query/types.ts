@@ -66,6 +66,20 @@ export interface QueryStats {
   summaryLines?: number;
 }
 
+/** Stats of a result that read nothing (a tail batch, a query answered before any file was opened). */
+export function emptyQueryStats(): QueryStats {
+  return {
+    bytesScanned: 0,
+    linesScanned: 0,
+    linesReturned: 0,
+    filesRead: 0,
+    execTimeMs: 0,
+    seriesCount: 0,
+    malformedLines: 0,
+    invalidUtf8Lines: 0,
+  };
+}
+
 export type QueryResult = (StreamsResult | MatrixResult | VectorResult | ScalarResult) & {
   stats: QueryStats;
   notices: Notice[];

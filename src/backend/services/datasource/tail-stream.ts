@@ -18,6 +18,7 @@
  */
 import { parseLogQL } from '../../engine/logql/parser';
 import { tailQuery } from '../../engine/query';
+import { emptyQueryStats } from '../../engine/query/types';
 import { frameToJson } from '../../protocol/frames/json';
 import type { StreamReply } from '../../protocol/messages';
 import { resultToFrames } from './frames';
@@ -65,17 +66,4 @@ function tailExpr(call: StreamCall): { ok: true; expr: string } | { ok: false; e
     return { ok: false, error: (error as Error).message };
   }
   return { ok: true, expr };
-}
-
-function emptyQueryStats() {
-  return {
-    bytesScanned: 0,
-    linesScanned: 0,
-    linesReturned: 0,
-    filesRead: 0,
-    execTimeMs: 0,
-    seriesCount: 0,
-    malformedLines: 0,
-    invalidUtf8Lines: 0,
-  };
 }

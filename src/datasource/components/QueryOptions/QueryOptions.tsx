@@ -14,7 +14,11 @@ interface Props {
 
 const QUERY_TYPES: Array<SelectableValue<LogsQueryType>> = [
   { label: 'Range', value: LogsQueryType.Range, description: 'Log lines, or a metric series over the time range' },
-  { label: 'Instant', value: LogsQueryType.Instant, description: 'A metric query evaluated once, at the end of the range' },
+  {
+    label: 'Instant',
+    value: LogsQueryType.Instant,
+    description: 'A metric query evaluated once, at the end of the range',
+  },
   { label: 'Stream', value: LogsQueryType.Stream, description: 'Live tail: new lines as they are written' },
 ];
 
@@ -27,6 +31,32 @@ const LABEL_WIDTH = 14;
 
 function labelOf<T>(options: Array<SelectableValue<T>>, value: T): string {
   return options.find((option) => option.value === value)?.label ?? String(value);
+}
+
+interface TextOptionProps {
+  label: string;
+  tooltip: string;
+  width: number;
+  placeholder: string;
+  value: string | undefined;
+  onChange: (value: string) => void;
+  onBlur: () => void;
+}
+
+/** A free-text option: edited as typed, run on blur. */
+function TextOption({ label, tooltip, width, placeholder, value, onChange, onBlur }: TextOptionProps) {
+  return (
+    <InlineField label={label} labelWidth={LABEL_WIDTH} tooltip={tooltip}>
+      <Input
+        aria-label={label}
+        width={width}
+        placeholder={placeholder}
+        value={value ?? ''}
+        onChange={(event: ChangeEvent<HTMLInputElement>) => onChange(event.currentTarget.value)}
+        onBlur={onBlur}
+      />
+    </InlineField>
+  );
 }
 
 /** The one-line summary shown while the options are collapsed. */
@@ -62,14 +92,22 @@ export function QueryOptions({ query, onChange, onRunQuery }: Props) {
       {open && (
         <div className={styles.body}>
           <InlineFieldRow>
-            <InlineField label="Type" labelWidth={LABEL_WIDTH} tooltip="Instant applies to metric queries, Stream to log queries">
+            <InlineField
+              label="Type"
+              labelWidth={LABEL_WIDTH}
+              tooltip="Instant applies to metric queries, Stream to log queries"
+            >
               <RadioButtonGroup
                 options={QUERY_TYPES}
                 value={query.queryType ?? LogsQueryType.Range}
                 onChange={(queryType) => updateAndRun({ queryType })}
               />
             </InlineField>
-            <InlineField label="Line limit" labelWidth={LABEL_WIDTH} tooltip="Maximum log lines returned by a log query">
+            <InlineField
+              label="Line limit"
+              labelWidth={LABEL_WIDTH}
+              tooltip="Maximum log lines returned by a log query"
+            >
               <Input
                 aria-label="Line limit"
                 type="number"
@@ -92,34 +130,24 @@ export function QueryOptions({ query, onChange, onRunQuery }: Props) {
             </InlineField>
           </InlineFieldRow>
           <InlineFieldRow>
-            <InlineField
+            <TextOption
               label="Legend"
-              labelWidth={LABEL_WIDTH}
               tooltip="Series name for metric queries; {{label}} is replaced by the label's value"
-            >
-              <Input
-                aria-label="Legend"
-                width={30}
-                placeholder="{{service_name}}"
-                value={query.legendFormat ?? ''}
-                onChange={(event: ChangeEvent<HTMLInputElement>) => update({ legendFormat: event.currentTarget.value })}
-                onBlur={onRunQuery}
-              />
-            </InlineField>
-            <InlineField
+              width={30}
+              placeholder="{{service_name}}"
+              value={query.legendFormat}
+              onChange={(legendFormat) => update({ legendFormat })}
+              onBlur={onRunQuery}
+            />
+            <TextOption
               label="Step"
-              labelWidth={LABEL_WIDTH}
               tooltip="Resolution of metric queries as a duration such as 30s; empty uses the panel's interval"
-            >
-              <Input
-                aria-label="Step"
-                width={12}
-                placeholder="auto"
-                value={query.step ?? ''}
-                onChange={(event: ChangeEvent<HTMLInputElement>) => update({ step: event.currentTarget.value })}
-                onBlur={onRunQuery}
-              />
-            </InlineField>
+              width={12}
+              placeholder="auto"
+              value={query.step}
+              onChange={(step) => update({ step })}
+              onBlur={onRunQuery}
+            />
           </InlineFieldRow>
         </div>
       )}
