@@ -133,7 +133,10 @@ describe('a wrong place is an error that says where it looked (exit 3)', () => {
       const result = run('query', '{source="application"}', '--dir', empty);
       expect(result.code).toBe(3);
       expect(result.stderr).toContain(`no Kamiwaza log file in ${empty}`);
-      expect(result.stderr).toMatch(/application\.jsonl, audit-events\.jsonl/);
+      // The guide's files, as an operator would look for them.
+      for (const file of ['application.jsonl', 'audit-events.jsonl', 'kamiwazad.log', 'kamiwaza/traefik/access.log']) {
+        expect(result.stderr).toContain(file);
+      }
     } finally {
       fs.rmSync(empty, { recursive: true });
     }

@@ -220,6 +220,19 @@ const HEADER_WORDS = 6;
 /** Level, logger/service and trace ids from the first line of a text record (after its timestamp). */
 export function parseTextHeader(firstLine: string): TextHeader {
   const header: TextHeader = {};
+  // The trace and span ids only appear as `…id=`: most lines have none and skip both searches.
+  if (firstLine.includes('id=')) {
+    header.trace_id = TRACE_ID.exec(firstLine)?.[1];
+    header.span_id = SPAN_ID.exec(firstLine)?.[1];
+  }
+  // Python logging's layout names the service and level outright, overriding any word found
+  // below: when it matches, the word-by-word reading can only be overwritten, so it is skipped.
+  const dashed = DASHED_HEADER.exec(firstLine);
+  if (dashed && LEVEL_WORD.test(dashed[2])) {
+    header.service = dashed[1];
+    header.level = dashed[2];
+    return header;
+  }
   const words = firstLine.split(/\s+/, HEADER_WORDS + 3);
   let seen = 0;
   for (let i = 0; i < words.length && seen < HEADER_WORDS; i++) {
@@ -238,13 +251,6 @@ export function parseTextHeader(firstLine: string): TextHeader {
       header.service = logger[1];
     }
   }
-  const dashed = DASHED_HEADER.exec(firstLine);
-  if (dashed && LEVEL_WORD.test(dashed[2])) {
-    header.service = dashed[1];
-    header.level = dashed[2];
-  }
-  header.trace_id = TRACE_ID.exec(firstLine)?.[1];
-  header.span_id = SPAN_ID.exec(firstLine)?.[1];
   return header;
 }
 
