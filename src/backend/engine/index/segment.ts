@@ -27,6 +27,8 @@ export const BUCKET_MS = 60_000;
  * trace_id values are fingerprinted too, for `| trace_id="..."`.
  */
 export const TRACE_ID_LABEL = 'trace_id';
+/** Rows of the summary still looked up by (minute, key) while a segment is built. */
+const RECENT_ROWS = 1 << 12;
 /** Summary keys per segment: beyond this (labels nearly unique per line) it keeps no summaries. */
 const MAX_KEYS = 1 << 16;
 
@@ -80,9 +82,18 @@ export interface SegmentJob {
   gzip?: boolean;
 }
 
+/** Keys of one service compared one by one; beyond this many, looked up by their text. */
+const FEW_KEYS = 16;
+
+function keyText(key: SummaryKey): string {
+  return `${key.service_name}\u0000${key.detected_level}\u0000${key.level ?? '\u0001'}\u0000${key.flags}`;
+}
+
 class SummaryBuilder {
   readonly keys: SummaryKey[] = [];
   private readonly keyIndex = new Map<string, number>();
+  /** Key numbers by service: most services have a few (levels × flags), compared without a string. */
+  private readonly keysOfService = new Map<string, number[]>();
   private readonly rowOf = new Map<number, number>();
   readonly key: number[] = [];
   readonly bucket: number[] = [];
@@ -90,12 +101,28 @@ class SummaryBuilder {
   readonly bytes: number[] = [];
   overflow = false;
 
+  private keyNumber(key: SummaryKey): number | undefined {
+    const ofService = this.keysOfService.get(key.service_name);
+    if (ofService === undefined) {
+      return undefined;
+    }
+    if (ofService.length > FEW_KEYS) {
+      return this.keyIndex.get(keyText(key));
+    }
+    for (const k of ofService) {
+      const known = this.keys[k];
+      if (known.detected_level === key.detected_level && known.level === key.level && known.flags === key.flags) {
+        return k;
+      }
+    }
+    return undefined;
+  }
+
   add(key: SummaryKey, ts: number, bytes: number): void {
     if (this.overflow) {
       return;
     }
-    const text = `${key.service_name}\u0000${key.detected_level}\u0000${key.level ?? '\u0001'}\u0000${key.flags}`;
-    let k = this.keyIndex.get(text);
+    let k = this.keyNumber(key);
     if (k === undefined) {
       k = this.keys.length;
       if (k >= MAX_KEYS) {
@@ -103,11 +130,23 @@ class SummaryBuilder {
         return;
       }
       this.keys.push(key);
-      this.keyIndex.set(text, k);
+      this.keyIndex.set(keyText(key), k);
+      const ofService = this.keysOfService.get(key.service_name);
+      if (ofService === undefined) {
+        this.keysOfService.set(key.service_name, [k]);
+      } else {
+        ofService.push(k);
+      }
     }
     const b = bucketOf(ts);
     const id = b * MAX_KEYS + k;
     let row = this.rowOf.get(id);
+    if (row === undefined && this.rowOf.size >= RECENT_ROWS) {
+      // Records come in time order, so only recent minutes still gain lines: forgetting the
+      // older ones bounds this map. A minute seen again later gets a second row, which readers
+      // add up like any other.
+      this.rowOf.clear();
+    }
     if (row === undefined) {
       row = this.key.length;
       this.rowOf.set(id, row);

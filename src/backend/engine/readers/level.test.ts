@@ -31,3 +31,23 @@ describe('knownLevelBytes', () => {
     expect(knownLevelBytes(line, 9, 16)).toBe('error');
   });
 });
+
+describe('detectedLevel', () => {
+  it.each([
+    ['INFO', 'info'],
+    ['Warning', 'warn'],
+    ['wArN', 'warn'],
+    ['ERR', 'error'],
+    ['Fatal', 'fatal'],
+  ])('reads the field value %s in any case as %s', (value, level) => {
+    expect(detectedLevel(value, () => 'no level word here')).toBe(level);
+  });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'takes the field value %s for an unknown spelling, not an object property',
+    (value) => {
+      expect(detectedLevel(value, () => 'the request failed with an ERROR')).toBe('error');
+      expect(detectedLevel(value, () => 'nothing to go by')).toBe('unknown');
+    }
+  );
+});

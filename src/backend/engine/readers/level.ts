@@ -24,6 +24,15 @@ const SPELLINGS: Record<string, string> = {
   fatal: 'fatal',
 };
 
+/** The spellings as loggers write them (info, INFO, Info), found without lowercasing the value. */
+const COMMON_CASES = new Map(
+  Object.entries(SPELLINGS).flatMap(([spelling, level]) => [
+    [spelling, level],
+    [spelling.toUpperCase(), level],
+    [spelling[0].toUpperCase() + spelling.slice(1), level],
+  ])
+);
+
 const SPELLING_BYTES = Object.entries(SPELLINGS).map(([spelling, level]) => ({ bytes: Buffer.from(spelling), level }));
 
 /**
@@ -75,7 +84,8 @@ export function detectLevelFromLine(line: string): string {
 /** Normalises a level field's value; `line` is consulted only when the value is not a known spelling. */
 export function detectedLevel(value: string | undefined, line: () => string): string {
   if (value !== undefined) {
-    const known = SPELLINGS[value.toLowerCase()];
+    // A Map, not SPELLINGS[...]: `constructor` or `__proto__` in a log must not find Object's own.
+    const known = COMMON_CASES.get(value) ?? COMMON_CASES.get(value.toLowerCase());
     if (known !== undefined) {
       return known;
     }
