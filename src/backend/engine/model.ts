@@ -135,6 +135,8 @@ export interface LogStore {
    * splits; their rows are not to be used); undefined when the store keeps no summaries.
    */
   summaryScan?(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
+  /** Optional: a query started; background work (index builds) gives way until the returned function is called. */
+  queryStarted?(): () => void;
 }
 
 /** A byte range of one plain file, scanned alone (plain data: it is posted to worker threads). */

@@ -383,6 +383,50 @@ describe('multi-line text across chunk boundaries (property test)', () => {
   });
 });
 
+describe('literal search of multi-line text (property test)', () => {
+  it('returns exactly the records containing the literal, across 4 MiB search chunks, in both directions', async () => {
+    const rnd = prng(977);
+    // The model: each record's text and time, written independently of the scanner.
+    const records: Array<{ ts: number; text: string }> = [];
+    const orphan = 'orphan continuation before any timestamp needle-orphan';
+    let t = T0;
+    const body: string[] = [orphan + '\n'];
+    for (let i = 0; i < 70_000; i++) {
+      t += Math.floor(rnd() * 2000);
+      const stamp = new Date(t).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+      const lines = [`${stamp} - kamiwaza.api - ERROR - [trace_id=t${i}] failure ${'x'.repeat(Math.floor(rnd() * 150))}`];
+      // Mostly short stack traces; now and then 20,000 untimed lines (under 1 MiB, the record limit).
+      if (i % 20_000 === 10_000) {
+        for (let c = 20_000; c > 0; c--) {
+          lines.push(`  at f${c % 97}`);
+        }
+      }
+      for (let c = rnd() < 0.2 ? Math.floor(rnd() * 8) : 0; c > 0; c--) {
+        lines.push(`  File "x.py", line ${c}, in f${'y'.repeat(Math.floor(rnd() * 100))}`);
+      }
+      records.push({ ts: t, text: lines.join('\n') });
+      body.push(lines.join('\n') + '\n');
+    }
+    records.unshift({ ts: records[0].ts, text: orphan });
+    write('application.log', body.join(''));
+    const store = createFileLogStore({ roots: [dir] });
+    const needles = ['trace_id=t4242]', 'trace_id=t1', 'line 7, in', 'at f96', 'needle-orphan', 'absent', 'ERROR'];
+    for (const needle of needles) {
+      const a = T0 + rnd() * (t - T0) * 0.5;
+      for (const [fromMs, toMs] of [
+        [-Infinity, Infinity],
+        [a, a + (t - T0) * 0.3],
+      ]) {
+        const expected = records.filter((r) => r.ts >= fromMs && r.ts < toMs && r.text.includes(needle));
+        const forward = await collect(store, { fromMs, toMs, mustContain: [needle] });
+        expect(forward.map((r) => [r.ts, r.line])).toEqual(expected.map((r) => [r.ts, r.text]));
+        const backward = await collect(store, { fromMs, toMs, mustContain: [needle], direction: 'backward' });
+        expect(backward.map((r) => [r.ts, r.line])).toEqual(expected.map((r) => [r.ts, r.text]).reverse());
+      }
+    }
+  });
+});
+
 describe('time index', () => {
   it('reads only the part of a large file a narrow range needs and skips whole gzip siblings', async () => {
     write(

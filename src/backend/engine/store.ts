@@ -28,7 +28,7 @@ import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './reader
 import { ScanBudget, summarise } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
 import { PARALLEL_PARTS, recordAccept, splitPlan } from './scan/parts';
-import { searchParts } from './scan/search';
+import { searchParts, startSearches } from './scan/search';
 import { mergeByTime } from './scan/merge';
 import { followSources, TailFollower, type TailRequest, type TailTarget } from './scan/tail';
 import {
@@ -255,6 +255,10 @@ class FileStore implements FileLogStore {
     }
   }
 
+  queryStarted(): () => void {
+    return this.blocks?.queryStarted() ?? (() => {});
+  }
+
   async indexIdle(): Promise<void> {
     await this.warming;
     await this.blocks?.idle();
@@ -408,15 +412,28 @@ class FileStore implements FileLogStore {
   ): AsyncGenerator<LogRecord[]> {
     const budget = new ScanBudget(stats, request.limits, request.signal);
     const streams: Array<AsyncGenerator<LogRecord[]>> = [];
+    const splits = await this.searchSplits(plans, request, stats);
+    const maxDurationMs = request.limits?.maxDurationMs;
+    const deadline = maxDurationMs === undefined ? undefined : Date.now() + maxDurationMs;
+    // Every file's further parts go to one worker at once, in the order the scan reaches them.
+    const searches = startSearches(
+      splits.flatMap((parts) => (parts ?? []).slice(1).map((part) => ({ part, deadline })))
+    );
     try {
-      const parts = plans.length === 1 ? await this.searchSplit(plans[0], request, stats) : undefined;
-      if (parts !== undefined) {
-        streams.push(searchParts(parts, budget, request.limits?.maxDurationMs));
-      } else {
-        streams.push(...plans.map((plan) => new FileScanner(plan, budget).records()));
+      let searched = 0;
+      for (const [i, plan] of plans.entries()) {
+        const parts = splits[i];
+        if (parts === undefined) {
+          streams.push(new FileScanner(plan, budget).records());
+        } else {
+          const results = searches.results.slice(searched, searched + parts.length - 1);
+          searched += parts.length - 1;
+          streams.push(searchParts(parts, budget, results));
+        }
       }
       yield* mergeByTime(streams, request.direction, BATCH_SIZE);
     } finally {
+      searches.stop();
       await Promise.all(streams.map((s) => s.return(undefined)));
       if (closeAtEnd) {
         await closeFiles(opened);
@@ -426,30 +443,38 @@ class FileStore implements FileLogStore {
   }
 
   /**
-   * A literal search of one large plain-file range, cut into parts for two threads
-   * (`scan/search.ts`); undefined when it does not apply.
+   * Literal searches of large plain-file ranges, each cut into parts for two threads
+   * (`scan/search.ts`), in the order the scan reads them; undefined for a plan that is not cut.
+   * None when a byte limit could be reached (parts count their bytes apart).
    */
-  private async searchSplit(
-    plan: FileScanPlan,
+  private async searchSplits(
+    plans: FileScanPlan[],
     request: ScanRequest,
     stats: ScanStats
-  ): Promise<ScanPart[] | undefined> {
+  ): Promise<Array<ScanPart[] | undefined>> {
     const maxBytes = request.limits?.maxBytesScanned;
-    if (
-      plan.literals.length === 0 ||
-      plan.format.multiline ||
-      (maxBytes !== undefined && stats.bytesScanned + (plan.end - plan.start) >= maxBytes)
-    ) {
-      return undefined;
+    const total = plans.reduce((n, plan) => n + plan.end - plan.start, 0);
+    if (maxBytes !== undefined && stats.bytesScanned + total >= maxBytes) {
+      return plans.map(() => undefined);
     }
-    const parts = await splitPlan(
-      plan,
-      request.matchers,
-      PARALLEL_PARTS,
-      this.options.minSplitBytes,
-      SEARCH_FIRST_SHARE
+    return Promise.all(
+      plans.map(async (plan) => {
+        if (plan.literals.length === 0) {
+          return undefined;
+        }
+        const parts = await splitPlan(
+          plan,
+          request.matchers,
+          PARALLEL_PARTS,
+          this.options.minSplitBytes,
+          SEARCH_FIRST_SHARE
+        );
+        if (parts === undefined || parts.length < 2) {
+          return undefined;
+        }
+        return plan.direction === 'backward' ? parts.reverse() : parts;
+      })
     );
-    return parts !== undefined && parts.length > 1 ? parts : undefined;
   }
 
   async splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined> {

@@ -16,6 +16,7 @@ import { fileIdentity } from './timeIndex';
 import { buildSegment, type Segment, type SegmentJob } from './segment';
 import { hasFingerprint } from './traceIds';
 import { loadIndex, saveIndex } from './persist';
+import { countQuery, newQueryCounter } from './giveWay';
 
 /** A file grown by less than this is not re-indexed yet (queries scan the new bytes). */
 const MIN_GROWTH_BYTES = 1 << 20;
@@ -66,6 +67,8 @@ export class BlockIndexes {
   private readonly pending = new Set<Promise<void>>();
   private running = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Queries running now (builds in workers give way to them). */
+  private readonly queries = newQueryCounter();
 
   constructor(private readonly options: BlockIndexOptions = {}) {}
 
@@ -98,6 +101,11 @@ export class BlockIndexes {
         this.pending.delete(built);
       });
     this.pending.add(built);
+  }
+
+  /** A query started: builds give way until the returned function is called. */
+  queryStarted(): () => void {
+    return countQuery(this.queries);
   }
 
   /** The covered prefix of a file, if its identity and size still match. */
@@ -235,7 +243,7 @@ export class BlockIndexes {
     if (worker === undefined) {
       return buildSegment(job);
     }
-    return runInWorker(worker, job);
+    return runInWorker(worker, { ...job, queries: this.queries });
   }
 }
 

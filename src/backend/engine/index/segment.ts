@@ -14,6 +14,7 @@ import { emptyStats, type ScanPart } from '../model';
 import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
 import { FORMATS, isMalformed } from '../readers/formats';
 import { ScanBudget } from '../scan/budget';
+import { GivingWayBudget } from './giveWay';
 import { partScanner } from '../scan/parts';
 import { FileScanner, type FileScanPlan } from '../scan/fileScan';
 import { collectFingerprints, fingerprintSet } from './traceIds';
@@ -80,6 +81,8 @@ export interface SegmentJob {
   blockBytes?: number;
   /** The part is a whole gzip file (offsets are then those of the decompressed bytes). */
   gzip?: boolean;
+  /** Running queries (`giveWay.ts`): a build in a worker thread waits while there are any. */
+  queries?: Int32Array;
 }
 
 /** Keys of one service compared one by one; beyond this many, looked up by their text. */
@@ -220,7 +223,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
       fps,
     };
   };
-  const budget = new ScanBudget(stats, {}, signal);
+  const budget = job.queries ? new GivingWayBudget(stats, signal, job.queries) : new ScanBudget(stats, {}, signal);
   const scanner = job.gzip
     ? new FileScanner(
         {

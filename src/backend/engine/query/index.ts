@@ -167,10 +167,16 @@ async function execute(
 ): Promise<QueryResult> {
   const startedAt = performance.now();
   const scanStats = emptyStats();
-  const result =
-    expr.kind === 'log'
-      ? await runLogQuery(store, expr, req, limit!, scanStats)
-      : await runMetricQuery(store, expr, req, scanStats);
+  const ended = store.queryStarted?.();
+  let result: StreamsResult | MatrixResult | VectorResult | ScalarResult;
+  try {
+    result =
+      expr.kind === 'log'
+        ? await runLogQuery(store, expr, req, limit!, scanStats)
+        : await runMetricQuery(store, expr, req, scanStats);
+  } finally {
+    ended?.();
+  }
   if (scanStats.truncated === 'cancelled') {
     throw new QueryCancelledError();
   }

@@ -219,7 +219,8 @@ export async function* backwardChunks(
       buf = Buffer.allocUnsafe(recycling ? Math.max(need, blockBytes + MAX_LINE_BYTES + 2) : need);
     }
     spare = undefined;
-    const { bytesRead } = await fh.read(buf, 0, want, pos - want);
+    // Synchronous, as forward reads are (see `forwardChunks`).
+    const bytesRead = readSync(fh.fd, buf, 0, want, pos - want);
     budget.add(bytesRead);
     if (bytesRead < want) {
       return; // the file shrank under us: stop rather than yield stale bytes

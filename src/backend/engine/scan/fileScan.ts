@@ -1,9 +1,10 @@
 /**
  * Scanning one file (or one byte range of it) into records, forward or backward.
  *
- * Hot path: with `literals` on a single-line format, each chunk is searched with Buffer.indexOf
- * for the first literal and only the lines around hits are looked at (like ripgrep); nothing runs
- * per non-matching line. Without literals, each line's timestamp is read from its bytes.
+ * Hot path: with `literals`, each chunk is searched with Buffer.indexOf for one literal and only
+ * the lines around hits are looked at (like ripgrep); nothing runs per non-matching line. On
+ * multi-line formats that is the hit's record: from its header line (the timed line at or before
+ * the hit) to the next header. Without literals, each line's timestamp is read from its bytes.
  *
  * Time of lines without a timestamp (malformed lines, junk): the time of the nearest earlier
  * timed line of the file, or the file's first timed line when there is none before it. This rule
@@ -117,10 +118,17 @@ export class FileScanner {
   /** Backward: untimed lines waiting for the time of an earlier timed line. */
   private pending: PendingLine[] = [];
 
+  /** The literal chunks are searched for, when the scan searches (see `searchNeedle`). */
+  private readonly needle: Buffer | undefined;
+  /** Chunk memory is reused: records and open groups must not keep views into it. */
+  private copyRecords = false;
+
   constructor(
     private readonly plan: FileScanPlan,
     private readonly budget: ScanBudget
-  ) {}
+  ) {
+    this.needle = searchNeedle(plan);
+  }
 
   async *records(): AsyncGenerator<LogRecord[]> {
     const { plan } = this;
@@ -241,9 +249,13 @@ export class FileScanner {
   private forwardChunk(chunk: LineChunk): void {
     const { buf } = chunk;
     const { format } = this.plan;
-    if (this.searchesLiterals()) {
+    if (this.needle !== undefined) {
       // Candidate lines are few: their UTF-8 is checked line by line, not the whole chunk's.
-      this.forwardCandidates(chunk);
+      if (format.multiline) {
+        this.forwardRecordCandidates(chunk, this.needle);
+      } else {
+        this.forwardCandidates(chunk, this.needle);
+      }
       return;
     }
     const invalid = !isUtf8(buf);
@@ -295,14 +307,12 @@ export class FileScanner {
 
   /** Whether lines are found by searching chunks for a literal (instead of visiting every line). */
   private searchesLiterals(): boolean {
-    const { literals, format, onComplete } = this.plan;
-    return literals.length > 0 && !format.multiline && onComplete === undefined;
+    return this.needle !== undefined;
   }
 
-  private forwardCandidates(chunk: LineChunk): void {
+  private forwardCandidates(chunk: LineChunk, needle: Buffer): void {
     const invalid = true; // each candidate line's UTF-8 is checked on its own
     const { buf } = chunk;
-    const needle = this.plan.literals[0];
     let pos = 0;
     while (pos < buf.length) {
       const hit = buf.indexOf(needle, pos);
@@ -355,20 +365,95 @@ export class FileScanner {
     g.e = e;
   }
 
+  /**
+   * Multi-line search, forward. Lines are read from the header line of each hit's record to the
+   * next header; lines between such records belong to records without the needle and are skipped.
+   * At the chunk's end the record still open (from the chunk's last header) is read, so the next
+   * chunk continues it as a full scan would.
+   */
+  private forwardRecordCandidates(chunk: LineChunk, needle: Buffer): void {
+    const { buf } = chunk;
+    this.copyRecords = chunk.recycle !== undefined;
+    let pos = this.group === undefined ? 0 : this.readToNextHeader(chunk, 0);
+    while (pos < buf.length && !this.stopped) {
+      const hit = buf.indexOf(needle, pos);
+      if (hit < 0) {
+        break;
+      }
+      const header = this.headerAtOrBefore(buf, lineStartAt(buf, hit), pos);
+      const hitLineEnd = buf.indexOf(10, hit) + 1;
+      this.readLinesForward(chunk, header < 0 ? pos : header, hitLineEnd);
+      pos = this.readToNextHeader(chunk, hitLineEnd);
+    }
+    if (pos < buf.length && !this.stopped) {
+      const header = this.headerAtOrBefore(buf, lineStartAt(buf, buf.length - 1), pos);
+      this.readLinesForward(chunk, header < 0 ? pos : header, buf.length);
+    }
+    this.releaseChunk(chunk);
+  }
+
+  /** Reads the lines in `[from, to)` (line starts) as a full scan does. */
+  private readLinesForward(chunk: LineChunk, from: number, to: number): void {
+    const { buf } = chunk;
+    for (let s = from; s < to && !this.stopped;) {
+      const nl = buf.indexOf(10, s);
+      const e = lineEnd(buf, s, nl);
+      this.budget.stats.linesScanned++;
+      this.forwardTextLine(chunk, s, e, this.plan.format.lineTs(buf, s, e), true);
+      s = nl + 1;
+    }
+  }
+
+  /** Reads the open record's remaining lines; returns the start of the next header (or the chunk's end). */
+  private readToNextHeader(chunk: LineChunk, from: number): number {
+    const { buf } = chunk;
+    let s = from;
+    while (s < buf.length && !this.stopped) {
+      const nl = buf.indexOf(10, s);
+      const e = lineEnd(buf, s, nl);
+      const ts = this.plan.format.lineTs(buf, s, e);
+      if (!Number.isNaN(ts)) {
+        this.flushGroup();
+        return s;
+      }
+      this.budget.stats.linesScanned++;
+      this.forwardTextLine(chunk, s, e, ts, true);
+      s = nl + 1;
+    }
+    return s;
+  }
+
+  /** Start of the nearest header line starting in `[floor, lineStart]`, or -1. */
+  private headerAtOrBefore(buf: Buffer, lineStart: number, floor: number): number {
+    for (let s = lineStart; s >= floor; s = lineStartAt(buf, s - 1)) {
+      if (!Number.isNaN(this.plan.format.lineTs(buf, s, lineEnd(buf, s, buf.indexOf(10, s))))) {
+        return s;
+      }
+      if (s === 0) {
+        break;
+      }
+    }
+    return -1;
+  }
+
   // ---- backward ------------------------------------------------------------------------------
 
   private backwardChunk(chunk: LineChunk): void {
     const { buf } = chunk;
-    const { literals, format } = this.plan;
+    const { format } = this.plan;
     if (this.pending.length > 0 && !format.multiline) {
       const ts = timeOfEarlierLine(format, buf, buf.length);
       if (ts !== undefined) {
         this.flushPending(ts);
       }
     }
-    if (literals.length > 0 && !format.multiline) {
+    if (this.needle !== undefined) {
       // Candidate lines are few: their UTF-8 is checked line by line, not the whole chunk's.
-      this.backwardCandidates(chunk);
+      if (format.multiline) {
+        this.backwardRecordCandidates(chunk, this.needle);
+      } else {
+        this.backwardCandidates(chunk, this.needle);
+      }
       return;
     }
     const invalid = !isUtf8(buf);
@@ -408,21 +493,11 @@ export class FileScanner {
     this.emit(buf, s, e, offset, ts, ts, cut, invalid, true);
   }
 
-  private backwardCandidates(chunk: LineChunk): void {
+  private backwardCandidates(chunk: LineChunk, needle: Buffer): void {
     const invalid = true; // each candidate line's UTF-8 is checked on its own
     const { buf } = chunk;
-    const needle = this.plan.literals[0];
     const copy = chunk.recycle !== undefined;
-    const starts: number[] = [];
-    let pos = 0;
-    while (pos < buf.length) {
-      const hit = buf.indexOf(needle, pos);
-      if (hit < 0) {
-        break;
-      }
-      starts.push(hit === 0 ? 0 : buf.lastIndexOf(10, hit - 1) + 1);
-      pos = buf.indexOf(10, hit) + 1;
-    }
+    const starts = hitLineStarts(buf, needle);
     for (let i = starts.length - 1; i >= 0; i--) {
       const s = starts[i];
       const e = lineEnd(buf, s, buf.indexOf(10, s));
@@ -490,7 +565,85 @@ export class FileScanner {
     }
   }
 
+  /**
+   * Multi-line search, backward: as `forwardRecordCandidates`, newest first. Each hit's record is
+   * read from the next header (or the part already read) down to its own header; at the chunk's
+   * start, the lines above its first header are read, as they end a record begun in the next
+   * (earlier) chunk.
+   */
+  private backwardRecordCandidates(chunk: LineChunk, needle: Buffer): void {
+    const { buf } = chunk;
+    this.copyRecords = chunk.recycle !== undefined;
+    let pos = this.group === undefined ? buf.length : this.readToOwnHeader(chunk, buf.length);
+    // Found forward (Buffer.indexOf is faster than lastIndexOf), taken newest first.
+    const starts = hitLineStarts(buf, needle);
+    for (let i = starts.length - 1; i >= 0 && !this.stopped; i--) {
+      const lineStart = starts[i];
+      if (lineStart >= pos) {
+        continue; // in a record already read
+      }
+      const next = this.headerIn(buf, buf.indexOf(10, lineStart) + 1, pos);
+      this.readLinesBackward(chunk, lineStart, next < 0 ? pos : next);
+      pos = this.group === undefined ? lineStart : this.readToOwnHeader(chunk, lineStart);
+    }
+    if (pos > 0 && !this.stopped) {
+      const first = this.headerIn(buf, 0, pos);
+      this.readLinesBackward(chunk, 0, first < 0 ? pos : first);
+    }
+    this.releaseChunk(chunk);
+  }
+
+  /** Reads the lines starting in `[from, to)`, newest first, as a full scan does. */
+  private readLinesBackward(chunk: LineChunk, from: number, to: number): void {
+    const { buf } = chunk;
+    for (let e = to - 1; e >= from && !this.stopped;) {
+      const s = e === 0 ? 0 : buf.lastIndexOf(10, e - 1) + 1;
+      const le = lineEnd(buf, s, e);
+      this.budget.stats.linesScanned++;
+      this.backwardTextLine(chunk, s, le, this.plan.format.lineTs(buf, s, le), true);
+      e = s - 1;
+    }
+  }
+
+  /** Reads the open record's earlier lines down to its header; returns where that line starts (or 0). */
+  private readToOwnHeader(chunk: LineChunk, to: number): number {
+    const { buf } = chunk;
+    let e = to - 1;
+    while (e >= 0 && !this.stopped && this.group !== undefined) {
+      const s = e === 0 ? 0 : buf.lastIndexOf(10, e - 1) + 1;
+      const le = lineEnd(buf, s, e);
+      this.budget.stats.linesScanned++;
+      this.backwardTextLine(chunk, s, le, this.plan.format.lineTs(buf, s, le), true);
+      e = s - 1;
+    }
+    return e + 1;
+  }
+
+  /** Start of the first header line starting in `[from, to)`, or -1. */
+  private headerIn(buf: Buffer, from: number, to: number): number {
+    for (let s = from; s < to; s = buf.indexOf(10, s) + 1) {
+      if (!Number.isNaN(this.plan.format.lineTs(buf, s, lineEnd(buf, s, buf.indexOf(10, s))))) {
+        return s;
+      }
+    }
+    return -1;
+  }
+
   // ---- shared --------------------------------------------------------------------------------
+
+  /** Done with a searched chunk: its memory may be reused, so the open group keeps its own copy of its bytes. */
+  private releaseChunk(chunk: LineChunk): void {
+    if (chunk.recycle === undefined) {
+      return;
+    }
+    const g = this.group;
+    if (g !== undefined && g.buf === chunk.buf) {
+      g.buf = Buffer.from(g.buf.subarray(g.s, g.e));
+      g.e -= g.s;
+      g.s = 0;
+    }
+    chunk.recycle();
+  }
 
   private finish(): void {
     if (this.plan.direction === 'backward') {
@@ -576,7 +729,8 @@ export class FileScanner {
       (g.flags & FLAG_CUT) !== 0,
       (g.flags & FLAG_INVALID_UTF8) !== 0,
       true,
-      true
+      true,
+      this.copyRecords && g.extra === undefined
     );
   }
 
@@ -662,6 +816,38 @@ function groupLength(g: Group): number {
 function lineEnd(buf: Buffer, s: number, nl: number): number {
   const e = nl < 0 ? buf.length : nl;
   return e > s && buf[e - 1] === 13 ? e - 1 : e;
+}
+
+/** The start of each line of `buf` that holds `needle`, in order. */
+function hitLineStarts(buf: Buffer, needle: Buffer): number[] {
+  const starts: number[] = [];
+  for (let from = 0; from < buf.length;) {
+    const hit = buf.indexOf(needle, from);
+    if (hit < 0) {
+      break;
+    }
+    starts.push(lineStartAt(buf, hit));
+    const nl = buf.indexOf(10, hit);
+    from = nl < 0 ? buf.length : nl + 1;
+  }
+  return starts;
+}
+
+/** Start of the line holding byte `pos`. */
+function lineStartAt(buf: Buffer, pos: number): number {
+  return pos <= 0 ? 0 : buf.lastIndexOf(10, pos - 1) + 1;
+}
+
+/**
+ * The literal a scan searches chunks for: the longest, on multi-line formats the longest without
+ * a newline (a hit must lie within one line). None when the scan reads every line anyway.
+ */
+function searchNeedle(plan: FileScanPlan): Buffer | undefined {
+  const { literals, format, onComplete } = plan;
+  if (onComplete !== undefined) {
+    return undefined;
+  }
+  return format.multiline ? literals.find((l) => !l.includes(10)) : literals[0];
 }
 
 function contains(buf: Buffer, needle: Buffer, s: number, e: number): boolean {

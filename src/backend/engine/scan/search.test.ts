@@ -42,6 +42,21 @@ function generate(): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A Python text log over the same hours: stack traces, some mentioning the needle on a continuation line. */
+function generateText(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const at = new Date(T0 + Math.floor((i / 2000) * 12 * HOUR));
+    const stamp = at.toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+    lines.push(`${stamp} - kamiwaza.api - ${i % 5 === 0 ? 'ERROR' : 'INFO'} - step ${i}`);
+    if (i % 5 === 0) {
+      lines.push('Traceback (most recent call last):', `  File "x.py", line ${i}, in f`);
+      lines.push(i % 3 === 0 ? `KeyError: '${NEEDLE}'` : 'KeyError: other');
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
 let dir: string;
 let split: FileLogStore;
 let sequential: LogStore;
@@ -49,6 +64,7 @@ let sequential: LogStore;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kw-search-'));
   writeFileSync(join(dir, 'application.jsonl'), generate());
+  writeFileSync(join(dir, 'application.log'), generateText());
   ({ split, sequential } = splitAndSequentialStores(dir));
 });
 
@@ -61,8 +77,14 @@ async function outcome(store: LogStore, req: QueryRequest) {
 }
 
 const query = `{source="application"} |= "${NEEDLE}"`;
+const everyFile = `{source=~".+"} |= "${NEEDLE}"`;
 const CASES: Array<[string, QueryRequest]> = [
   ['backward, all', { query, startMs: T0 - HOUR, endMs: T0 + 13 * HOUR, limit: 5000 }],
+  ['backward, JSON and multi-line text', { query: everyFile, startMs: T0 - HOUR, endMs: T0 + 13 * HOUR, limit: 5000 }],
+  [
+    'forward, JSON and multi-line text, range mid-file',
+    { query: everyFile, startMs: T0 + 3 * HOUR, endMs: T0 + 9 * HOUR, limit: 5000, direction: 'forward' },
+  ],
   ['forward, all', { query, startMs: T0 - HOUR, endMs: T0 + 13 * HOUR, limit: 5000, direction: 'forward' }],
   ['backward, range ending mid-file', { query, startMs: T0 - HOUR, endMs: T0 + 5 * HOUR, limit: 5000 }],
   [
@@ -90,9 +112,12 @@ describe('split literal searches', () => {
     expect(await entries(split)).toEqual(expected);
   });
 
-  it('rebuild the records a part scan returns from the bytes a worker collects', async () => {
+  it.each([
+    ['JSON', 'application'],
+    ['multi-line text', 'application-text'],
+  ])('rebuild the records a part scan returns from the bytes a worker collects: %s', async (_, source) => {
     const request = {
-      matchers: [],
+      matchers: [{ name: 'source', op: '=' as const, value: source }],
       fromMs: T0 - HOUR,
       toMs: T0 + 13 * HOUR,
       direction: 'forward' as const,

@@ -1,9 +1,9 @@
 /**
- * Literal searches of a large file range on two threads: the range is split into parts
- * (`parts.ts`); the part read first (the newest for backward scans) is scanned in this thread,
- * the other in a worker thread that sends back the bytes of the records it would return. Those
- * are rebuilt into records here, after this thread's own, and only when this thread's part did
- * not stop early, so the records are the sequential scan's, in its order.
+ * Literal searches on two threads: each large file range is split into parts (`parts.ts`); the
+ * part read first (the newest for backward scans) is scanned in this thread, the others in one
+ * worker thread (all files' in turn) that sends back the bytes of the records it would return.
+ * Those are rebuilt into records here, after this thread's own, and only when this thread's part
+ * did not stop early, so the records are the sequential scan's, in its order.
  *
  * A worker collects at most MAX_COLLECTED_BYTES of records (a frequent literal): beyond that it
  * gives its part back and this thread scans it itself, as it does where workers cannot run.
@@ -92,75 +92,93 @@ export function searchedRecords(part: ScanPart, result: SearchResult): LogRecord
   return records;
 }
 
-interface RunningSearch {
-  /** The part's records' bytes, or undefined when this thread is to scan the part itself. */
-  result: Promise<SearchResult | undefined>;
+/** Parts searched by one worker thread, one after the other. */
+export interface RunningSearches {
+  /** Per job: its records' bytes, or undefined when this thread is to scan the part itself. */
+  results: Array<Promise<SearchResult | undefined>>;
   stop(): void;
 }
 
-function startSearch(job: SearchJob): RunningSearch {
-  const worker = newWorker('engine/scan/search.worker.ts', new URL('./search.worker.ts', import.meta.url));
+/**
+ * Starts searching `jobs` in one worker thread, in order (the order the scan will need them);
+ * where no worker can run, every result is undefined at once.
+ */
+export function startSearches(jobs: SearchJob[]): RunningSearches {
+  const worker =
+    jobs.length === 0
+      ? undefined
+      : newWorker('engine/scan/search.worker.ts', new URL('./search.worker.ts', import.meta.url));
   if (worker === undefined) {
-    return { result: Promise.resolve(undefined), stop: () => {} };
+    return { results: jobs.map(() => Promise.resolve(undefined)), stop: () => {} };
   }
-  let settled = false;
-  const result = new Promise<SearchResult | undefined>((resolve, reject) => {
-    const settle = (f: () => void) => {
-      if (!settled) {
-        settled = true;
-        f();
-      }
-    };
-    worker.on('message', (m: SearchMessage) =>
-      settle(() => (m.kind === 'failed' ? reject(new Error(m.message)) : resolve(m.kind === 'done' ? m : undefined)))
-    );
-    // A worker that could not load: this thread scans the part.
-    worker.on('error', () => settle(() => resolve(undefined)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`search worker exited with code ${code}`))));
+  // Each job's result settles once (later calls do nothing): by its reply, or by the worker's
+  // failure to load (this thread then scans every part) or its exit.
+  const pending = jobs.map(() => deferred<SearchResult | undefined>());
+  worker.on('message', (m: SearchReply) => {
+    const p = pending[m.index];
+    if (m.kind === 'failed') {
+      p.reject(new Error(m.message));
+    } else {
+      p.resolve(m.kind === 'done' ? m : undefined);
+    }
   });
-  result.catch(() => {});
-  worker.postMessage(job);
+  worker.on('error', () => pending.forEach((p) => p.resolve(undefined)));
+  worker.on('exit', (code) => pending.forEach((p) => p.reject(new Error(`search worker exited with code ${code}`))));
+  worker.postMessage(jobs);
   return {
-    result,
+    results: pending.map((p) => p.promise),
     stop: () => {
       void worker.terminate();
     },
   };
 }
 
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  const d = {} as Deferred<T>;
+  d.promise = new Promise<T>((resolve, reject) => {
+    d.resolve = resolve;
+    d.reject = reject;
+  });
+  d.promise.catch(() => {}); // a rejection is seen when the scan reaches that part
+  return d;
+}
+
+/** What the worker posts per job, in job order. */
+export type SearchReply = SearchMessage & { index: number };
+
 /**
- * The records of `parts` (in file order, from `splitPlan` of a literal-search plan), in the
- * scan's direction, counted into `budget.stats` as the sequential scan counts them.
+ * The records of one file's `parts` (from `splitPlan` of a literal-search plan, in the order the
+ * scan reads them): the first scanned in this thread, the others from `searched` (one result per
+ * further part, see `startSearches`), counted into `budget.stats` as the sequential scan counts them.
  */
 export async function* searchParts(
   parts: ScanPart[],
   budget: ScanBudget,
-  maxDurationMs?: number
+  searched: Array<Promise<SearchResult | undefined>>
 ): AsyncGenerator<LogRecord[]> {
-  const ordered = parts[0].direction === 'backward' ? [...parts].reverse() : parts;
-  const deadline = maxDurationMs === undefined ? undefined : Date.now() + maxDurationMs;
-  const running = ordered.slice(1).map((part) => startSearch({ part, deadline }));
-  try {
-    let stopped = false;
-    for (let k = 0; k < ordered.length && !stopped; k++) {
-      const result = k === 0 ? undefined : await running[k - 1].result;
-      if (result === undefined) {
-        const scanner = partScanner(ordered[k], budget);
-        yield* scanner.records();
-        if (k > 0) {
-          budget.stats.filesRead--; // the first part counted the file
-        }
-        stopped = scanner.stoppedEarly || budget.stats.truncated !== undefined;
-        continue;
+  let stopped = false;
+  for (let k = 0; k < parts.length && !stopped; k++) {
+    const result = k === 0 ? undefined : await searched[k - 1];
+    if (result === undefined) {
+      const scanner = partScanner(parts[k], budget);
+      yield* scanner.records();
+      if (k > 0) {
+        budget.stats.filesRead--; // the first part counted the file
       }
-      addPartStats(budget.stats, result.stats);
-      const records = searchedRecords(ordered[k], result);
-      if (records.length > 0) {
-        yield records;
-      }
-      stopped = result.stopped;
+      stopped = scanner.stoppedEarly || budget.stats.truncated !== undefined;
+      continue;
     }
-  } finally {
-    running.forEach((r) => r.stop());
+    addPartStats(budget.stats, result.stats);
+    const records = searchedRecords(parts[k], result);
+    if (records.length > 0) {
+      yield records;
+    }
+    stopped = result.stopped;
   }
 }

@@ -1,17 +1,20 @@
-/** Worker thread entry: searches one part of a file and posts its records' bytes (see `search.ts`). */
+/** Worker thread entry: searches parts of files in turn and posts each one's records' bytes (see `search.ts`). */
 import { parentPort } from 'node:worker_threads';
-import { searchPart, type SearchJob, type SearchMessage } from './search';
+import { searchPart, type SearchJob, type SearchReply } from './search';
 
 const port = parentPort;
 if (port) {
-  port.once('message', (job: SearchJob) => {
-    searchPart(job).then(
-      (message) =>
+  port.once('message', async (jobs: SearchJob[]) => {
+    for (const [index, job] of jobs.entries()) {
+      try {
+        const message = await searchPart(job);
         port.postMessage(
-          message,
+          { ...message, index } satisfies SearchReply,
           message.kind === 'done' ? [message.bytes.buffer as ArrayBuffer, message.meta.buffer as ArrayBuffer] : []
-        ),
-      (e: unknown) => port.postMessage({ kind: 'failed', message: (e as Error).message } satisfies SearchMessage)
-    );
+        );
+      } catch (e) {
+        port.postMessage({ kind: 'failed', message: (e as Error).message, index } satisfies SearchReply);
+      }
+    }
   });
 }
