@@ -61,7 +61,8 @@ function corpusDir(): string {
   return dir;
 }
 
-function files(dir: string): string[] {
+/** Every file under `dir` (the corpus's logs, rotated siblings included). */
+export function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? files(path.join(dir, e.name)) : e.name.startsWith('.') ? [] : [path.join(dir, e.name)]
   );
@@ -202,7 +203,7 @@ function dashboardQueries(
 }
 
 /** Milliseconds from `startedAt` until the cache covers every file (to within 1 MiB). */
-async function coveredAfter(cache: string, logFiles: string[], startedAt: number): Promise<number> {
+export async function coveredAfter(cache: string, logFiles: string[], startedAt: number): Promise<number> {
   const sizes = new Map(logFiles.map((f) => [f, statSync(f).size]));
   for (;;) {
     const covered = new Set<string>();
