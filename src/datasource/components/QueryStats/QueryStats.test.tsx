@@ -29,6 +29,15 @@ describe('QueryStats', () => {
     expect(screen.getByText('This query reads about 12.3 MB in 4 files')).toBeInTheDocument();
   });
 
+  it('says so when no file has lines in the range, instead of "0 B in 0 files"', async () => {
+    const datasource = { queryStats: jest.fn().mockResolvedValue({ ...STATS, bytes: 0, entries: 0, files: 0 }) };
+    render(<QueryStats datasource={datasource} expr='{source="audit"}' />);
+    await advance(STATS_DEBOUNCE_MS);
+    expect(
+      screen.getByText('This query reads no file: none of the selected logs has lines in the time range')
+    ).toBeInTheDocument();
+  });
+
   it('asks about the log query inside a metric query', async () => {
     const datasource = { queryStats: jest.fn().mockResolvedValue(STATS) };
     render(

@@ -18,6 +18,9 @@ interface Props {
 export const STATS_DEBOUNCE_MS = 500;
 
 export function statsText(stats: IndexStatsResponse): string {
+  if (stats.files === 0) {
+    return 'This query reads no file: none of the selected logs has lines in the time range';
+  }
   const size = formattedValueToString(getValueFormat('decbytes')(stats.bytes, 1));
   return `This query reads about ${size} in ${stats.files} ${stats.files === 1 ? 'file' : 'files'}`;
 }
