@@ -169,10 +169,10 @@ export class FileScanner {
               plan.end,
               plan.holdTail,
               this.budget,
-              this.searchesLiterals() || this.recycles(),
-              this.searchesLiterals() ? SEARCH_CHUNK_BYTES : CHUNK_BYTES
+              this.needle !== undefined || this.recycles(),
+              this.needle !== undefined ? SEARCH_CHUNK_BYTES : CHUNK_BYTES
             )
-          : backwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget, this.searchesLiterals());
+          : backwardChunks(fh, plan.start, plan.end, plan.holdTail, this.budget, this.needle !== undefined);
       yield* this.run(chunks);
     } finally {
       if (plan.fh === undefined) {
@@ -208,7 +208,7 @@ export class FileScanner {
       if (this.out.length > 0) {
         yield this.takeOut();
       }
-      if (this.recycles() && !this.searchesLiterals()) {
+      if (this.recycles() && this.needle === undefined) {
         chunk.recycle?.();
       }
       if (this.stopped) {
@@ -303,11 +303,6 @@ export class FileScanner {
   private recycles(): boolean {
     const { transient, format, direction } = this.plan;
     return transient === true && !format.multiline && direction === 'forward';
-  }
-
-  /** Whether lines are found by searching chunks for a literal (instead of visiting every line). */
-  private searchesLiterals(): boolean {
-    return this.needle !== undefined;
   }
 
   private forwardCandidates(chunk: LineChunk, needle: Buffer): void {
@@ -406,21 +401,13 @@ export class FileScanner {
 
   /** Reads the open record's remaining lines; returns the start of the next header (or the chunk's end). */
   private readToNextHeader(chunk: LineChunk, from: number): number {
-    const { buf } = chunk;
-    let s = from;
-    while (s < buf.length && !this.stopped) {
-      const nl = buf.indexOf(10, s);
-      const e = lineEnd(buf, s, nl);
-      const ts = this.plan.format.lineTs(buf, s, e);
-      if (!Number.isNaN(ts)) {
-        this.flushGroup();
-        return s;
-      }
-      this.budget.stats.linesScanned++;
-      this.forwardTextLine(chunk, s, e, ts, true);
-      s = nl + 1;
+    const header = this.headerIn(chunk.buf, from, chunk.buf.length);
+    const end = header < 0 ? chunk.buf.length : header;
+    this.readLinesForward(chunk, from, end);
+    if (header >= 0) {
+      this.flushGroup(); // the header starts the next record
     }
-    return s;
+    return end;
   }
 
   /** Start of the nearest header line starting in `[floor, lineStart]`, or -1. */
@@ -607,16 +594,10 @@ export class FileScanner {
 
   /** Reads the open record's earlier lines down to its header; returns where that line starts (or 0). */
   private readToOwnHeader(chunk: LineChunk, to: number): number {
-    const { buf } = chunk;
-    let e = to - 1;
-    while (e >= 0 && !this.stopped && this.group !== undefined) {
-      const s = e === 0 ? 0 : buf.lastIndexOf(10, e - 1) + 1;
-      const le = lineEnd(buf, s, e);
-      this.budget.stats.linesScanned++;
-      this.backwardTextLine(chunk, s, le, this.plan.format.lineTs(buf, s, le), true);
-      e = s - 1;
-    }
-    return e + 1;
+    const header = to === 0 ? -1 : this.headerAtOrBefore(chunk.buf, lineStartAt(chunk.buf, to - 1), 0);
+    const start = header < 0 ? 0 : header;
+    this.readLinesBackward(chunk, start, to);
+    return start;
   }
 
   /** Start of the first header line starting in `[from, to)`, or -1. */
