@@ -5,7 +5,8 @@
  * index (KAMIWAZA_LOGS_INDEX=off), the index's build time, size (its cache files: the same arrays
  * as in memory) and the plugin's peak RSS, and a restart that answers from the persisted index.
  *
- * Corpus: BENCH_INDEX_DIR, else a 1.7 GB 7-day directory generated into bench/.data/week.
+ * Corpus: BENCH_INDEX_DIR, else a 1.7 GB 7-day directory generated into bench/.data/week, without
+ * rotation (one application.jsonl, as in the issue): `rg -F` does not search gzipped siblings.
  */
 import {
   closeSync,
@@ -38,13 +39,24 @@ const WARM_TRACES = 20;
 /** Grafana's intervals for dashboard panels (whole minutes over days). */
 const STEPS_MS = [60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000];
 
-function corpusDir(): string {
+/** The 7-day corpus: BENCH_INDEX_DIR, else generated (once) into bench/.data/week. */
+export function corpusDir(): string {
   const given = process.env.BENCH_INDEX_DIR;
   if (given) {
     return given;
   }
   const dir = path.join(ROOT, 'bench', '.data', 'week');
-  const args = ['--out', dir, '--size', process.env.BENCH_INDEX_SIZE ?? '1.7GB', '--days', '7', '--seed', '7'];
+  const args = [
+    '--out',
+    dir,
+    '--size',
+    process.env.BENCH_INDEX_SIZE ?? '1.7GB',
+    '--days',
+    '7',
+    '--seed',
+    '7',
+    '--no-rotate',
+  ];
   const marker = path.join(dir, '.args');
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== [...args, '--end', END].join(' ')) {
     mkdirSync(dir, { recursive: true });
@@ -124,6 +136,9 @@ class Plugin {
   static async start(dir: string, env: Record<string, string>): Promise<Plugin> {
     const started = await startPlugin({ env: grafanaEnv({ GF_PLUGIN_LOG_LEVEL: 'info', ...env }) });
     const client = connectPlugin(started.handshake.network, started.handshake.address);
+    // go-plugin dials and pings a plugin once it has started, before Grafana sends it a call:
+    // the first query's time then holds no connection set-up.
+    await client.call('Health', 'Check', { service: 'plugin' });
     return new Plugin(started, client, dataSourceContext({ logDirs: [dir] }));
   }
 

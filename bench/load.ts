@@ -4,8 +4,8 @@
  * once, while light queries (last hour of one service, limit 1000) keep arriving. Reports p50/p95
  * per kind, the light queries' latency during the heavy load, and the process's peak RSS (VmHWM).
  *
- * `bun bench/load.ts [DIR]` (default /work/bench-data/week-1.7g, or $LOAD_CORPUS); part of
- * `npm run bench` when the corpus exists. Not in CI: it needs the corpus and minutes of CPU.
+ * `bun bench/load.ts`, part of `npm run bench`, on the index benchmark's corpus (BENCH_INDEX_DIR, else
+ * generated into bench/.data/week). Not in CI: it needs the corpus and minutes of CPU.
  */
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +13,9 @@ import path from 'node:path';
 
 import { connectPlugin, dataSourceContext } from '../src/backend/protocol/testing/client';
 import { grafanaEnv, startPlugin } from '../src/backend/protocol/testing/spawn';
-import { coveredAfter, files } from './index';
+import { corpusDir, coveredAfter, files } from './index';
 import type { BenchRow } from './report';
 
-const CORPUS = process.env.LOAD_CORPUS ?? '/work/bench-data/week-1.7g';
 const END = Date.parse('2026-11-20T00:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -78,17 +77,14 @@ function peakRssBytes(pid: number): number {
 }
 
 export async function benchLoad(): Promise<BenchRow[]> {
-  if (!fs.existsSync(CORPUS)) {
-    process.stderr.write(`load test skipped: no corpus at ${CORPUS}\n`);
-    return [];
-  }
+  const corpus = corpusDir();
   // Its own index cache, built before the load starts: a plugin that has been running a while.
   const cache = fs.mkdtempSync(path.join(tmpdir(), 'kw-load-index-'));
   const plugin = await startPlugin({
     env: grafanaEnv({ GF_PLUGIN_LOG_LEVEL: 'warn', KAMIWAZA_LOGS_INDEX_DIR: cache }),
   });
   const client = connectPlugin(plugin.handshake.network, plugin.handshake.address);
-  const pluginContext = dataSourceContext({ logDirs: [CORPUS], queryTimeoutSeconds: 600 });
+  const pluginContext = dataSourceContext({ logDirs: [corpus], queryTimeoutSeconds: 600 });
   let waitedNotices = 0;
   const ask = async (kind: Kind, refId: string): Promise<number> => {
     const started = performance.now();
@@ -122,7 +118,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
     for (const kind of KINDS) {
       await ask(kind, 'warm');
     }
-    await coveredAfter(cache, files(CORPUS), performance.now());
+    await coveredAfter(cache, files(corpus), performance.now());
     // Each kind alone, page cache and indexes warm: what the load is compared with.
     const alone = new Map<string, number>();
     for (const kind of KINDS) {

@@ -225,7 +225,10 @@ export function createPluginServer(options: PluginServerOptions): grpc.Server {
 function encodeDataResponse(response: DataResponse, refId: string) {
   const error = response.error ?? '';
   return {
-    frames: response.frames.map((frame) => Buffer.from(frameToArrow(frame.refId ? frame : { ...frame, refId }))),
+    frames: response.frames.map((frame) => {
+      const bytes = frameToArrow(frame.refId ? frame : { ...frame, refId });
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }),
     error,
     status: response.status ?? (error ? 500 : 200),
     errorSource: error ? (response.errorSource ?? 'plugin') : (response.errorSource ?? ''),

@@ -2,7 +2,8 @@
  * Segments on disk, so a restarted plugin answers from its index at once: one file per log file
  * in the cache directory, named by a hash of the log file's path. Layout: a JSON header line
  * (format version, path, identity, covered end, per segment its scalars, summary keys and array
- * lengths), then every array's bytes in header order. A file whose identity (device, inode,
+ * lengths), then every array's bytes in header order. The header line and each array are padded
+ * to 8 bytes, so that a load views the arrays in the file's buffer instead of copying each one. A file whose identity (device, inode,
  * first-line hash) or version differs is ignored; writes go to a temporary name, then rename.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,11 @@ import { join } from 'node:path';
 import type { Coverage } from './blockIndex';
 import type { Segment, SummaryKey } from './segment';
 
-const VERSION = 1;
+const VERSION = 2;
+/** Alignment of every array in the file (the widest element, Float64). */
+const ALIGN = 8;
+/** Bytes that bring `length` to a multiple of ALIGN. */
+const padLength = (length: number) => (ALIGN - (length % ALIGN)) % ALIGN;
 
 interface SegmentHeader {
   start: number;
@@ -76,10 +81,19 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
   const temporary = `${target}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    const head = Buffer.from(JSON.stringify(header) + '\n', 'utf8');
+    const text = JSON.stringify(header);
+    // JSON may end in spaces: they pad the line so that the arrays start aligned.
+    const headLength = Buffer.byteLength(text, 'utf8') + 1;
+    const head = Buffer.from(text + ' '.repeat(padLength(headLength)) + '\n', 'utf8');
     writeFileSync(
       temporary,
-      Buffer.concat([head, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))])
+      Buffer.concat([
+        head,
+        ...arrays.flatMap((a) => [
+          Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+          Buffer.alloc(padLength(a.byteLength)),
+        ]),
+      ])
     );
     renameSync(temporary, target);
   } catch {
@@ -101,14 +115,22 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
       return undefined;
     }
     let at = nl + 1;
-    const take = <T>(Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T => {
+    const take = <T>(
+      Type: { new (b: ArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
+      length: number
+    ): T => {
       const bytes = length * Type.BYTES_PER_ELEMENT;
       if (at + bytes > data.length) {
         throw new Error('truncated index file');
       }
+      const offset = data.byteOffset + at;
+      at += bytes + padLength(bytes);
+      if (offset % ALIGN === 0) {
+        return new Type(data.buffer as ArrayBuffer, offset, length);
+      }
+      // A buffer from a shared pool may start unaligned: copy.
       const copy = new ArrayBuffer(bytes);
-      new Uint8Array(copy).set(data.subarray(at, at + bytes));
-      at += bytes;
+      new Uint8Array(copy).set(new Uint8Array(data.buffer, offset, bytes));
       return new Type(copy);
     };
     const segments: Segment[] = header.segments.map((h) => {

@@ -111,24 +111,41 @@ export function addSummaries<Target>(
     file.segments.forEach((segment, s) => {
       const { key, bucket, count, bytes } = segment.summary!;
       const targets = judged[f][s];
-      // Rows come in time order, many per minute: the last minute's cell is reused.
+      // Each key's rows of one cell are added up before they go to the sink (-1: none pending):
+      // a window cell spans many minutes, and a sink call costs more than two additions.
+      const pendingCell = new Int32Array(targets.length).fill(-1);
+      const pendingLines = new Float64Array(targets.length);
+      const pendingBytes = new Float64Array(targets.length);
+      const flush = (k: number) => {
+        if (pendingCell[k] >= 0) {
+          sink.add(targets[k]!, pendingCell[k], pendingLines[k], pendingBytes[k]);
+        }
+      };
+      // Rows come in time order, many per minute: the cell changes only with the minute.
       let lastBucket = NaN;
       let lastCell = -1;
       for (let r = 0; r < key.length; r++) {
-        const target = targets[key[r]];
-        if (target === null || edgeBuckets.has(bucket[r])) {
-          continue;
-        }
         if (bucket[r] !== lastBucket) {
           lastBucket = bucket[r];
-          lastCell = sink.cellOf(lastBucket * BUCKET_MS);
+          lastCell = edgeBuckets.has(lastBucket) ? -1 : sink.cellOf(lastBucket * BUCKET_MS);
         }
-        if (lastCell < 0) {
+        const k = key[r];
+        if (lastCell < 0 || targets[k] === null) {
           continue;
         }
         rows++;
         lines += count[r];
-        sink.add(target, lastCell, count[r], bytes[r]);
+        if (pendingCell[k] !== lastCell) {
+          flush(k);
+          pendingCell[k] = lastCell;
+          pendingLines[k] = 0;
+          pendingBytes[k] = 0;
+        }
+        pendingLines[k] += count[r];
+        pendingBytes[k] += bytes[r];
+      }
+      for (let k = 0; k < targets.length; k++) {
+        flush(k);
       }
     })
   );

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DISORDER_TOLERANCE_MS } from '../model';
 import { jsonFormat } from '../readers/formats';
 import { IndexCache, seekRange } from './timeIndex';
@@ -118,5 +119,27 @@ describe('seekRange', () => {
     expect(start).toBeLessThanOrEqual(hourStart);
     expect(hourStart - start).toBeLessThan(256 << 10);
     expect(probes).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('gzip files', () => {
+  const firstTsOf = async (bytes: Buffer, name: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    const st = statSync(path);
+    return (await new IndexCache().gzip(path, st.dev, st.ino, st.size, jsonFormat)).firstTs;
+  };
+
+  it('reads the first time from the head, whole, cut short or not a gzip stream at all', async () => {
+    const rnd = prng(11);
+    const file = writeLog(
+      times(20_000, rnd, () => Math.floor(rnd() * 400)),
+      rnd
+    );
+    const whole = gzipSync(readFileSync(file.path));
+    expect(whole.length).toBeGreaterThan(64 << 10);
+    expect(await firstTsOf(whole, 'whole.jsonl.1.gz')).toBe(file.lines[0].ts);
+    expect(await firstTsOf(whole.subarray(0, 3000), 'cut.jsonl.2.gz')).toBe(file.lines[0].ts);
+    expect(await firstTsOf(Buffer.from('not gzip at all\n'), 'junk.jsonl.3.gz')).toBeNaN();
   });
 });

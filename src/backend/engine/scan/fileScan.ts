@@ -70,7 +70,7 @@ export interface FileScanPlan {
  * run: without a macrotask turn now and then, one long scan would hold every other call of the
  * process (a light query, a health check, a cancellation) until it ends.
  */
-const YIELD_EVERY_MS = 10;
+const YIELD_EVERY_MS = 2;
 let lastYield = performance.now();
 
 async function yieldToEventLoop(): Promise<void> {

@@ -33,6 +33,22 @@ describe('frameToArrow', () => {
     });
   });
 
+  it('encodes frames that share field objects each with its own name and refId', () => {
+    // Identical queries asked at once share one result: their frames share its fields.
+    const fields: Frame['fields'] = [
+      { name: 'timestamp', type: 'time', values: [1_700_000_000_000, 1_700_000_001_000] },
+      { name: 'labels', type: 'json', values: [{ a: '1' }, { a: '2' }] },
+    ];
+    const a = decode({ name: 'A', refId: 'A', fields });
+    const b = decode({ name: 'B', refId: 'B', fields });
+    expect([a.name, a.refId, b.name, b.refId]).toEqual(['A', 'A', 'B', 'B']);
+    expect(b.fields.map((f) => f.values)).toEqual(a.fields.map((f) => f.values));
+    expect(a.fields[1].values.map((v) => JSON.parse(Buffer.from(v as Uint8Array).toString()))).toEqual([
+      { a: '1' },
+      { a: '2' },
+    ]);
+  });
+
   it('adds typeVersion [0,0] when a type is set without one, as the Go SDK always writes it', () => {
     expect(decode({ meta: { type: 'timeseries-multi' }, fields: [] }).meta?.typeVersion).toEqual([0, 0]);
   });

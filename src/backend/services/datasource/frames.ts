@@ -55,32 +55,46 @@ export function resultToFrames(result: QueryResult, options: FrameOptions): Fram
   }
 }
 
+/**
+ * The log fields of each streams result. Identical queries asked at once share one result; their
+ * frames then share the same field objects, which the Arrow encoder builds once.
+ */
+const logFieldsOf = new WeakMap<Array<{ labels: Labels; entries: StreamEntry[] }>, Field[]>();
+
+function logFields(streams: Array<{ labels: Labels; entries: StreamEntry[] }>): Field[] {
+  let fields = logFieldsOf.get(streams);
+  if (fields === undefined) {
+    const rows = streams.flatMap((stream) => stream.entries.map((entry) => ({ entry, labels: stream.labels })));
+    // Explore shows one timeline: newest first, as Loki's data source returns it.
+    rows.sort((a, b) => b.entry.ts - a.entry.ts);
+    fields = [
+      { name: 'timestamp', type: 'time', values: rows.map((r) => r.entry.ts), nullable: false },
+      { name: 'body', type: 'string', values: rows.map((r) => r.entry.line), nullable: false },
+      {
+        name: 'severity',
+        type: 'string',
+        values: rows.map((r) => r.labels.detected_level ?? r.labels.level ?? null),
+        nullable: true,
+      },
+      { name: 'id', type: 'string', values: rows.map((r) => r.entry.id), nullable: false },
+      { name: 'labels', type: 'json', values: rows.map((r) => r.labels), nullable: false },
+    ];
+    logFieldsOf.set(streams, fields);
+  }
+  return fields;
+}
+
 function logsFrame(
   streams: Array<{ labels: Labels; entries: StreamEntry[] }>,
   options: FrameOptions,
   shared: FrameMeta
 ): Frame {
-  const rows = streams.flatMap((stream) => stream.entries.map((entry) => ({ entry, labels: stream.labels })));
-  // Explore shows one timeline: newest first, as Loki's data source returns it.
-  rows.sort((a, b) => b.entry.ts - a.entry.ts);
   const custom: KamiwazaLogsFrameCustomMeta = { limit: options.limit, searchWords: options.searchWords };
-  const fields: Field[] = [
-    { name: 'timestamp', type: 'time', values: rows.map((r) => r.entry.ts), nullable: false },
-    { name: 'body', type: 'string', values: rows.map((r) => r.entry.line), nullable: false },
-    {
-      name: 'severity',
-      type: 'string',
-      values: rows.map((r) => r.labels.detected_level ?? r.labels.level ?? null),
-      nullable: true,
-    },
-    { name: 'id', type: 'string', values: rows.map((r) => r.entry.id), nullable: false },
-    { name: 'labels', type: 'json', values: rows.map((r) => r.labels), nullable: false },
-  ];
   return {
     name: options.refId,
     refId: options.refId,
     meta: { ...shared, type: 'log-lines', typeVersion: [0, 0], preferredVisualisationType: 'logs', custom },
-    fields,
+    fields: logFields(streams),
   };
 }
 
@@ -147,7 +161,11 @@ function statsOf(stats: QueryStats): QueryStat[] {
     { displayName: 'Summary: exec time', unit: 's', value: stats.execTimeMs / 1000 },
     { displayName: 'Summary: log files read', value: stats.filesRead },
     { displayName: 'Summary: malformed lines', value: stats.malformedLines },
-    { displayName: 'Index: bytes skipped by the trace-id index', unit: 'decbytes', value: stats.indexBytesSkipped ?? 0 },
+    {
+      displayName: 'Index: bytes skipped by the trace-id index',
+      unit: 'decbytes',
+      value: stats.indexBytesSkipped ?? 0,
+    },
     { displayName: 'Index: summary rows read', value: stats.summaryRows ?? 0 },
     { displayName: 'Index: lines counted from summaries', value: stats.summaryLines ?? 0 },
   ];
