@@ -57,6 +57,21 @@ describe('frameToArrow', () => {
     expect(decode({ fields: [] }).meta).toBeUndefined();
   });
 
+  it('encodes any ms time to the nanosecond exactly, as integer arithmetic on BigInt gives it', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const values = [0, 0.001, 0.9996, 65_535.999, 65_536, 4_294_967.296, 8_999_999_999_999.999, -1.5, 9.3e12];
+    for (let i = 0; i < 2000; i++) {
+      values.push(Math.floor(random() * 4e12) + Math.round(random() * 1000) / 1000);
+    }
+    const [field] = decode({ fields: [{ name: 't', type: 'time', values }] }).fields;
+    const expected = values.map((ms) => {
+      const whole = Math.floor(ms);
+      return BigInt.asIntN(64, BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1000)) * 1000n);
+    });
+    expect(field.values).toEqual(expected);
+  });
+
   it('encodes time as nanosecond timestamps, from ms numbers (µs fraction kept) and ns bigints', () => {
     const [field] = decode({
       fields: [{ name: 'timestamp', type: 'time', values: [1700000000123.456, BigInt('1700000000123456789'), 0] }],

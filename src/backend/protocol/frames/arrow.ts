@@ -105,7 +105,7 @@ function buildColumn(field: Field, length: number): Data<DataType> {
       return makeData({
         ...common,
         type: new TimestampNanosecond(),
-        data: fill(new BigInt64Array(length), field.values, toEpochNanos),
+        data: epochNanos(field.values, length),
       });
     case 'number':
       return makeData({ ...common, type: new Float64(), data: fill(new Float64Array(length), field.values, Number) });
@@ -124,6 +124,41 @@ function buildColumn(field: Field, length: number): Data<DataType> {
         ...utf8Buffers(field.values.map((value) => (value === null || value === undefined ? null : jsonText(value)))),
       });
   }
+}
+
+/** Above this many ms the nanoseconds need more than 63 bits (year 2262): BigInt's own wrap applies. */
+const MAX_FAST_MS = 9_000_000_000_000;
+const TWO_16 = 65_536;
+const TWO_32 = 4_294_967_296;
+
+/**
+ * Epoch nanoseconds of ms numbers (µs fraction kept) or ns bigints. A number is written as two
+ * exact 32-bit halves (little-endian, as on every platform the plugin ships for): one BigInt per
+ * value cost more than all the rest of a time series frame's encoding.
+ */
+function epochNanos(values: ReadonlyArray<number | bigint | null>, length: number): BigInt64Array {
+  const nanos = new BigInt64Array(length);
+  const halves = new Uint32Array(nanos.buffer);
+  values.forEach((value, i) => {
+    if (value === null || value === undefined) {
+      return;
+    }
+    if (typeof value === 'bigint' || !(value >= 0 && value < MAX_FAST_MS)) {
+      nanos[i] = toEpochNanos(value);
+      return;
+    }
+    const wholeMs = Math.floor(value);
+    const micros = Math.round((value - wholeMs) * 1000);
+    // wholeMs·10⁶ = (highMs·10⁶)·2¹⁶ + lowMs·10⁶, every product below 2⁵³.
+    const highMs = Math.floor(wholeMs / TWO_16);
+    const scaled = highMs * 1_000_000;
+    const scaledHigh = Math.floor(scaled / TWO_16);
+    const low = (scaled - scaledHigh * TWO_16) * TWO_16 + (wholeMs - highMs * TWO_16) * 1_000_000 + micros * 1000;
+    const carry = Math.floor(low / TWO_32);
+    halves[2 * i] = low - carry * TWO_32;
+    halves[2 * i + 1] = scaledHigh + carry;
+  });
+  return nanos;
 }
 
 function jsonText(value: unknown): string {
