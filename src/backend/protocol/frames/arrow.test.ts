@@ -67,7 +67,10 @@ describe('frameToArrow', () => {
     const [field] = decode({ fields: [{ name: 't', type: 'time', values }] }).fields;
     const expected = values.map((ms) => {
       const whole = Math.floor(ms);
-      return BigInt.asIntN(64, BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1000)) * 1000n);
+      return BigInt.asIntN(
+        64,
+        BigInt(whole) * BigInt(1_000_000) + BigInt(Math.round((ms - whole) * 1000)) * BigInt(1000)
+      );
     });
     expect(field.values).toEqual(expected);
   });
