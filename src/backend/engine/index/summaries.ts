@@ -85,6 +85,12 @@ export interface SummarySink<Target> {
   /** The window cell of a time, -1 outside every window. */
   cellOf(ts: number): number;
   add(target: Target, cell: number, lines: number, bytes: number): void;
+  /**
+   * The target's line count per cell, added to in place, when it only counts lines (asked when
+   * its first row lands in a window): half a million summary rows then cost typed-array additions,
+   * not calls.
+   */
+  lineCells?(target: Target): Float64Array | undefined;
 }
 
 /**
@@ -111,16 +117,9 @@ export function addSummaries<Target>(
     file.segments.forEach((segment, s) => {
       const { key, bucket, count, bytes } = segment.summary!;
       const targets = judged[f][s];
-      // Each key's rows of one cell are added up before they go to the sink (-1: none pending):
-      // a window cell spans many minutes, and a sink call costs more than two additions.
-      const pendingCell = new Int32Array(targets.length).fill(-1);
-      const pendingLines = new Float64Array(targets.length);
-      const pendingBytes = new Float64Array(targets.length);
-      const flush = (k: number) => {
-        if (pendingCell[k] >= 0) {
-          sink.add(targets[k]!, pendingCell[k], pendingLines[k], pendingBytes[k]);
-        }
-      };
+      // Per key: the sink's line counts per cell when it takes them in place (undefined: not
+      // asked yet, null: it takes calls).
+      const cellsOf: Array<Float64Array | null | undefined> = new Array(targets.length);
       // Rows come in time order, many per minute: the cell changes only with the minute.
       let lastBucket = NaN;
       let lastCell = -1;
@@ -130,22 +129,18 @@ export function addSummaries<Target>(
           lastCell = edgeBuckets.has(lastBucket) ? -1 : sink.cellOf(lastBucket * BUCKET_MS);
         }
         const k = key[r];
-        if (lastCell < 0 || targets[k] === null) {
+        const target = targets[k];
+        if (lastCell < 0 || target === null) {
           continue;
         }
         rows++;
         lines += count[r];
-        if (pendingCell[k] !== lastCell) {
-          flush(k);
-          pendingCell[k] = lastCell;
-          pendingLines[k] = 0;
-          pendingBytes[k] = 0;
+        const cells = (cellsOf[k] ??= sink.lineCells?.(target) ?? null);
+        if (cells !== null) {
+          cells[lastCell] += count[r];
+        } else {
+          sink.add(target, lastCell, count[r], bytes[r]);
         }
-        pendingLines[k] += count[r];
-        pendingBytes[k] += bytes[r];
-      }
-      for (let k = 0; k < targets.length; k++) {
-        flush(k);
       }
     })
   );

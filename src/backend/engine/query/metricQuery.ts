@@ -57,16 +57,17 @@ export async function runMetricQuery(
     };
   }
 
-  const bySeries = new Map<string, { id: SeriesId; points: Array<[number, number]> }>();
+  // Series ids are interned per query (one SeriesTable): the object is its key.
+  const bySeries = new Map<SeriesId, { id: SeriesId; points: Array<[number, number]> }>();
   evaluated.steps.forEach((vector: Sample[], i) => {
     for (const sample of vector) {
-      let series = bySeries.get(sample.series.key);
+      let series = bySeries.get(sample.series);
       if (!series) {
         if (bySeries.size >= maxSeries) {
           throw new SeriesLimitError(maxSeries);
         }
         series = { id: sample.series, points: [] };
-        bySeries.set(sample.series.key, series);
+        bySeries.set(sample.series, series);
       }
       series.points.push([steps.times[i], sample.value]);
     }

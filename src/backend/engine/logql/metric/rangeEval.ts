@@ -49,19 +49,10 @@ export interface RangeEvalOptions {
   isResult?: boolean;
 }
 
-/**
- * Bounds on the series of a range aggregation that feeds another operation (its own series are
- * not the result's): accumulator cells (one number each) and series, so memory stays bounded when
- * labels are nearly unique per line (e.g. structured metadata with per-line values).
- */
 /** Adds `lines` lines of `bytes` bytes in all: counting ops count them, byte ops sum their bytes. */
 function addLines(acc: RangeAccumulator, cell: number, lines: number, bytes: number, countsLines: boolean): void {
   if (!countsLines) {
     acc.add(cell, NaN, bytes);
-    return;
-  }
-  if (acc.addCount) {
-    acc.addCount(cell, lines);
     return;
   }
   for (let n = lines; n > 0; n--) {
@@ -69,6 +60,11 @@ function addLines(acc: RangeAccumulator, cell: number, lines: number, bytes: num
   }
 }
 
+/**
+ * Bounds on the series of a range aggregation that feeds another operation (its own series are
+ * not the result's): accumulator cells (one number each) and series, so memory stays bounded when
+ * labels are nearly unique per line (e.g. structured metadata with per-line values).
+ */
 const INTERMEDIATE_CELL_BUDGET = 4_000_000;
 const INTERMEDIATE_SERIES_LIMIT = 50_000;
 
@@ -224,6 +220,10 @@ export async function evaluateRange(
           add: (target, cell, lines, bytes) => {
             target.state ??= stateOf(target.key, () => target.labels);
             addLines(target.state.acc, cell, lines, bytes, countsLines);
+          },
+          lineCells: (target) => {
+            target.state ??= stateOf(target.key, () => target.labels);
+            return countsLines ? target.state.acc.cellCounts?.() : undefined;
           },
         },
         ctx.stats

@@ -11,8 +11,11 @@ import type { WindowLayout } from './windows';
 
 export interface RangeAccumulator {
   add(cell: number, ts: number, value: number): void;
-  /** Counting accumulators: `count` samples of value 1 at once (their times are not used). */
-  addCount?(cell: number, count: number): void;
+  /**
+   * Counting accumulators: the number of samples per cell, to add to in place (their times and
+   * values are not used).
+   */
+  cellCounts?(): Float64Array;
   /** The op's value over window `w`, or undefined when the window holds no sample. */
   windowValue(w: number): number | undefined;
 }
@@ -44,9 +47,9 @@ class CountAccumulator implements RangeAccumulator {
     this.prefix = undefined;
   }
 
-  addCount(cell: number, count: number): void {
-    this.counts[cell] += count;
+  cellCounts(): Float64Array {
     this.prefix = undefined;
+    return this.counts;
   }
 
   windowValue(w: number): number | undefined {
