@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 
 import { frameToArrow } from './frames/arrow';
+import { IdleCollector } from './idleCollector';
 import { errorMessage, grpcCodeOf, httpStatusOf, PluginError, type PluginHandlers } from './handlers';
 import type { Logger } from './logger';
 import {
@@ -38,6 +39,8 @@ export interface PluginServerOptions {
   /** Called after the Shutdown reply has been handed to the transport. */
   onShutdown: () => void;
   metrics?: RequestMetrics;
+  /** Frees finished calls' memory once calls pause (default: a full collection after 1 s). */
+  idleCollector?: IdleCollector;
 }
 
 type Decoded = Record<string, unknown>;
@@ -47,6 +50,7 @@ type StreamImpl = (call: grpc.ServerWritableStream<Decoded, unknown>, signal: Ab
 export function createPluginServer(options: PluginServerOptions): grpc.Server {
   const { handlers, logger } = options;
   const metrics = options.metrics ?? new RequestMetrics();
+  const idle = options.idleCollector ?? new IdleCollector();
   const server = new grpc.Server(SERVER_OPTIONS);
 
   const root = grpc.loadPackageDefinition(loadPackageDefinition()) as any;
@@ -61,23 +65,28 @@ export function createPluginServer(options: PluginServerOptions): grpc.Server {
   const unary = (method: string, impl: UnaryImpl) => {
     return (call: grpc.ServerUnaryCall<Decoded, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const started = performance.now();
+      const ended = idle.begin();
       impl(call.request, call).then(
         (reply) => {
           callback(null, reply);
           finish(method, started, grpc.status.OK);
+          ended();
         },
         (error: unknown) => {
           const code = grpcCodeOf(error);
           callback({ code, details: errorMessage(error) });
           finish(method, started, code, error);
+          ended();
         }
       );
     };
   };
 
-  const serverStream = (method: string, impl: StreamImpl) => {
+  /** `live`: a stream that lasts as long as someone watches (a tail), which must not hold collection off. */
+  const serverStream = (method: string, impl: StreamImpl, live = false) => {
     return (call: grpc.ServerWritableStream<Decoded, unknown>) => {
       const started = performance.now();
+      const ended = live ? () => {} : idle.begin();
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       call.on('error', () => abort.abort());
@@ -85,6 +94,7 @@ export function createPluginServer(options: PluginServerOptions): grpc.Server {
         () => {
           call.end();
           finish(method, started, abort.signal.aborted ? grpc.status.CANCELLED : grpc.status.OK);
+          ended();
         },
         (error: unknown) => {
           const code = abort.signal.aborted ? grpc.status.CANCELLED : grpcCodeOf(error);
@@ -92,6 +102,7 @@ export function createPluginServer(options: PluginServerOptions): grpc.Server {
             call.emit('error', { code, details: errorMessage(error) });
           }
           finish(method, started, code, abort.signal.aborted ? undefined : error);
+          ended();
         }
       );
     };
@@ -188,16 +199,20 @@ export function createPluginServer(options: PluginServerOptions): grpc.Server {
       }
       return streamReply(await handlers.publishStream(toStreamRequest(raw)));
     }),
-    RunStream: serverStream('RunStream', async (call, signal) => {
-      if (!handlers.runStream) {
-        throw unimplemented('RunStream');
-      }
-      await handlers.runStream(
-        toStreamRequest(call.request),
-        (data) => writeMessage(call, { data: Buffer.from(data) }, signal),
-        signal
-      );
-    }),
+    RunStream: serverStream(
+      'RunStream',
+      async (call, signal) => {
+        if (!handlers.runStream) {
+          throw unimplemented('RunStream');
+        }
+        await handlers.runStream(
+          toStreamRequest(call.request),
+          (data) => writeMessage(call, { data: Buffer.from(data) }, signal),
+          signal
+        );
+      },
+      true
+    ),
   });
 
   server.addService(root.plugin.GRPCController.service, {
