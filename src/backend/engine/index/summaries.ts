@@ -86,11 +86,18 @@ export interface SummarySink<Target> {
   cellOf(ts: number): number;
   add(target: Target, cell: number, lines: number, bytes: number): void;
   /**
-   * The target's line count per cell, added to in place, when it only counts lines (asked when
-   * its first row lands in a window): half a million summary rows then cost typed-array additions,
+   * The target's numbers per cell, added to in place instead of through `add` (asked when its
+   * first row lands in a window): half a million summary rows then cost typed-array additions,
    * not calls.
    */
-  lineCells?(target: Target): Float64Array | undefined;
+  cells?(target: Target): DenseCells | undefined;
+}
+
+/** Per window cell: the lines' count or bytes (`of`), and rows added when `rows` is kept. */
+export interface DenseCells {
+  of: 'lines' | 'bytes';
+  values: Float64Array;
+  rows?: Float64Array;
 }
 
 /**
@@ -117,9 +124,9 @@ export function addSummaries<Target>(
     file.segments.forEach((segment, s) => {
       const { key, bucket, count, bytes } = segment.summary!;
       const targets = judged[f][s];
-      // Per key: the sink's line counts per cell when it takes them in place (undefined: not
-      // asked yet, null: it takes calls).
-      const cellsOf: Array<Float64Array | null | undefined> = new Array(targets.length);
+      // Per key: the sink's cells when it takes numbers in place (undefined: not asked yet, null:
+      // it takes calls).
+      const cellsOf: Array<DenseCells | null | undefined> = new Array(targets.length);
       // Rows come in time order, many per minute: the cell changes only with the minute.
       let lastBucket = NaN;
       let lastCell = -1;
@@ -135,9 +142,12 @@ export function addSummaries<Target>(
         }
         rows++;
         lines += count[r];
-        const cells = (cellsOf[k] ??= sink.lineCells?.(target) ?? null);
+        const cells = (cellsOf[k] ??= sink.cells?.(target) ?? null);
         if (cells !== null) {
-          cells[lastCell] += count[r];
+          cells.values[lastCell] += cells.of === 'lines' ? count[r] : bytes[r];
+          if (cells.rows !== undefined) {
+            cells.rows[lastCell]++;
+          }
         } else {
           sink.add(target, lastCell, count[r], bytes[r]);
         }

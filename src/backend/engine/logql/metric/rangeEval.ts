@@ -27,7 +27,7 @@ import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
 import { planRange } from '../../index/planner';
-import { addSummaries } from '../../index/summaries';
+import { addSummaries, type DenseCells } from '../../index/summaries';
 import { bucketOf } from '../../index/segment';
 import { summarise } from '../../scan/budget';
 
@@ -221,9 +221,15 @@ export async function evaluateRange(
             target.state ??= stateOf(target.key, () => target.labels);
             addLines(target.state.acc, cell, lines, bytes, countsLines);
           },
-          lineCells: (target) => {
+          // As `add` does: counting ops count lines into counters, byte ops add a sample of the
+          // rows' bytes to sums (a summed cell must also count the samples).
+          cells: (target): DenseCells | undefined => {
             target.state ??= stateOf(target.key, () => target.labels);
-            return countsLines ? target.state.acc.cellCounts?.() : undefined;
+            const cells = target.state.acc.denseCells?.();
+            if (cells === undefined || countsLines === (cells.samples !== undefined)) {
+              return undefined;
+            }
+            return { of: countsLines ? 'lines' : 'bytes', values: cells.values, rows: cells.samples };
           },
         },
         ctx.stats

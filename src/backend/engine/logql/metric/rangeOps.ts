@@ -12,10 +12,11 @@ import type { WindowLayout } from './windows';
 export interface RangeAccumulator {
   add(cell: number, ts: number, value: number): void;
   /**
-   * Counting accumulators: the number of samples per cell, to add to in place (their times and
-   * values are not used).
+   * Accumulators that keep one number per cell (counts, sums): that array to add sample values to
+   * in place, with the array of samples per cell when they keep one (their samples' times are
+   * not used).
    */
-  cellCounts?(): Float64Array;
+  denseCells?(): { values: Float64Array; samples?: Float64Array };
   /** The op's value over window `w`, or undefined when the window holds no sample. */
   windowValue(w: number): number | undefined;
 }
@@ -47,9 +48,9 @@ class CountAccumulator implements RangeAccumulator {
     this.prefix = undefined;
   }
 
-  cellCounts(): Float64Array {
+  denseCells(): { values: Float64Array } {
     this.prefix = undefined;
-    return this.counts;
+    return { values: this.counts };
   }
 
   windowValue(w: number): number | undefined {
@@ -80,6 +81,10 @@ class SumAccumulator implements RangeAccumulator {
   add(cell: number, _ts: number, value: number): void {
     this.sums[cell] += value;
     this.counts[cell]++;
+  }
+
+  denseCells(): { values: Float64Array; samples: Float64Array } {
+    return { values: this.sums, samples: this.counts };
   }
 
   windowValue(w: number): number | undefined {
