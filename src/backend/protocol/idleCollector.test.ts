@@ -1,12 +1,17 @@
 import { IdleCollector } from './idleCollector';
 
+/** A collector with a 1 s idle time and a recorded collection. */
+function idleCollector() {
+  const collect = jest.fn();
+  return { collect, idle: new IdleCollector(collect, 1000) };
+}
+
 describe('IdleCollector', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('collects once calls have paused for the idle time, never while one is in flight', () => {
-    const collect = jest.fn();
-    const idle = new IdleCollector(collect, 1000);
+    const { collect, idle } = idleCollector();
     const first = idle.begin();
     const second = idle.begin();
     first();
@@ -20,8 +25,7 @@ describe('IdleCollector', () => {
   });
 
   it('waits again when a call starts during the pause, and counts a call ended twice once', () => {
-    const collect = jest.fn();
-    const idle = new IdleCollector(collect, 1000);
+    const { collect, idle } = idleCollector();
     const a = idle.begin();
     a();
     jest.advanceTimersByTime(500);

@@ -6,7 +6,7 @@
  */
 
 /** Long enough that a dashboard's burst of calls is over, short enough to matter during a build. */
-export const IDLE_COLLECT_MS = 1000;
+const IDLE_COLLECT_MS = 1000;
 
 export class IdleCollector {
   private inFlight = 0;

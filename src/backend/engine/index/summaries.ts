@@ -84,13 +84,11 @@ export interface SummarySink<Target> {
   judge(record: LogRecord): Target | null;
   /** The window cell of a time, -1 outside every window. */
   cellOf(ts: number): number;
-  add(target: Target, cell: number, lines: number, bytes: number): void;
   /**
-   * The target's numbers per cell, added to in place instead of through `add` (asked when its
-   * first row lands in a window): half a million summary rows then cost typed-array additions,
-   * not calls.
+   * The target's numbers per window cell, added to in place (asked when its first row lands in a
+   * window): half a million summary rows cost typed-array additions, not calls.
    */
-  cells?(target: Target): DenseCells | undefined;
+  cells(target: Target): DenseCells;
 }
 
 /** Per window cell: the lines' count or bytes (`of`), and rows added when `rows` is kept. */
@@ -124,9 +122,8 @@ export function addSummaries<Target>(
     file.segments.forEach((segment, s) => {
       const { key, bucket, count, bytes } = segment.summary!;
       const targets = judged[f][s];
-      // Per key: the sink's cells when it takes numbers in place (undefined: not asked yet, null:
-      // it takes calls).
-      const cellsOf: Array<DenseCells | null | undefined> = new Array(targets.length);
+      // Per key: the sink's cells (undefined until its first row in a window).
+      const cellsOf: Array<DenseCells | undefined> = new Array(targets.length);
       // Rows come in time order, many per minute: the cell changes only with the minute.
       let lastBucket = NaN;
       let lastCell = -1;
@@ -142,14 +139,10 @@ export function addSummaries<Target>(
         }
         rows++;
         lines += count[r];
-        const cells = (cellsOf[k] ??= sink.cells?.(target) ?? null);
-        if (cells !== null) {
-          cells.values[lastCell] += cells.of === 'lines' ? count[r] : bytes[r];
-          if (cells.rows !== undefined) {
-            cells.rows[lastCell]++;
-          }
-        } else {
-          sink.add(target, lastCell, count[r], bytes[r]);
+        const cells = (cellsOf[k] ??= sink.cells(target));
+        cells.values[lastCell] += cells.of === 'lines' ? count[r] : bytes[r];
+        if (cells.rows !== undefined) {
+          cells.rows[lastCell]++;
         }
       }
     })

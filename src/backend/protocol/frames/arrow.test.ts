@@ -1,3 +1,4 @@
+import { Prng } from '../../../generator/prng';
 import { decodeGrafanaFrame } from '../testing/grafana-frame';
 import { frameToArrow } from './arrow';
 import type { Frame } from './frame';
@@ -58,11 +59,10 @@ describe('frameToArrow', () => {
   });
 
   it('encodes any ms time to the nanosecond exactly, as integer arithmetic on BigInt gives it', () => {
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = new Prng(7);
     const values = [0, 0.001, 0.9996, 65_535.999, 65_536, 4_294_967.296, 8_999_999_999_999.999, -1.5, 9.3e12];
     for (let i = 0; i < 2000; i++) {
-      values.push(Math.floor(random() * 4e12) + Math.round(random() * 1000) / 1000);
+      values.push(Math.floor(random.float() * 4e12) + Math.round(random.float() * 1000) / 1000);
     }
     const [field] = decode({ fields: [{ name: 't', type: 'time', values }] }).fields;
     const expected = values.map((ms) => {

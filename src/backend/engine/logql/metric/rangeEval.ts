@@ -49,17 +49,6 @@ export interface RangeEvalOptions {
   isResult?: boolean;
 }
 
-/** Adds `lines` lines of `bytes` bytes in all: counting ops count them, byte ops sum their bytes. */
-function addLines(acc: RangeAccumulator, cell: number, lines: number, bytes: number, countsLines: boolean): void {
-  if (!countsLines) {
-    acc.add(cell, NaN, bytes);
-    return;
-  }
-  for (let n = lines; n > 0; n--) {
-    acc.add(cell, NaN, 1);
-  }
-}
-
 /**
  * Bounds on the series of a range aggregation that feeds another operation (its own series are
  * not the result's): accumulator cells (one number each) and series, so memory stays bounded when
@@ -217,17 +206,13 @@ export async function evaluateRange(
               ? null
               : { key: labeling.key(extracted.labels), labels: labeling.labels(extracted.labels) },
           cellOf: (ts) => layout.cellOf(ts),
-          add: (target, cell, lines, bytes) => {
-            target.state ??= stateOf(target.key, () => target.labels);
-            addLines(target.state.acc, cell, lines, bytes, countsLines);
-          },
-          // As `add` does: counting ops count lines into counters, byte ops add a sample of the
-          // rows' bytes to sums (a summed cell must also count the samples).
-          cells: (target): DenseCells | undefined => {
+          // Counting ops count lines into counters; byte ops add each row's bytes as one sample
+          // to sums (a summed cell also counts its samples).
+          cells: (target): DenseCells => {
             target.state ??= stateOf(target.key, () => target.labels);
             const cells = target.state.acc.denseCells?.();
             if (cells === undefined || countsLines === (cells.samples !== undefined)) {
-              return undefined;
+              throw new Error(`${expr.op} cannot be answered from summaries (see index/planner.ts)`);
             }
             return { of: countsLines ? 'lines' : 'bytes', values: cells.values, rows: cells.samples };
           },
