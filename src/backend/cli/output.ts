@@ -39,7 +39,7 @@ function resultRows(result: QueryResult, direction: Direction): Row[] {
     }
     case 'matrix':
       return result.series.flatMap((series) =>
-        series.points.map(([ts, value]) => ({ time: msToIso(ts), labels: series.labels, value }))
+        series.times.map((ts, i) => ({ time: msToIso(ts), labels: series.labels, value: series.values[i] }))
       );
     case 'vector':
       return result.samples.map((s) => ({ time: msToIso(s.ts), labels: s.labels, value: s.value }));

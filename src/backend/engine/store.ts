@@ -115,7 +115,7 @@ const LABEL_SAMPLE_BYTES = 16 << 20;
  * Share of a split literal search read by the query's own thread: a worker starts about 10 ms
  * late, a tenth of a 1 GB search (measured).
  */
-const SEARCH_FIRST_SHARE = 0.56;
+const SEARCH_FIRST_SHARE = 0.5;
 
 export interface FileStoreOptions {
   /** Scans of fewer bytes are not split across threads (default MIN_SPLIT_BYTES; tests lower it). */
@@ -412,7 +412,7 @@ class FileStore implements FileLogStore {
   ): AsyncGenerator<LogRecord[]> {
     const budget = new ScanBudget(stats, request.limits, request.signal);
     const streams: Array<AsyncGenerator<LogRecord[]>> = [];
-    const splits = await this.searchSplits(plans, request, stats);
+    const splits = this.searchSplits(plans, request, stats);
     const maxDurationMs = request.limits?.maxDurationMs;
     const deadline = maxDurationMs === undefined ? undefined : Date.now() + maxDurationMs;
     // Every file's further parts go to one worker at once, in the order the scan reaches them.
@@ -447,34 +447,22 @@ class FileStore implements FileLogStore {
    * (`scan/search.ts`), in the order the scan reads them; undefined for a plan that is not cut.
    * None when a byte limit could be reached (parts count their bytes apart).
    */
-  private async searchSplits(
-    plans: FileScanPlan[],
-    request: ScanRequest,
-    stats: ScanStats
-  ): Promise<Array<ScanPart[] | undefined>> {
+  private searchSplits(plans: FileScanPlan[], request: ScanRequest, stats: ScanStats): Array<ScanPart[] | undefined> {
     const maxBytes = request.limits?.maxBytesScanned;
     const total = plans.reduce((n, plan) => n + plan.end - plan.start, 0);
     if (maxBytes !== undefined && stats.bytesScanned + total >= maxBytes) {
       return plans.map(() => undefined);
     }
-    return Promise.all(
-      plans.map(async (plan) => {
-        if (plan.literals.length === 0) {
-          return undefined;
-        }
-        const parts = await splitPlan(
-          plan,
-          request.matchers,
-          PARALLEL_PARTS,
-          this.options.minSplitBytes,
-          SEARCH_FIRST_SHARE
-        );
-        if (parts === undefined || parts.length < 2) {
-          return undefined;
-        }
-        return plan.direction === 'backward' ? parts.reverse() : parts;
-      })
-    );
+    return plans.map((plan) => {
+      if (plan.literals.length === 0) {
+        return undefined;
+      }
+      const parts = splitPlan(plan, request.matchers, PARALLEL_PARTS, this.options.minSplitBytes, SEARCH_FIRST_SHARE);
+      if (parts === undefined || parts.length < 2) {
+        return undefined;
+      }
+      return plan.direction === 'backward' ? parts.reverse() : parts;
+    });
   }
 
   async splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined> {
@@ -501,7 +489,7 @@ class FileStore implements FileLogStore {
       ) {
         return undefined;
       }
-      return await splitPlan(only, request.matchers, parts, this.options.minSplitBytes);
+      return splitPlan(only, request.matchers, parts, this.options.minSplitBytes);
     } finally {
       await Promise.all(opened.map((o) => o.fh?.close()));
     }

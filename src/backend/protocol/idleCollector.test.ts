@@ -1,9 +1,12 @@
 import { IdleCollector } from './idleCollector';
 
-/** A collector with a 1 s idle time and a recorded collection. */
+const MB = 1 << 20;
+
+/** A collector with a 1 s idle time, a recorded collection and a heap size the test sets. */
 function idleCollector() {
+  const heap = { bytes: 100 * MB };
   const collect = jest.fn();
-  return { collect, idle: new IdleCollector(collect, 1000) };
+  return { collect, heap, idle: new IdleCollector({ collect, idleMs: 1000, heapBytes: () => heap.bytes }) };
 }
 
 describe('IdleCollector', () => {
@@ -34,6 +37,47 @@ describe('IdleCollector', () => {
     jest.advanceTimersByTime(2000);
     expect(collect).not.toHaveBeenCalled();
     b();
+    jest.advanceTimersByTime(1000);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('collects again while idle only when the heap grew by 8 MB since the last collection', () => {
+    const { collect, heap, idle } = idleCollector();
+    idle.begin()();
+    jest.advanceTimersByTime(1000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    // Background work (an index build) allocates while no call comes.
+    heap.bytes += 7 * MB;
+    jest.advanceTimersByTime(5000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    heap.bytes += 1 * MB;
+    jest.advanceTimersByTime(1000);
+    expect(collect).toHaveBeenCalledTimes(2);
+    jest.advanceTimersByTime(5000);
+    expect(collect).toHaveBeenCalledTimes(2);
+  });
+
+  it('measures growth from the lowest heap seen since the last collection', () => {
+    const { collect, heap, idle } = idleCollector();
+    idle.begin()();
+    jest.advanceTimersByTime(1000);
+    heap.bytes -= 20 * MB; // the runtime collected on its own
+    jest.advanceTimersByTime(1000);
+    heap.bytes += 8 * MB;
+    jest.advanceTimersByTime(1000);
+    expect(collect).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not look at the heap while a call is in flight or before the first call', () => {
+    const { collect, heap, idle } = idleCollector();
+    heap.bytes += 50 * MB;
+    jest.advanceTimersByTime(5000);
+    expect(collect).not.toHaveBeenCalled();
+    const end = idle.begin();
+    heap.bytes += 50 * MB;
+    jest.advanceTimersByTime(5000);
+    expect(collect).not.toHaveBeenCalled();
+    end();
     jest.advanceTimersByTime(1000);
     expect(collect).toHaveBeenCalledTimes(1);
   });

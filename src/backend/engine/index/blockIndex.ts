@@ -192,7 +192,7 @@ export class BlockIndexes {
         accept: () => true,
         firstTs: entry.end === 0 ? file.firstTs : entry.nextTs,
       };
-      const parts = (await splitPlan(plan, [], this.options.inThread ? 1 : PARALLEL_PARTS, SPLIT_BYTES)) ?? [];
+      const parts = splitPlan(plan, [], this.options.inThread ? 1 : PARALLEL_PARTS, SPLIT_BYTES) ?? [];
       const jobs: SegmentJob[] = parts.map((part, i) => ({
         part,
         holdLast: i === parts.length - 1,

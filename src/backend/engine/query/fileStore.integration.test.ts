@@ -100,15 +100,7 @@ describe('queries over files', () => {
       stepMs: 60_000,
     })) as MatrixResult & QueryResult;
     // Windows (T0, T0+60s] and (T0+60s, T0+120s]: errors at 20 s, 50 s | 80 s, 110 s.
-    expect(count.series).toEqual([
-      {
-        labels: {},
-        points: [
-          [T0 + 60_000, 2],
-          [T0 + 120_000, 2],
-        ],
-      },
-    ]);
+    expect(count.series).toEqual([{ labels: {}, times: [T0 + 60_000, T0 + 120_000], values: [2, 2] }]);
 
     const sum = (await runQuery(store, {
       query: 'sum(sum_over_time({source="application"} | json | unwrap duration_ms [1h]))',

@@ -118,7 +118,7 @@ function resultSize(result: StreamsResult | MatrixResult | VectorResult | Scalar
     case 'streams':
       return { lines: result.streams.reduce((n, s) => n + s.entries.length, 0), series: result.streams.length };
     case 'matrix':
-      return { lines: result.series.reduce((n, s) => n + s.points.length, 0), series: result.series.length };
+      return { lines: result.series.reduce((n, s) => n + s.times.length, 0), series: result.series.length };
     case 'vector':
       return { lines: result.samples.length, series: result.samples.length };
     case 'scalar':

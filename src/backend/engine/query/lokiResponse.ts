@@ -92,7 +92,7 @@ export function toLokiResponse(result: QueryResult): unknown {
         resultType: 'matrix',
         result: result.series.map((s) => ({
           metric: s.labels,
-          values: s.points.map(([t, v]) => [seconds(t), formatSampleValue(v)]),
+          values: s.times.map((t, i) => [seconds(t), formatSampleValue(s.values[i])]),
         })),
       };
       break;

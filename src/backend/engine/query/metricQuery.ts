@@ -5,6 +5,7 @@
  */
 import type { MetricExpr } from '../logql/ast';
 import { evaluateQuery, isSortable } from '../logql/metric/evaluate';
+import { stepVectors, type RangeSeries } from '../logql/metric/rangeEval';
 import { SeriesLimitError } from '../logql/metric/errors';
 import { compareLabels, SeriesTable, type Sample, type SeriesId } from '../logql/metric/labels';
 import { instantSteps, rangeSteps } from '../logql/metric/steps';
@@ -40,11 +41,15 @@ export async function runMetricQuery(
     if (steps.instant) {
       return { resultType: 'scalar', ts: steps.times[0], value: evaluated.value };
     }
-    return { resultType: 'matrix', series: [{ labels: {}, points: steps.times.map((t) => [t, evaluated.value]) }] };
+    return {
+      resultType: 'matrix',
+      series: [{ labels: {}, times: steps.times, values: steps.times.map(() => evaluated.value) }],
+    };
   }
 
   if (steps.instant) {
-    const vector = evaluated.steps[0];
+    const vector =
+      evaluated.kind === 'series' ? stepVectors(evaluated.series, steps.times.length)[0] : evaluated.steps[0];
     if (vector.length > maxSeries) {
       throw new SeriesLimitError(maxSeries);
     }
@@ -57,23 +62,34 @@ export async function runMetricQuery(
     };
   }
 
+  const series = (evaluated.kind === 'series' ? evaluated.series : seriesOf(evaluated.steps)).filter(
+    (s) => s.windows.length > 0
+  );
+  if (series.length > maxSeries) {
+    throw new SeriesLimitError(maxSeries);
+  }
+  return {
+    resultType: 'matrix',
+    series: series
+      .sort((a, b) => compareLabels(a.id.labels, b.id.labels))
+      .map((s) => ({ labels: s.id.labels, times: s.windows.map((w) => steps.times[w]), values: s.values })),
+  };
+}
+
+/** Per-step vectors regrouped by series, in the order each series first appears. */
+function seriesOf(vectors: Sample[][]): RangeSeries[] {
   // Series ids are interned per query (one SeriesTable): the object is its key.
-  const bySeries = new Map<SeriesId, { id: SeriesId; points: Array<[number, number]> }>();
-  evaluated.steps.forEach((vector: Sample[], i) => {
+  const bySeries = new Map<SeriesId, RangeSeries>();
+  vectors.forEach((vector, w) => {
     for (const sample of vector) {
       let series = bySeries.get(sample.series);
       if (!series) {
-        if (bySeries.size >= maxSeries) {
-          throw new SeriesLimitError(maxSeries);
-        }
-        series = { id: sample.series, points: [] };
+        series = { id: sample.series, windows: [], values: [] };
         bySeries.set(sample.series, series);
       }
-      series.points.push([steps.times[i], sample.value]);
+      series.windows.push(w);
+      series.values.push(sample.value);
     }
   });
-  const series = [...bySeries.values()]
-    .sort((a, b) => compareLabels(a.id.labels, b.id.labels))
-    .map((s) => ({ labels: s.id.labels, points: s.points }));
-  return { resultType: 'matrix', series };
+  return [...bySeries.values()];
 }

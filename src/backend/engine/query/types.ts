@@ -34,7 +34,8 @@ export interface StreamsResult {
 
 export interface MatrixResult {
   resultType: 'matrix';
-  series: Array<{ labels: Labels; points: Array<[tsMs: number, value: number]> }>;
+  /** Each series' points column-wise: times (epoch ms, ascending) and their values. */
+  series: Array<{ labels: Labels; times: number[]; values: number[] }>;
 }
 
 export interface VectorResult {

@@ -6,7 +6,7 @@
  */
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { ScanBudget } from './budget';
 import { openLogFile } from '../sources/safeOpen';
 
@@ -118,7 +118,9 @@ export function forwardChunks(
       buf = spare;
       spare = undefined;
     } else {
-      buf = Buffer.allocUnsafe(recycling ? blockBytes + MAX_LINE_BYTES + 1 : carryLength + want);
+      // A buffer for reuse only when more blocks follow (an indexed block is read in one).
+      const more = end - pos > want;
+      buf = Buffer.allocUnsafe(recycling && more ? blockBytes + MAX_LINE_BYTES + 1 : carryLength + want);
     }
     // The carry may be the tail of the recycled buffer itself: copy() handles the overlap.
     carry?.copy(buf, 0);
@@ -136,7 +138,46 @@ export function forwardChunks(
   return splitForward(read, start, holdTail, recycling ? recycle : undefined);
 }
 
+/**
+ * A rotated sibling up to this size is inflated in one synchronous call while its output stays
+ * under INFLATE_AT_ONCE_OUTPUT: a day's sibling is far smaller, and the stream pipeline costs
+ * milliseconds per file (measured: 18 siblings, 8 MB inflated, 140 ms piped vs 25 ms at once).
+ */
+const INFLATE_AT_ONCE_BYTES = 8 << 20;
+const INFLATE_AT_ONCE_OUTPUT = 64 << 20;
+
+/** The whole file inflated, or undefined when it is too large or not whole (the stream reads its readable prefix). */
+async function inflateAtOnce(path: string, budget: ScanBudget): Promise<Buffer | undefined> {
+  const fh = await openLogFile(path);
+  try {
+    const { size } = await fh.stat();
+    if (size > INFLATE_AT_ONCE_BYTES) {
+      return undefined;
+    }
+    const compressed = Buffer.allocUnsafe(size);
+    const bytesRead = readSync(fh.fd, compressed, 0, size, 0);
+    const inflated = gunzipSync(compressed.subarray(0, bytesRead), {
+      maxOutputLength: INFLATE_AT_ONCE_OUTPUT,
+      chunkSize: CHUNK_BYTES,
+    });
+    budget.add(bytesRead);
+    return inflated;
+  } catch {
+    return undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
 async function* gunzipBlocks(path: string, budget: ScanBudget): AsyncGenerator<Buffer> {
+  const whole = await inflateAtOnce(path, budget);
+  if (whole !== undefined) {
+    // Views in blocks, so that a cancelled or limited scan stops between them.
+    for (let at = 0; at < whole.length && (at === 0 || budget.ok()); at += CHUNK_BYTES) {
+      yield whole.subarray(at, at + CHUNK_BYTES);
+    }
+    return;
+  }
   const raw = (await openLogFile(path)).createReadStream({ highWaterMark: 1 << 20 });
   raw.on('data', (chunk) => budget.add(chunk.length));
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
@@ -144,20 +185,24 @@ async function* gunzipBlocks(path: string, budget: ScanBudget): AsyncGenerator<B
   try {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
+    const take = () => {
+      const block = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      return block;
+    };
     for await (const part of gunzip as AsyncIterable<Buffer>) {
       pending.push(part);
       pendingBytes += part.length;
       if (pendingBytes >= CHUNK_BYTES) {
-        yield Buffer.concat(pending);
-        pending = [];
-        pendingBytes = 0;
+        yield take();
         if (!budget.ok()) {
           return;
         }
       }
     }
     if (pendingBytes > 0) {
-      yield Buffer.concat(pending);
+      yield take();
     }
   } finally {
     raw.destroy();
@@ -216,7 +261,8 @@ export async function* backwardChunks(
     if (spare !== undefined && spare.length >= need) {
       buf = spare;
     } else {
-      buf = Buffer.allocUnsafe(recycling ? Math.max(need, blockBytes + MAX_LINE_BYTES + 2) : need);
+      const more = pos - start > want;
+      buf = Buffer.allocUnsafe(recycling && more ? Math.max(need, blockBytes + MAX_LINE_BYTES + 2) : need);
     }
     spare = undefined;
     // Synchronous, as forward reads are (see `forwardChunks`).

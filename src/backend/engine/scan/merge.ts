@@ -37,13 +37,11 @@ export async function* mergeByTime(
     }
     return;
   }
-  const heads: Head[] = [];
-  for (const source of sources) {
-    const head: Head = { source, batch: [], i: 0 };
-    if (await advance(head)) {
-      heads.push(head);
-    }
-  }
+  // Every input's first batch at once: while one waits for a part searched by another thread,
+  // this thread reads the other inputs (they yield to the event loop as they go).
+  const all: Head[] = sources.map((source) => ({ source, batch: [], i: 0 }));
+  const started = await Promise.all(all.map(advance));
+  const heads = all.filter((_, k) => started[k]);
   const sign = direction === 'forward' ? 1 : -1;
   let out: LogRecord[] = [];
   while (heads.length > 0) {

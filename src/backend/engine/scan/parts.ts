@@ -8,7 +8,7 @@
  * the parts after one that stopped (`FileScanner.stoppedEarly`; parts run in scan direction),
  * and each part stops on its own lines. Plain data describes a part: it is posted to workers.
  */
-import type { FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
 import { matcherTest, type StringTest } from '../logql/regex';
 import type { LabelMatcher, LogRecord, ScanPart } from '../model';
 import { FORMATS, type LineFormat } from '../readers/formats';
@@ -34,32 +34,42 @@ export function recordAccept(matchers: LabelMatcher[]): (record: LogRecord) => b
     perRecord.every((t) => t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : ''));
 }
 
-/** The start of the first timed line at or after the first line start after `pos`, before `limit`. */
-async function timedLineAfter(
-  fh: FileHandle,
+/** The first look for a timed line: most lines are far shorter. */
+const FIRST_LOOK_BYTES = 64 << 10;
+
+/**
+ * The first timed line at or after the first line start after `pos`, before `limit`: its start
+ * and time. Synchronous reads, as the scans' (see `forwardChunks`): small, from the page cache.
+ */
+function timedLineAfter(
+  fd: number,
   format: LineFormat,
   pos: number,
   limit: number
-): Promise<number | undefined> {
-  const want = Math.min(CUT_SEARCH_BYTES, limit - pos);
-  if (want <= 0) {
-    return undefined;
-  }
-  const buf = Buffer.allocUnsafe(want);
-  const { bytesRead } = await fh.read(buf, 0, want, pos);
-  let s = buf.indexOf(10) + 1;
-  while (s > 0 && s < bytesRead) {
-    const nl = buf.indexOf(10, s);
-    if (nl < 0 || nl >= bytesRead) {
+): { at: number; ts: number } | undefined {
+  for (let look = FIRST_LOOK_BYTES; ; look *= 4) {
+    const want = Math.min(look, CUT_SEARCH_BYTES, limit - pos);
+    if (want <= 0) {
       return undefined;
     }
-    const e = nl > s && buf[nl - 1] === 13 ? nl - 1 : nl;
-    if (!Number.isNaN(format.lineTs(buf, s, e))) {
-      return pos + s;
+    const buf = Buffer.allocUnsafe(want);
+    const bytesRead = readSync(fd, buf, 0, want, pos);
+    let s = buf.indexOf(10) + 1;
+    while (s > 0 && s < bytesRead) {
+      const nl = buf.indexOf(10, s);
+      if (nl < 0 || nl >= bytesRead) {
+        break;
+      }
+      const ts = format.lineTs(buf, s, nl > s && buf[nl - 1] === 13 ? nl - 1 : nl);
+      if (!Number.isNaN(ts)) {
+        return { at: pos + s, ts };
+      }
+      s = nl + 1;
     }
-    s = nl + 1;
+    if (want < look || bytesRead < want) {
+      return undefined; // looked as far as allowed
+    }
   }
-  return undefined;
 }
 
 /**
@@ -77,13 +87,13 @@ function cutFraction(k: number, count: number, direction: FileScanPlan['directio
  * at a timed line (one part when the range is smaller than `minSplitBytes` or no cut was found);
  * undefined when the plan is not a scan of a plain file.
  */
-export async function splitPlan(
+export function splitPlan(
   plan: FileScanPlan,
   matchers: LabelMatcher[],
   parts: number,
   minSplitBytes = MIN_SPLIT_BYTES,
   firstShare?: number
-): Promise<ScanPart[] | undefined> {
+): ScanPart[] | undefined {
   const { fh, start, end } = plan;
   if (fh === undefined || plan.gzip || plan.onComplete) {
     return undefined;
@@ -95,13 +105,9 @@ export async function splitPlan(
       start + Math.floor((end - start) * cutFraction(k, count, plan.direction, firstShare)),
       cuts[cuts.length - 1]?.at ?? start
     );
-    const at = await timedLineAfter(fh, plan.format, from, end);
-    if (at !== undefined && at > start && at < end && at > (cuts[cuts.length - 1]?.at ?? start)) {
-      const line = Buffer.allocUnsafe(Math.min(CUT_SEARCH_BYTES, end - at));
-      const { bytesRead } = await fh.read(line, 0, line.length, at);
-      const nl = line.subarray(0, bytesRead).indexOf(10);
-      const ts = plan.format.lineTs(line, 0, nl < 0 ? bytesRead : nl > 0 && line[nl - 1] === 13 ? nl - 1 : nl);
-      cuts.push({ at, ts });
+    const cut = timedLineAfter(fh.fd, plan.format, from, end);
+    if (cut !== undefined && cut.at > start && cut.at < end && cut.at > (cuts[cuts.length - 1]?.at ?? start)) {
+      cuts.push(cut);
     }
   }
   const bounds = [{ at: start, ts: plan.firstTs }, ...cuts, { at: end, ts: NaN }];

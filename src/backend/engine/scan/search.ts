@@ -8,6 +8,7 @@
  * A worker collects at most MAX_COLLECTED_BYTES of records (a frequent literal): beyond that it
  * gives its part back and this thread scans it itself, as it does where workers cannot run.
  */
+import type { Worker } from 'node:worker_threads';
 import { emptyStats, type LogRecord, type ScanPart, type ScanStats } from '../model';
 import { FORMATS } from '../readers/formats';
 import { addPartStats, ScanBudget } from './budget';
@@ -92,6 +93,47 @@ export function searchedRecords(part: ScanPart, result: SearchResult): LogRecord
   return records;
 }
 
+/**
+ * The idle search worker: one started ahead of the query that takes it (a worker's start-up, its
+ * module loaded, took 50 ms of a 400 ms search, with this thread waiting for the worker's first
+ * part), or the worker of a search that ended with all its parts done. It does not keep the
+ * process alive.
+ */
+let spareWorker: Worker | undefined;
+
+function keepAsSpare(worker: Worker): void {
+  worker.unref();
+  spareWorker = worker;
+}
+
+/** Starts the spare search worker, if there is none (when the search service starts). */
+export function prestartSearchWorker(): void {
+  if (spareWorker !== undefined) {
+    return;
+  }
+  const worker = newWorker('engine/scan/search.worker.ts', new URL('./search.worker.ts', import.meta.url));
+  if (worker === undefined) {
+    return;
+  }
+  // A spare that fails or exits before a query takes it is dropped (that query starts its own).
+  const drop = () => {
+    if (spareWorker === worker) {
+      spareWorker = undefined;
+    }
+  };
+  worker.on('error', drop);
+  worker.on('exit', drop);
+  keepAsSpare(worker);
+}
+
+function takeSearchWorker(): Worker | undefined {
+  prestartSearchWorker();
+  const worker = spareWorker;
+  spareWorker = undefined;
+  worker?.ref();
+  return worker;
+}
+
 /** Parts searched by one worker thread, one after the other. */
 export interface RunningSearches {
   /** Per job: its records' bytes, or undefined when this thread is to scan the part itself. */
@@ -101,34 +143,49 @@ export interface RunningSearches {
 
 /**
  * Starts searching `jobs` in one worker thread, in order (the order the scan will need them);
- * where no worker can run, every result is undefined at once.
+ * where no worker can run, every result is undefined at once. `stop` ends the worker's part in
+ * this search: it becomes the spare when it answered every job, and is terminated otherwise.
  */
 export function startSearches(jobs: SearchJob[]): RunningSearches {
-  const worker =
-    jobs.length === 0
-      ? undefined
-      : newWorker('engine/scan/search.worker.ts', new URL('./search.worker.ts', import.meta.url));
+  const worker = jobs.length === 0 ? undefined : takeSearchWorker();
   if (worker === undefined) {
     return { results: jobs.map(() => Promise.resolve(undefined)), stop: () => {} };
   }
   // Each job's result settles once (later calls do nothing): by its reply, or by the worker's
   // failure to load (this thread then scans every part) or its exit.
   const pending = jobs.map(() => deferred<SearchResult | undefined>());
-  worker.on('message', (m: SearchReply) => {
+  let answered = 0;
+  const onMessage = (m: SearchReply) => {
+    answered++;
     const p = pending[m.index];
     if (m.kind === 'failed') {
       p.reject(new Error(m.message));
     } else {
       p.resolve(m.kind === 'done' ? m : undefined);
     }
-  });
-  worker.on('error', () => pending.forEach((p) => p.resolve(undefined)));
-  worker.on('exit', (code) => pending.forEach((p) => p.reject(new Error(`search worker exited with code ${code}`))));
+  };
+  let failed = false;
+  const onError = () => {
+    failed = true;
+    pending.forEach((p) => p.resolve(undefined));
+  };
+  const onExit = (code: number) => pending.forEach((p) => p.reject(new Error(`search worker exited with code ${code}`)));
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
   worker.postMessage(jobs);
   return {
     results: pending.map((p) => p.promise),
     stop: () => {
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (answered === jobs.length && !failed && spareWorker === undefined) {
+        keepAsSpare(worker);
+      } else {
+        void worker.terminate();
+        prestartSearchWorker();
+      }
     },
   };
 }

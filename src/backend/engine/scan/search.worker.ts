@@ -1,10 +1,14 @@
-/** Worker thread entry: searches parts of files in turn and posts each one's records' bytes (see `search.ts`). */
+/**
+ * Worker thread entry: searches parts of files in turn and posts each one's records' bytes (see
+ * `search.ts`). A worker serves one search at a time: the next list of parts comes once it has
+ * answered every part of the last.
+ */
 import { parentPort } from 'node:worker_threads';
 import { searchPart, type SearchJob, type SearchReply } from './search';
 
 const port = parentPort;
 if (port) {
-  port.once('message', async (jobs: SearchJob[]) => {
+  port.on('message', async (jobs: SearchJob[]) => {
     for (const [index, job] of jobs.entries()) {
       try {
         const message = await searchPart(job);

@@ -183,9 +183,15 @@ function fill<V, A extends { [index: number]: E }, E>(
 }
 
 function validity(values: readonly unknown[]): { nullBitmap?: Uint8Array; nullCount: number } {
-  const valid = values.map((value) => value !== null && value !== undefined);
-  const nullCount = valid.filter((isValid) => !isValid).length;
-  return nullCount === 0 ? { nullCount } : { nullCount, nullBitmap: packBits(valid) };
+  let nullCount = 0;
+  for (const value of values) {
+    if (value === null || value === undefined) {
+      nullCount++;
+    }
+  }
+  return nullCount === 0
+    ? { nullCount }
+    : { nullCount, nullBitmap: packBits(values.map((value) => value !== null && value !== undefined)) };
 }
 
 /** Arrow bit order: value i is bit (i % 8) of byte (i / 8). */

@@ -17,6 +17,7 @@ import { addLabelResources } from './label-resources';
 import { addExploreResources } from './explore-resources';
 import { tailRoute } from './tail-stream';
 import { addEnvironmentResources } from '../environment/routes';
+import { prestartSearchWorker } from '../../engine/scan/search';
 
 export interface DataSourceService {
   handlers: PluginHandlers;
@@ -33,6 +34,8 @@ export interface DataSourceServiceOptions {
 export function createDataSourceService(options: DataSourceServiceOptions): DataSourceService {
   const { logger } = options;
   const env = options.env ?? process.env;
+  // Ready before the first query: a search's second thread then starts at once.
+  prestartSearchWorker();
   const instances = new InstanceCache<DataSourceInstance>((settings) => {
     logger.debug('building data source instance', { uid: settings.uid, lastUpdatedMS: settings.lastUpdatedMS });
     return createInstance(settings, env);

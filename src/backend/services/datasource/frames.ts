@@ -35,15 +35,7 @@ export function resultToFrames(result: QueryResult, options: FrameOptions): Fram
     case 'streams':
       return [logsFrame(result.streams, options, shared)];
     case 'matrix':
-      return seriesFrames(
-        result.series.map((s) => ({
-          labels: s.labels,
-          times: s.points.map((p) => p[0]),
-          values: s.points.map((p) => p[1]),
-        })),
-        options,
-        shared
-      );
+      return seriesFrames(result.series, options, shared);
     case 'vector':
       return seriesFrames(
         result.samples.map((s) => ({ labels: s.labels, times: [s.ts], values: [s.value] })),

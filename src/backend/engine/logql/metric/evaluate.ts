@@ -5,13 +5,16 @@
 import type { MetricExpr, RangeAggregationExpr, RangeOp, VectorAggregationExpr, VectorOp } from '../ast';
 import { applyOperator, isComparison, isSetOperator, vectorScalar, vectorVector } from './binary';
 import type { Sample } from './labels';
-import { evaluateRange, type RangeEvalContext } from './rangeEval';
+import { evaluateRange, stepVectors, type RangeEvalContext, type RangeSeries } from './rangeEval';
 import { aggregateVector } from './vectorAgg';
 
 export type MetricContext = RangeEvalContext;
 
 /** A scalar (literals and their arithmetic) or one vector per step. */
 export type Evaluated = { kind: 'scalar'; value: number } | { kind: 'vectors'; steps: Sample[][] };
+
+/** The query's result: also a range aggregation's series as they are, when they are the result's. */
+export type QueryEvaluated = Evaluated | { kind: 'series'; series: RangeSeries[] };
 
 /**
  * Vector aggregations that may be pushed into the range aggregation below them: aggregating the
@@ -31,15 +34,11 @@ function pushdownTarget(expr: VectorAggregationExpr): RangeAggregationExpr | und
   return PUSHDOWN[expr.op]?.has(inner.op) ? inner : undefined;
 }
 
-async function evaluateVectorAggregation(
-  expr: VectorAggregationExpr,
-  ctx: MetricContext,
-  isResult = false
-): Promise<Evaluated> {
+async function evaluateVectorAggregation(expr: VectorAggregationExpr, ctx: MetricContext): Promise<Evaluated> {
   const target = pushdownTarget(expr);
   if (target) {
-    const steps = await evaluateRange(target, ctx, { pushdownBy: expr.grouping?.labels ?? [], isResult });
-    return { kind: 'vectors', steps };
+    const series = await evaluateRange(target, ctx, { pushdownBy: expr.grouping?.labels ?? [] });
+    return { kind: 'vectors', steps: stepVectors(series, ctx.steps.times.length) };
   }
   const inner = await evaluateMetric(expr.inner, ctx);
   if (inner.kind === 'scalar') {
@@ -85,13 +84,19 @@ async function evaluateBinary(expr: Extract<MetricExpr, { kind: 'binary' }>, ctx
 
 /**
  * Evaluates the query's expression. When a range aggregation's series are the result's (alone, or
- * pushed down into an enclosing aggregation), the series limit is enforced while scanning.
+ * pushed down into an enclosing aggregation), the series limit is enforced while scanning, and
+ * they are returned column-wise, without a vector per step.
  */
-export async function evaluateQuery(expr: MetricExpr, ctx: MetricContext): Promise<Evaluated> {
+export async function evaluateQuery(expr: MetricExpr, ctx: MetricContext): Promise<QueryEvaluated> {
   if (expr.kind === 'range') {
-    return { kind: 'vectors', steps: await evaluateRange(expr, ctx, { isResult: true }) };
+    return { kind: 'series', series: await evaluateRange(expr, ctx, { isResult: true }) };
   }
-  return expr.kind === 'vector' ? evaluateVectorAggregation(expr, ctx, true) : evaluateMetric(expr, ctx);
+  const target = expr.kind === 'vector' ? pushdownTarget(expr) : undefined;
+  if (expr.kind === 'vector' && target) {
+    const pushdownBy = expr.grouping?.labels ?? [];
+    return { kind: 'series', series: await evaluateRange(target, ctx, { pushdownBy, isResult: true }) };
+  }
+  return evaluateMetric(expr, ctx);
 }
 
 export async function evaluateMetric(expr: MetricExpr, ctx: MetricContext): Promise<Evaluated> {
@@ -103,7 +108,7 @@ export async function evaluateMetric(expr: MetricExpr, ctx: MetricContext): Prom
       return { kind: 'vectors', steps: ctx.steps.times.map(() => [{ series, value: expr.value }]) };
     }
     case 'range':
-      return { kind: 'vectors', steps: await evaluateRange(expr, ctx) };
+      return { kind: 'vectors', steps: stepVectors(await evaluateRange(expr, ctx), ctx.steps.times.length) };
     case 'vector':
       return evaluateVectorAggregation(expr, ctx);
     case 'binary':

@@ -78,6 +78,16 @@ interface SeriesState {
 }
 
 /**
+ * One series of a range aggregation, column-wise: its windows (step indexes) that have a value, in
+ * order, and those values. Series come in the order their first sample was seen.
+ */
+export interface RangeSeries {
+  id: SeriesId;
+  windows: number[];
+  values: number[];
+}
+
+/**
  * Evaluates a range aggregation at every step. `pushdownBy` (from an enclosing `sum by (...)`
  * and the like) groups the samples by those labels right away, which is equivalent for ops whose
  * enclosing aggregation merges them the same way, and lets the pipeline build only those labels.
@@ -89,7 +99,7 @@ export async function evaluateRange(
   expr: RangeAggregationExpr,
   ctx: RangeEvalContext,
   options: RangeEvalOptions = {}
-): Promise<Sample[][]> {
+): Promise<RangeSeries[]> {
   const { pushdownBy, isResult } = options;
   const layout = new WindowLayout(ctx.steps.times, expr.rangeMs, expr.offsetMs);
   // Every series gets a sample inside a window, so a result's series limit applies while scanning.
@@ -245,23 +255,34 @@ export async function evaluateRange(
   }
   throwIfAborted(ctx.signal);
 
-  const steps: Sample[][] = [];
   const absentSeries = absent ? ctx.table.get(absentLabels(expr.log.matchers)) : undefined;
-  for (let w = 0; w < layout.windowCount; w++) {
-    const vector: Sample[] = [];
-    if (absentSeries) {
-      if (presence.windowValue(w) === undefined) {
-        vector.push({ series: absentSeries, value: 1 });
-      }
-    } else {
-      for (const state of series.values()) {
-        const value = state.acc.windowValue(w);
-        if (value !== undefined) {
-          vector.push({ series: state.id, value });
-        }
-      }
+  if (absentSeries) {
+    return [seriesPoints(absentSeries, layout.windowCount, (w) => (presence.windowValue(w) === undefined ? 1 : undefined))];
+  }
+  return [...series.values()].map((state) => seriesPoints(state.id, layout.windowCount, (w) => state.acc.windowValue(w)));
+}
+
+/** One series' value at each window that has one. */
+function seriesPoints(id: SeriesId, windowCount: number, valueAt: (w: number) => number | undefined): RangeSeries {
+  const windows: number[] = [];
+  const values: number[] = [];
+  for (let w = 0; w < windowCount; w++) {
+    const value = valueAt(w);
+    if (value !== undefined) {
+      windows.push(w);
+      values.push(value);
     }
-    steps.push(vector);
+  }
+  return { id, windows, values };
+}
+
+/** The range aggregation's series as one vector per step (what the operations above it take). */
+export function stepVectors(series: RangeSeries[], stepCount: number): Sample[][] {
+  const steps: Sample[][] = Array.from({ length: stepCount }, () => []);
+  for (const { id, windows, values } of series) {
+    for (let i = 0; i < windows.length; i++) {
+      steps[windows[i]].push({ series: id, value: values[i] });
+    }
   }
   return steps;
 }
