@@ -256,6 +256,30 @@ describe('damaged input', () => {
     expect(stats.notices.filter((n) => /not a readable gzip/.test(n.text))).toHaveLength(2);
   });
 
+  it('reads a gzip sibling cut short up to its cut, with a notice, in both directions', async () => {
+    // Random messages (they compress little), so the cut leaves whole inflated blocks before it.
+    const prng = new Prng(7);
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      appLine(T0 - 3_600_000 + i * 100, { message: prng.hex(40) })
+    );
+    const gzip = gzipSync(lines.join(''));
+    write('application.jsonl.1.gz', gzip.subarray(0, Math.floor(gzip.length * 0.7)));
+    write('application.jsonl', appLine(T0));
+    for (const direction of ['forward', 'backward'] as const) {
+      const stats = emptyStats();
+      const records = await collect(createFileLogStore({ roots: [dir] }), { direction }, stats);
+      const fromGzip = records.filter((r) => r.ts < T0).map((r) => r.line + '\n');
+      const inOrder = direction === 'forward' ? fromGzip : [...fromGzip].reverse();
+      // A prefix of the sibling's lines, most of what lies before the cut.
+      expect(inOrder.length).toBeGreaterThan(lines.length * 0.3);
+      expect(inOrder).toEqual(lines.slice(0, inOrder.length));
+      expect(records.some((r) => r.ts === T0)).toBe(true);
+      expect(stats.notices.filter((n) => /application\.jsonl\.1\.gz is not a readable gzip/.test(n.text))).toHaveLength(
+        1
+      );
+    }
+  });
+
   it('keeps stack traces with their first line in both directions', async () => {
     const text = [
       '2026-11-20 10:00:00,000 - kamiwaza.api - INFO - ok',
@@ -394,7 +418,9 @@ describe('literal search of multi-line text (property test)', () => {
     for (let i = 0; i < 70_000; i++) {
       t += Math.floor(rnd() * 2000);
       const stamp = new Date(t).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
-      const lines = [`${stamp} - kamiwaza.api - ERROR - [trace_id=t${i}] failure ${'x'.repeat(Math.floor(rnd() * 150))}`];
+      const lines = [
+        `${stamp} - kamiwaza.api - ERROR - [trace_id=t${i}] failure ${'x'.repeat(Math.floor(rnd() * 150))}`,
+      ];
       // Mostly short stack traces; now and then 20,000 untimed lines (under 1 MiB, the record limit).
       if (i % 20_000 === 10_000) {
         for (let c = 20_000; c > 0; c--) {

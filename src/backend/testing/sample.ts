@@ -11,11 +11,21 @@ import { generateHistory } from '../../generator/generate';
 
 export const SAMPLE_END_MS = Date.parse('2026-11-20T00:00:00Z');
 
-export async function generateSample(dir: string, seed = 11): Promise<void> {
-  const command = parseGeneratorArgs(
-    ['--out', dir, '--size', '2MB', '--days', '1', '--seed', String(seed), '--end', new Date(SAMPLE_END_MS).toISOString()],
-    SAMPLE_END_MS
-  );
+export interface SampleOptions {
+  seed?: number;
+  /** All files together (default 2MB). */
+  size?: string;
+  days?: number;
+  /** Rotate application.jsonl by size (default); kamiwazad's logs rotate daily either way. */
+  rotate?: boolean;
+}
+
+/** `days` of history (default 1) ending at SAMPLE_END_MS, from the project's generator. */
+export async function generateSample(dir: string, options: SampleOptions = {}): Promise<void> {
+  const { seed = 11, size = '2MB', days = 1, rotate = true } = options;
+  const args = ['--out', dir, '--size', size, '--days', String(days), '--seed', String(seed)];
+  const end = new Date(SAMPLE_END_MS).toISOString();
+  const command = parseGeneratorArgs([...args, ...(rotate ? [] : ['--no-rotate']), '--end', end], SAMPLE_END_MS);
   if (command.kind !== 'run') {
     throw new Error('generator arguments not accepted');
   }

@@ -65,7 +65,7 @@ beforeAll(async () => {
   logDir = path.join(root, 'logs');
   fs.mkdirSync(logDir);
   // Seed 1 gives this day an OTEL collector outage (export failures) besides the usual errors.
-  await generateSample(logDir, 1);
+  await generateSample(logDir, { seed: 1 });
   fs.writeFileSync(
     path.join(root, 'env.sh'),
     [

@@ -1,0 +1,110 @@
+/**
+ * Literal searches through the BUILT executable (two threads: it runs the worker threads that
+ * Node under jest cannot) over a live file large enough to be split between them, with rotated
+ * gzip siblings inflated whole. Searches one after the other reuse the same search worker; a
+ * search the worker did not finish (a limit reached first) gives it up. Every answer must hold
+ * exactly the lines that contain the id, read here with plain string searches. Fails (never skips)
+ * without `npm run build`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+
+import { generateSample, SAMPLE_END_MS } from './testing/sample';
+import { connectPlugin, dataSourceContext, type PluginClient } from './protocol/testing/client';
+import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
+import { grafanaEnv, startPlugin, type StartedPlugin } from './protocol/testing/spawn';
+import { MIN_SPLIT_BYTES } from './engine/scan/parts';
+
+jest.setTimeout(120_000);
+
+const DAYS = 2;
+
+/** Every line of every log file under `dir`, gzip siblings inflated. */
+function allLines(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return allLines(file);
+    }
+    const raw = fs.readFileSync(file);
+    return (entry.name.endsWith('.gz') ? zlib.gunzipSync(raw) : raw).toString('utf8').split('\n');
+  });
+}
+
+describe('built executable: literal searches on two threads', () => {
+  let logDir: string;
+  let plugin: StartedPlugin;
+  let client: PluginClient;
+  let lines: string[];
+  let traceIds: string[];
+
+  beforeAll(async () => {
+    logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-search-exe-'));
+    await generateSample(logDir, { seed: 5, size: '130MB', days: DAYS, rotate: false });
+    lines = allLines(logDir);
+    // Trace ids from the live file's start, middle and end (each part of a split search).
+    const live = fs.readFileSync(path.join(logDir, 'application.jsonl'), 'latin1');
+    traceIds = [0.02, 0.5, 0.98].map(
+      (at) => /"trace_id":"([0-9a-f]{32})"/.exec(live.slice(Math.floor(live.length * at)))![1]
+    );
+    // Without the index, so that every search reads the files.
+    plugin = await startPlugin({
+      env: grafanaEnv({ PATH: process.env.PATH, KAMIWAZA_LOGS_INDEX: 'off' }),
+      cwd: os.tmpdir(),
+    });
+    client = connectPlugin(plugin.handshake.network, plugin.handshake.address);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    if (plugin) {
+      plugin.child.kill('SIGTERM');
+      await plugin.exited;
+    }
+    fs.rmSync(logDir, { recursive: true, force: true });
+  });
+
+  async function search(id: string, maxLines = 5000): Promise<string[]> {
+    const reply = await client.call('Data', 'QueryData', {
+      pluginContext: dataSourceContext({ logDirs: [logDir] }),
+      queries: [
+        {
+          refId: 'A',
+          maxDataPoints: '1000',
+          intervalMS: '60000',
+          timeRange: { fromEpochMS: String(SAMPLE_END_MS - DAYS * 86_400_000), toEpochMS: String(SAMPLE_END_MS) },
+          json: Buffer.from(JSON.stringify({ refId: 'A', expr: `{source=~".+"} |= "${id}"`, maxLines })),
+        },
+      ],
+    });
+    const response = (reply.responses as Record<string, { frames: Buffer[]; status: number; error: string }>).A;
+    expect(response.error).toBe('');
+    const frame = decodeGrafanaFrame(response.frames[0]);
+    return frame.fields.find((f) => f.name === 'body')!.values as string[];
+  }
+
+  const holding = (id: string) => lines.filter((line) => line.includes(id)).sort();
+
+  it('splits the live file and has gzip siblings to inflate', () => {
+    expect(fs.statSync(path.join(logDir, 'application.jsonl')).size).toBeGreaterThan(MIN_SPLIT_BYTES);
+    expect(fs.readdirSync(logDir).some((name) => name.endsWith('.gz'))).toBe(true);
+  });
+
+  it('answers searches one after the other, each id twice, with exactly the lines holding it', async () => {
+    for (const id of [...traceIds, ...traceIds]) {
+      const found = await search(id);
+      expect(found.length).toBeGreaterThan(0);
+      expect([...found].sort()).toEqual(holding(id));
+    }
+  });
+
+  it('answers searches at once, and after one stopped early by its line limit', async () => {
+    const early = await search(traceIds[0], 1);
+    expect(early).toHaveLength(1);
+    const together = await Promise.all(traceIds.map((id) => search(id)));
+    together.forEach((found, i) => expect([...found].sort()).toEqual(holding(traceIds[i])));
+    expect([...(await search(traceIds[1]))].sort()).toEqual(holding(traceIds[1]));
+  });
+});
