@@ -137,6 +137,9 @@ function checkFormat(file: string, format: Format): void {
   }
 }
 
+/** The memory JavaScriptCore is told the machine has (see the launcher). */
+const PLUGIN_RAM_MB = 256;
+
 /**
  * The launcher Grafana executes on Linux. It uses shell built-ins only (no PATH) and resolves
  * its folder from $0 (Grafana passes the absolute path), so neither PATH nor cwd matters.
@@ -150,6 +153,13 @@ case "$0" in
   */*) dir=\${0%/*} ;;
   *) dir=. ;;
 esac
+# JavaScriptCore sizes its heap for the machine: on one with 16 GB or more it lets the heap grow
+# about threefold between collections. A plugin shares the host with Grafana: size it as if it
+# had ${PLUGIN_RAM_MB} MB, so that it collects sooner (measured under 50 concurrent queries: peak
+# RSS 247-262 MB instead of 283-316 MB, with the same latency). An environment that sets
+# BUN_JSC_forceRAMSize keeps its own value.
+: "\${BUN_JSC_forceRAMSize:=${PLUGIN_RAM_MB * 1024 * 1024}}"
+export BUN_JSC_forceRAMSize
 if [ -e ${arch.glibcLoader} ]; then
   exec "$dir/${arch.glibc.file}" "$@"
 fi

@@ -1,0 +1,44 @@
+/**
+ * The BUILT Linux launcher (the file Grafana starts): it picks a build and sizes the JavaScript
+ * heap for a plugin (BUN_JSC_forceRAMSize, see scripts/build-backend.ts) unless the environment
+ * already does. Run here against stand-in builds that print what they were given. Fails (never
+ * skips) without `npm run build`.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { hostExecutable } from './protocol/testing/spawn';
+
+describe('built launcher', () => {
+  let dir: string;
+  let launcher: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-launcher-'));
+    launcher = path.join(dir, path.basename(hostExecutable()));
+    fs.copyFileSync(hostExecutable(), launcher);
+    fs.chmodSync(launcher, 0o755);
+    for (const build of ['glibc', 'musl']) {
+      const stand = `${launcher}_${build}`;
+      fs.writeFileSync(stand, `#!/bin/sh\necho "${build} $BUN_JSC_forceRAMSize $*"\n`, { mode: 0o755 });
+    }
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run = (env: NodeJS.ProcessEnv) =>
+    spawnSync(launcher, ['--flag'], { env, cwd: '/', encoding: 'utf8' }).stdout.trim().split(' ');
+
+  it('tells JavaScriptCore the machine has 256 MB, without PATH, passing the arguments on', () => {
+    const [build, ramSize, arg] = run({});
+    expect(['glibc', 'musl']).toContain(build);
+    expect(Number(ramSize)).toBe(256 * 1024 * 1024);
+    expect(arg).toBe('--flag');
+  });
+
+  it("keeps the environment's own value", () => {
+    expect(run({ BUN_JSC_forceRAMSize: '1073741824' })[1]).toBe('1073741824');
+  });
+});
