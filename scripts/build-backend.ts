@@ -156,7 +156,7 @@ esac
 # JavaScriptCore sizes its heap for the machine: on one with 16 GB or more it lets the heap grow
 # about threefold between collections. A plugin shares the host with Grafana: size it as if it
 # had ${PLUGIN_RAM_MB} MB, so that it collects sooner (measured under 50 concurrent queries: peak
-# RSS 247-262 MB instead of 283-316 MB, with the same latency). An environment that sets
+# RSS 265-276 MB instead of 283-316 MB, with the same latency). An environment that sets
 # BUN_JSC_forceRAMSize keeps its own value.
 : "\${BUN_JSC_forceRAMSize:=${PLUGIN_RAM_MB * 1024 * 1024}}"
 export BUN_JSC_forceRAMSize
