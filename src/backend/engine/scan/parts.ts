@@ -66,7 +66,7 @@ function timedLineAfter(
       }
       s = nl + 1;
     }
-    if (want < look || bytesRead < want) {
+    if (bytesRead < want || want < look || look >= CUT_SEARCH_BYTES) {
       return undefined; // looked as far as allowed
     }
   }

@@ -142,4 +142,34 @@ describe('split literal searches', () => {
       expect(searched.stats.malformedLines).toBe(stats.malformedLines);
     }
   });
+
+  it('cut among lines longer than the first look for a timed line (64 KiB), as the sequential scan reads them', async () => {
+    const long = mkdtempSync(join(tmpdir(), 'kw-search-long-'));
+    try {
+      // 200 JSON lines of 100–300 KB: a cut lands inside one and must find the next line start.
+      const lines = Array.from({ length: 200 }, (_, i) => {
+        const at = new Date(T0 + i * 60_000).toISOString();
+        const padding = 'x'.repeat(100_000 + ((i * 7919) % 200_000));
+        return JSON.stringify({ timestamp: at, trace_id: i % 9 === 0 ? NEEDLE : `t${i}`, message: padding });
+      });
+      writeFileSync(join(long, 'application.jsonl'), lines.join('\n') + '\n');
+      const stores = splitAndSequentialStores(long);
+      const request = {
+        matchers: [{ name: 'source', op: '=' as const, value: 'application' }],
+        fromMs: T0 - HOUR,
+        toMs: T0 + 13 * HOUR,
+        direction: 'forward' as const,
+        mustContain: [NEEDLE],
+      };
+      const parts = await stores.split.splitScan(request, emptyStats(), 2);
+      expect(parts).toHaveLength(2);
+      expect(lines.join('\n').indexOf('{', parts![1].start - 1)).toBe(parts![1].start);
+      const req: QueryRequest = { query, startMs: T0 - HOUR, endMs: T0 + 13 * HOUR, limit: 5000 };
+      const expected = await outcome(stores.sequential, req);
+      expect(expected.counts.linesReturned).toBe(23);
+      expect(await outcome(stores.split, req)).toEqual(expected);
+    } finally {
+      rmSync(long, { recursive: true, force: true });
+    }
+  });
 });
