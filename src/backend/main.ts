@@ -1,5 +1,9 @@
 /** The data source executable: Grafana's plugin protocol serving the Kamiwaza Logs data source. */
 import { servePlugin } from './protocol/serve';
-import { createDataSourceService } from './services/datasource/datasource';
+import { createDataSourceService, type DataSourceService } from './services/datasource/datasource';
 
-void servePlugin({ createHandlers: (logger) => createDataSourceService({ logger }).handlers });
+let service: DataSourceService | undefined;
+void servePlugin({
+  createHandlers: (logger) => (service = createDataSourceService({ logger })).handlers,
+  onServing: () => service?.prepare(),
+});

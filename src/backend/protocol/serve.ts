@@ -20,6 +20,8 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Longest wait for in-flight calls when stopping before they are cut off. */
   gracePeriodMs?: number;
+  /** Called once the handshake line is out: start-up work that must not delay it. */
+  onServing?: () => void;
 }
 
 export async function servePlugin(options: ServeOptions): Promise<void> {
@@ -78,6 +80,7 @@ export async function servePlugin(options: ServeOptions): Promise<void> {
   // Synchronous write: the line must be out before anything else can happen.
   fs.writeSync(1, handshakeLine(listen));
   logger.debug('plugin started', { network: listen.network, address: listen.address, pid: process.pid });
+  options.onServing?.();
 }
 
 function removeSocket(listen: ListenAddress | undefined): void {

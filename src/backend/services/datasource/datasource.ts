@@ -24,6 +24,11 @@ export interface DataSourceService {
   resources: ResourceRouter;
   streams: StreamRouter;
   instances: InstanceCache<DataSourceInstance>;
+  /**
+   * Once the plugin is reachable: makes a search worker ready, so that a search's second thread
+   * starts at once (its start-up would otherwise delay the handshake, or the first search).
+   */
+  prepare(): void;
 }
 
 export interface DataSourceServiceOptions {
@@ -34,8 +39,6 @@ export interface DataSourceServiceOptions {
 export function createDataSourceService(options: DataSourceServiceOptions): DataSourceService {
   const { logger } = options;
   const env = options.env ?? process.env;
-  // Ready before the first query: a search's second thread then starts at once.
-  prestartSearchWorker();
   const instances = new InstanceCache<DataSourceInstance>((settings) => {
     logger.debug('building data source instance', { uid: settings.uid, lastUpdatedMS: settings.lastUpdatedMS });
     return createInstance(settings, env);
@@ -114,5 +117,5 @@ export function createDataSourceService(options: DataSourceServiceOptions): Data
     },
   };
 
-  return { handlers, resources, streams, instances };
+  return { handlers, resources, streams, instances, prepare: prestartSearchWorker };
 }
