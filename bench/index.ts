@@ -26,7 +26,7 @@ import path from 'node:path';
 
 import { connectPlugin, dataSourceContext, type PluginClient } from '../src/backend/protocol/testing/client';
 import { decodeGrafanaFrame } from '../src/backend/protocol/testing/grafana-frame';
-import { grafanaEnv, startPlugin, type StartedPlugin } from '../src/backend/protocol/testing/spawn';
+import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from '../src/backend/protocol/testing/spawn';
 import type { BenchRow } from './report';
 
 const ROOT = path.resolve(import.meta.dir, '..');
@@ -172,8 +172,7 @@ class Plugin {
 
   async stop(): Promise<void> {
     this.client.close();
-    this.started.child.kill('SIGTERM');
-    await this.started.exited;
+    await stopPlugin(this.started);
   }
 }
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { connectPlugin, dataSourceContext } from '../src/backend/protocol/testing/client';
-import { grafanaEnv, startPlugin } from '../src/backend/protocol/testing/spawn';
+import { grafanaEnv, startPlugin, stopPlugin } from '../src/backend/protocol/testing/spawn';
 import { corpusDir, coveredAfter, files } from './index';
 import type { BenchRow } from './report';
 
@@ -168,8 +168,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
     return rows;
   } finally {
     client.close();
-    plugin.child.kill('SIGTERM');
-    await plugin.exited;
+    await stopPlugin(plugin);
     fs.rmSync(cache, { recursive: true, force: true });
   }
 }

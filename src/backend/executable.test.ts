@@ -12,7 +12,14 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { generateSample, SAMPLE_END_MS, sampleErrorsByService } from './testing/sample';
 import { connectPlugin, dataSourceContext, type PluginClient, readAll } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
-import { grafanaEnv, hostExecutable, processAlive, startPlugin, type StartedPlugin } from './protocol/testing/spawn';
+import {
+  grafanaEnv,
+  hostExecutable,
+  processAlive,
+  startPlugin,
+  type StartedPlugin,
+  stopPlugin,
+} from './protocol/testing/spawn';
 
 jest.setTimeout(30000);
 
@@ -41,15 +48,7 @@ describe('built plugin executable', () => {
   });
 
   afterEach(async () => {
-    // SIGTERM lets the plugin remove its socket; SIGKILL only if it does not stop.
-    await Promise.all(
-      running.splice(0).map(async (plugin) => {
-        plugin.child.kill('SIGTERM');
-        const timer = setTimeout(() => plugin.child.kill('SIGKILL'), 2000);
-        await plugin.exited;
-        clearTimeout(timer);
-      })
-    );
+    await Promise.all(running.splice(0).map(stopPlugin));
   });
 
   afterAll(() => {

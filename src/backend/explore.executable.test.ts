@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { generateSample, SAMPLE_END_MS } from './testing/sample';
 import { connectPlugin, dataSourceContext, type PluginClient, readAll } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
-import { grafanaEnv, startPlugin, type StartedPlugin } from './protocol/testing/spawn';
+import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from './protocol/testing/spawn';
 
 jest.setTimeout(60_000);
 
@@ -32,8 +32,7 @@ describe('built executable: Explore resources, alerting and live tail', () => {
   afterAll(async () => {
     client?.close();
     if (plugin) {
-      plugin.child.kill('SIGTERM');
-      await plugin.exited;
+      await stopPlugin(plugin);
     }
     fs.rmSync(logDir, { recursive: true, force: true });
   });

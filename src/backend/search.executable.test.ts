@@ -14,7 +14,7 @@ import * as zlib from 'node:zlib';
 import { generateSample, SAMPLE_END_MS } from './testing/sample';
 import { connectPlugin, dataSourceContext, type PluginClient } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
-import { grafanaEnv, startPlugin, type StartedPlugin } from './protocol/testing/spawn';
+import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from './protocol/testing/spawn';
 import { MIN_SPLIT_BYTES } from './engine/scan/parts';
 
 jest.setTimeout(120_000);
@@ -60,8 +60,7 @@ describe('built executable: literal searches on two threads', () => {
   afterAll(async () => {
     client?.close();
     if (plugin) {
-      plugin.child.kill('SIGTERM');
-      await plugin.exited;
+      await stopPlugin(plugin);
     }
     fs.rmSync(logDir, { recursive: true, force: true });
   });

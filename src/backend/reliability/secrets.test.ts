@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { connectPlugin, readAll } from '../protocol/testing/client';
-import { grafanaEnv, startPlugin, type StartedPlugin } from '../protocol/testing/spawn';
+import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from '../protocol/testing/spawn';
 import { generateSample, SAMPLE_END_MS } from '../testing/sample';
 
 jest.setTimeout(60_000);
@@ -157,8 +157,7 @@ describe('secrets never leave the built executable', () => {
     await firstPacket;
     stream.cancel();
     client.close();
-    plugin.child.kill('SIGTERM');
-    await plugin.exited;
+    await stopPlugin(plugin);
 
     expect(packets.length).toBeGreaterThan(0);
     // The run did log (trace level): the scan of stderr covers real log lines.

@@ -3,8 +3,9 @@
  * in the cache directory, named by a hash of the log file's path. Layout: a JSON header line
  * (format version, path, identity, covered end, per segment its scalars, summary keys and array
  * lengths), then every array's bytes in header order. The header line and each array are padded
- * to 8 bytes, so that a load views the arrays in the file's buffer instead of copying each one. A file whose identity (device, inode,
- * first-line hash) or version differs is ignored; writes go to a temporary name, then rename.
+ * to 8 bytes, so that a load views the arrays in the file's buffer instead of copying each one.
+ * A file whose identity (device, inode, first-line hash) or version differs is ignored; writes go
+ * to a temporary name, then rename.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -169,7 +169,8 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
     failed = true;
     pending.forEach((p) => p.resolve(undefined));
   };
-  const onExit = (code: number) => pending.forEach((p) => p.reject(new Error(`search worker exited with code ${code}`)));
+  const onExit = (code: number) =>
+    pending.forEach((p) => p.reject(new Error(`search worker exited with code ${code}`)));
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);

@@ -103,6 +103,17 @@ export function startPlugin(
   });
 }
 
+/**
+ * Stops a started plugin as Grafana does: SIGTERM, which lets it remove its socket; SIGKILL only
+ * when it has not stopped within 2 s.
+ */
+export async function stopPlugin(plugin: StartedPlugin): Promise<void> {
+  plugin.child.kill('SIGTERM');
+  const timer = setTimeout(() => plugin.child.kill('SIGKILL'), 2000);
+  await plugin.exited;
+  clearTimeout(timer);
+}
+
 /** Linux: VmRSS of a process in bytes. */
 export function residentBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));

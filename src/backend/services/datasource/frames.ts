@@ -5,7 +5,7 @@
  * the first frame's meta.
  */
 import type { Labels } from '../../engine/model';
-import type { QueryResult, QueryStats, StreamEntry } from '../../engine/query';
+import type { MatrixResult, QueryResult, QueryStats, StreamEntry } from '../../engine/query';
 import type { Field, Frame, FrameMeta, Notice, QueryStat } from '../../protocol/frames/frame';
 import type { KamiwazaLogsFrameCustomMeta } from '../../../shared/query';
 import { frameNotices } from './notices';
@@ -90,11 +90,8 @@ function logsFrame(
   };
 }
 
-interface Series {
-  labels: Labels;
-  times: number[];
-  values: number[];
-}
+/** One series, column-wise (a matrix result's series; vector and scalar answers as one point). */
+type Series = MatrixResult['series'][number];
 
 function seriesFrames(series: Series[], options: FrameOptions, shared: FrameMeta): Frame[] {
   const meta: FrameMeta = { type: 'timeseries-multi', typeVersion: [0, 1], preferredVisualisationType: 'graph' };

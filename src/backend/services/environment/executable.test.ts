@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { EnvironmentReport } from '../../../shared/environment';
 import { DiagnosticId, type DiagnosticResult } from '../../../shared/environment-diagnostics';
 import { connectPlugin, dataSourceContext, readAll } from '../../protocol/testing/client';
-import { grafanaEnv, startPlugin, type StartedPlugin } from '../../protocol/testing/spawn';
+import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from '../../protocol/testing/spawn';
 import { generateSample } from '../../testing/sample';
 
 jest.setTimeout(30000);
@@ -36,8 +36,7 @@ describe('environment and diagnostics resources of the built executable', () => 
   });
 
   afterAll(async () => {
-    plugin.child.kill('SIGTERM');
-    await plugin.exited;
+    await stopPlugin(plugin);
     fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -174,12 +174,10 @@ export async function evaluateRange(
     batch.cellCounts?.forEach((counts, index) => {
       const { key, labels } = keys[index];
       const acc = absent ? presence : (states[index] ??= stateOf(key, () => labels)).acc;
-      for (let cell = 0; cell < counts.length; cell++) {
-        // Counting accumulators use neither the time nor the value of a line's sample (1).
-        for (let n = counts[cell]; n > 0; n--) {
-          acc.add(cell, NaN, 1);
-        }
-      }
+      const { values } = denseCellsOf(acc, true);
+      counts.forEach((count, cell) => {
+        values[cell] += count;
+      });
     });
     if (batch.error) {
       throw new PipelineError(batch.error);
@@ -220,10 +218,7 @@ export async function evaluateRange(
           // to sums (a summed cell also counts its samples).
           cells: (target): DenseCells => {
             target.state ??= stateOf(target.key, () => target.labels);
-            const cells = target.state.acc.denseCells?.();
-            if (cells === undefined || countsLines === (cells.samples !== undefined)) {
-              throw new Error(`${expr.op} cannot be answered from summaries (see index/planner.ts)`);
-            }
+            const cells = denseCellsOf(target.state.acc, countsLines);
             return { of: countsLines ? 'lines' : 'bytes', values: cells.values, rows: cells.samples };
           },
         },
@@ -257,9 +252,26 @@ export async function evaluateRange(
 
   const absentSeries = absent ? ctx.table.get(absentLabels(expr.log.matchers)) : undefined;
   if (absentSeries) {
-    return [seriesPoints(absentSeries, layout.windowCount, (w) => (presence.windowValue(w) === undefined ? 1 : undefined))];
+    return [
+      seriesPoints(absentSeries, layout.windowCount, (w) => (presence.windowValue(w) === undefined ? 1 : undefined)),
+    ];
   }
-  return [...series.values()].map((state) => seriesPoints(state.id, layout.windowCount, (w) => state.acc.windowValue(w)));
+  return [...series.values()].map((state) =>
+    seriesPoints(state.id, layout.windowCount, (w) => state.acc.windowValue(w))
+  );
+}
+
+/**
+ * The per-cell arrays of an accumulator that counts lines (`countsLines`) or sums values: line
+ * counts (from summaries or a worker's cell counts) and summed bytes are added there in place.
+ * The planner and the sample collector send only such ops here; any other fails loudly.
+ */
+function denseCellsOf(acc: RangeAccumulator, countsLines: boolean): { values: Float64Array; samples?: Float64Array } {
+  const cells = acc.denseCells?.();
+  if (cells === undefined || countsLines === (cells.samples !== undefined)) {
+    throw new Error(`this range aggregation cannot take ${countsLines ? 'line counts' : 'summed bytes'} per cell`);
+  }
+  return cells;
 }
 
 /** One series' value at each window that has one. */
