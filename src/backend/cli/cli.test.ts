@@ -170,18 +170,15 @@ describe('empty answers explain themselves on stderr (exit 0)', () => {
     expect(result.stderr).toContain('--from 2026-11-19');
   });
 
-  it('filters that drop every line say how many lines were read', () => {
-    const result = run(
-      'query',
-      '{source="application"} |= "no-such-text-anywhere"',
-      '--dir',
-      dir,
-      '--to',
-      end,
-      '--since',
-      '1d'
-    );
-    expect(result.stderr).toMatch(/\d+ line\(s\) of the selected streams were read in the range; none passed/);
+  it('filters that drop every line say how much was read', () => {
+    const query = (expr: string) => run('query', expr, '--dir', dir, '--to', end, '--since', '1d');
+    const parsed = query('{source="application"} | json | level="NO-SUCH-LEVEL"');
+    expect(parsed).toMatchObject({ code: 0, stdout: '' });
+    expect(parsed.stderr).toMatch(/\d+ line\(s\) of the selected streams were read in the range; none passed/);
+    // A literal search reads only the lines that hold its literal: none here, so it says the bytes.
+    const searched = query('{source="application"} |= "no-such-text-anywhere"');
+    expect(searched).toMatchObject({ code: 0, stdout: '' });
+    expect(searched.stderr).toMatch(/\d+\.\d [KMG]B of the selected streams were read in the range; none passed/);
   });
 });
 

@@ -8,6 +8,7 @@ import { parseLogQL } from '../engine/logql/parser';
 import type { LabelMatcher } from '../engine/model';
 import type { FileLogStore } from '../engine/store';
 import { msToIso } from '../engine/time';
+import { formatSize } from './output';
 import { STREAM_LABEL_NAMES } from '../../shared/labels';
 
 type HintStore = Pick<FileLogStore, 'labelNames' | 'labelValues' | 'describeSources'>;
@@ -22,11 +23,20 @@ const ALL_TIME: Range = { startMs: 0, endMs: 8.64e15 };
 /** Values listed in a hint before "…". */
 const MAX_LISTED = 12;
 
+/**
+ * What the query's scan read: a literal search counts only the lines holding its literal, so when
+ * none did, the bytes it searched say that the range had lines.
+ */
+export interface ReadAmount {
+  lines: number;
+  bytes: number;
+}
+
 export async function explainEmptyQuery(
   store: HintStore,
   query: string,
   range: Range,
-  linesRead: number,
+  read: ReadAmount,
   signal?: AbortSignal
 ): Promise<string[]> {
   const selectors = logSelectors(parseLogQL(query));
@@ -51,8 +61,9 @@ export async function explainEmptyQuery(
     }
   }
   const coverage = coverageHint(store, range, (source) => matched.has(source));
-  if (linesRead > 0 && coverage.overlaps) {
-    return [`${linesRead} line(s) of the selected streams were read in the range; none passed the query's filters`];
+  if ((read.lines > 0 || read.bytes > 0) && coverage.overlaps) {
+    const amount = read.lines > 0 ? `${read.lines} line(s)` : formatSize(read.bytes);
+    return [`${amount} of the selected streams were read in the range; none passed the query's filters`];
   }
   return [coverage.text];
 }

@@ -84,7 +84,15 @@ async function run(command: StoreCommand, store: FileLogStore, signal: AbortSign
       }
       await write(renderResult(result, command.output, command.direction));
       if (isEmpty(result)) {
-        note(await explainEmptyQuery(store, command.query, command, result.stats.linesScanned, signal));
+        note(
+          await explainEmptyQuery(
+            store,
+            command.query,
+            command,
+            { lines: result.stats.linesScanned, bytes: result.stats.bytesScanned },
+            signal
+          )
+        );
       }
       return;
     }

@@ -105,7 +105,7 @@ export function renderSources(sources: SourceDescription[], format: OutputFormat
   return [line(header), ...rows.map(line), ...problems];
 }
 
-function formatSize(bytes: number): string {
+export function formatSize(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;

@@ -482,6 +482,24 @@ describe('time index', () => {
     await collect(store, { fromMs: T0 - 1.5 * 86_400_000, toMs: T0 - 86_400_000 }, stats);
     expect(stats.filesRead).toBe(0);
   });
+
+  it('learns a gzip sibling’s span and line count from a literal search of it as well', async () => {
+    const old = Array.from({ length: 3000 }, (_, i) =>
+      appLine(T0 - 2 * 86_400_000 + i * 1000, { trace_id: i % 100 === 0 ? 'needle' : 'hay' })
+    );
+    write('application.jsonl.1.gz', gzipSync(old.join('')));
+    write('application.jsonl', appLine(T0));
+    const store = createFileLogStore({ roots: [dir] });
+    const between = { fromMs: T0 - 1.5 * 86_400_000, toMs: T0 - 86_400_000 };
+    expect((await collect(store, { mustContain: ['needle'] })).map((r) => r.ts)).toEqual(
+      Array.from({ length: 30 }, (_, i) => T0 - 2 * 86_400_000 + i * 100_000)
+    );
+    const stats = emptyStats();
+    expect(await collect(store, between, stats)).toEqual([]);
+    expect(stats.filesRead).toBe(0);
+    const sibling = (await store.plannedReads([], -Infinity, Infinity)).find((read) => read.gzip);
+    expect(sibling?.lines).toBe(3000);
+  });
 });
 
 describe('limits and cancellation', () => {

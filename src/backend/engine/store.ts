@@ -71,6 +71,8 @@ export interface FileLogStore extends LogStore {
   locateRecord(id: string): LocatedRecord | undefined;
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
   summaryScan(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
+  /** Counts a query in until the returned function is called (index builds give way to it). */
+  queryStarted(): () => void;
   /** Resolves once the block index has caught up with the files seen so far. */
   indexIdle(): Promise<void>;
   /** Bytes the block index holds in memory. */

@@ -14,7 +14,7 @@
 import { open } from 'node:fs/promises';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { LabelMatcher } from '../model';
-import { CHUNK_BYTES } from '../scan/chunks';
+import { CHUNK_BYTES, countLines } from '../scan/chunks';
 import type { FileLogStore, PlannedRead } from '../store';
 
 export interface ReadStats {
@@ -38,14 +38,6 @@ async function head(path: string, at: number, length: number): Promise<Buffer> {
   }
 }
 
-function newlines(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) {
-    n++;
-  }
-  return n;
-}
-
 /** Estimated entries of one planned read (0 when the file cannot be read: the scan will say so). */
 async function entriesOf(read: PlannedRead): Promise<number> {
   if (read.lines !== undefined) {
@@ -57,7 +49,7 @@ async function entriesOf(read: PlannedRead): Promise<number> {
   }
   try {
     const sample = await head(read.path, read.gzip ? 0 : read.start, Math.min(ENTRY_SAMPLE, bytes));
-    const lines = newlines(read.gzip ? gunzipSync(sample, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : sample);
+    const lines = countLines(read.gzip ? gunzipSync(sample, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : sample);
     return lines === 0 ? 1 : Math.round((bytes * lines) / sample.length);
   } catch {
     return 0;

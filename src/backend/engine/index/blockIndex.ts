@@ -16,7 +16,7 @@ import { fileIdentity } from './timeIndex';
 import { buildSegment, type Segment, type SegmentJob } from './segment';
 import { hasFingerprint } from './traceIds';
 import { loadIndex, saveIndex } from './persist';
-import { countQuery, newQueryCounter } from './giveWay';
+import { RunningQueries } from './giveWay';
 
 /** A file grown by less than this is not re-indexed yet (queries scan the new bytes). */
 const MIN_GROWTH_BYTES = 1 << 20;
@@ -67,8 +67,8 @@ export class BlockIndexes {
   private readonly pending = new Set<Promise<void>>();
   private running = 0;
   private readonly waiting: Array<() => void> = [];
-  /** Queries running now (builds in workers give way to them). */
-  private readonly queries = newQueryCounter();
+  /** Queries running now (builds give way to them). */
+  private readonly queries = new RunningQueries();
 
   constructor(private readonly options: BlockIndexOptions = {}) {}
 
@@ -105,7 +105,7 @@ export class BlockIndexes {
 
   /** A query started: builds give way until the returned function is called. */
   queryStarted(): () => void {
-    return countQuery(this.queries);
+    return this.queries.started();
   }
 
   /** The covered prefix of a file, if its identity and size still match. */
@@ -224,13 +224,14 @@ export class BlockIndexes {
     }
   }
 
-  /** Runs a job when fewer than PARALLEL_PARTS run (index builds use at most the two cores). */
+  /** Runs a job when fewer than PARALLEL_PARTS run (index builds use at most the two cores) and no query does. */
   private async run(job: SegmentJob): Promise<Segment> {
     while (this.running >= PARALLEL_PARTS) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.running++;
     try {
+      await this.queries.ended();
       return await this.start(job);
     } finally {
       this.running--;
@@ -243,7 +244,7 @@ export class BlockIndexes {
     if (worker === undefined) {
       return buildSegment(job);
     }
-    return runInWorker(worker, { ...job, queries: this.queries });
+    return runInWorker(worker, { ...job, queries: this.queries.counter });
   }
 }
 

@@ -1,5 +1,5 @@
 import { emptyStats } from '../model';
-import { countQuery, GivingWayBudget, newQueryCounter, waitWhileQueriesRun } from './giveWay';
+import { countQuery, GivingWayBudget, newQueryCounter, RunningQueries, waitWhileQueriesRun } from './giveWay';
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -82,5 +82,46 @@ describe('index builds give way to queries', () => {
       return 'ok';
     });
     expect(budget.ok()).toBe(false);
+  });
+});
+
+describe('build jobs start once the running queries end', () => {
+  afterEach(() => jest.useRealTimers());
+
+  /** Whether `promise` has settled after pending callbacks ran. */
+  async function settled(promise: Promise<void>): Promise<boolean> {
+    let done = false;
+    void promise.then(() => (done = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    return done;
+  }
+
+  it('starts at once when no query runs', async () => {
+    expect(await settled(new RunningQueries().ended())).toBe(true);
+  });
+
+  it('waits for the last of the running queries, which the workers also see', async () => {
+    const queries = new RunningQueries();
+    const first = queries.started();
+    const second = queries.started();
+    expect(Atomics.load(queries.counter, 0)).toBe(2);
+    const start = queries.ended();
+    first();
+    expect(await settled(start)).toBe(false);
+    second();
+    expect(await settled(start)).toBe(true);
+    expect(Atomics.load(queries.counter, 0)).toBe(0);
+  });
+
+  it('starts after a bounded wait when a query goes on', async () => {
+    jest.useFakeTimers();
+    const queries = new RunningQueries();
+    queries.started(); // never ends
+    const start = queries.ended();
+    jest.advanceTimersByTime(499);
+    expect(await settled(start)).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(await settled(start)).toBe(true);
   });
 });

@@ -31,6 +31,48 @@ export function countQuery(counter: Int32Array): () => void {
 }
 
 /**
+ * The running queries as the main thread sees them: the shared count that build workers wait on,
+ * and build jobs waiting to start until the queries end.
+ */
+export class RunningQueries {
+  readonly counter = newQueryCounter();
+  private readonly waiting = new Set<() => void>();
+
+  /** Counts a query in; the returned function counts it out (once). */
+  started(): () => void {
+    const ended = countQuery(this.counter);
+    return () => {
+      ended();
+      if (Atomics.load(this.counter, 0) === 0) {
+        for (const start of [...this.waiting]) {
+          start();
+        }
+      }
+    };
+  }
+
+  /**
+   * Resolves once no query runs, or after MAX_WAIT_MS. A build job starts its worker only then: a
+   * worker's start-up (loading and compiling its code) cannot give way, and two of them starting
+   * with a plugin's first query took CPU from its two scanning threads.
+   */
+  ended(): Promise<void> {
+    if (Atomics.load(this.counter, 0) === 0) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const start = () => {
+        clearTimeout(timer);
+        this.waiting.delete(start);
+        resolve();
+      };
+      const timer = setTimeout(start, MAX_WAIT_MS);
+      this.waiting.add(start);
+    });
+  }
+}
+
+/**
  * Blocks this (worker) thread while queries run, for at most MAX_WAIT_MS; false when it stopped
  * waiting with queries still running.
  */

@@ -33,6 +33,15 @@ export const SEARCH_CHUNK_BYTES = 4 << 20;
 export const CHUNK_BYTES = 1 << 20;
 const NEWLINE = Buffer.from('\n');
 
+/** The newlines in `buf`. */
+export function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, nl + 1)) {
+    n++;
+  }
+  return n;
+}
+
 /**
  * Reads the next block and returns it behind `carry` (the unfinished line of the previous block),
  * in one buffer; undefined or just the carry at the end.

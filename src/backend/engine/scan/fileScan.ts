@@ -20,6 +20,7 @@ import { openLogFile } from '../sources/safeOpen';
 import {
   backwardChunks,
   CHUNK_BYTES,
+  countLines,
   forwardChunks,
   gzipChunks,
   MAX_LINE_BYTES,
@@ -50,7 +51,7 @@ export interface FileScanPlan {
   fh?: FileHandle;
   /**
    * Called after a complete forward read of a whole file with its time span and line count (the
-   * gzip index keeps them). Asking for it makes the scan read every line's time.
+   * gzip index keeps them).
    */
   onComplete?: (span: { minTs: number; maxTs: number; lines: number }) => void;
   /**
@@ -194,6 +195,25 @@ export class FileScanner {
   /** Time span and line count seen (tracked when `onComplete` is set). */
   private readonly span = { minTs: Infinity, maxTs: -Infinity, lines: 0 };
 
+  /**
+   * The span of a searched chunk without reading every line's time: its first and last timed
+   * lines. Lines are in time order up to DISORDER_TOLERANCE_MS, which every use of a span allows
+   * for (measured: reading each line's time was most of a cold search's gzip work).
+   */
+  private searchedSpan(buf: Buffer): void {
+    const { format } = this.plan;
+    const { span } = this;
+    span.lines += countLines(buf);
+    const first = timeOfLaterLine(format, buf, 0);
+    const last = timeOfEarlierLine(format, buf, buf.length);
+    if (first !== undefined && first < span.minTs) {
+      span.minTs = first;
+    }
+    if (last !== undefined && last > span.maxTs) {
+      span.maxTs = last;
+    }
+  }
+
   private async *run(chunks: AsyncGenerator<LineChunk>): AsyncGenerator<LogRecord[]> {
     const forward = this.plan.direction === 'forward';
     for await (const read of chunks) {
@@ -250,6 +270,9 @@ export class FileScanner {
     const { buf } = chunk;
     const { format } = this.plan;
     if (this.needle !== undefined) {
+      if (this.plan.onComplete !== undefined) {
+        this.searchedSpan(buf);
+      }
       // Candidate lines are few: their UTF-8 is checked line by line, not the whole chunk's.
       if (format.multiline) {
         this.forwardRecordCandidates(chunk, this.needle);
@@ -821,13 +844,10 @@ function lineStartAt(buf: Buffer, pos: number): number {
 
 /**
  * The literal a scan searches chunks for: the longest, on multi-line formats the longest without
- * a newline (a hit must lie within one line). None when the scan reads every line anyway.
+ * a newline (a hit must lie within one line).
  */
 function searchNeedle(plan: FileScanPlan): Buffer | undefined {
-  const { literals, format, onComplete } = plan;
-  if (onComplete !== undefined) {
-    return undefined;
-  }
+  const { literals, format } = plan;
   return format.multiline ? literals.find((l) => !l.includes(10)) : literals[0];
 }
 
@@ -836,6 +856,23 @@ function contains(buf: Buffer, needle: Buffer, s: number, e: number): boolean {
     return true;
   }
   return buf.subarray(s, e).indexOf(needle) >= 0;
+}
+
+/** The time of the first timed line that starts at or after `pos` in this chunk (bounded look-ahead). */
+function timeOfLaterLine(format: LineFormat, buf: Buffer, pos: number): number | undefined {
+  let s = pos;
+  for (let n = 0; s < buf.length && n < UNTIMED_LOOKBACK_LINES; n++) {
+    const nl = buf.indexOf(10, s);
+    const ts = format.lineTs(buf, s, lineEnd(buf, s, nl));
+    if (!Number.isNaN(ts)) {
+      return ts;
+    }
+    if (nl < 0) {
+      break;
+    }
+    s = nl + 1;
+  }
+  return undefined;
 }
 
 /** The time of the nearest timed line that ends before `pos` in this chunk (bounded look-back). */
