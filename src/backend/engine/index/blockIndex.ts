@@ -158,8 +158,12 @@ export class BlockIndexes {
     return { ...saved, identity: file.identity, building: false };
   }
 
-  /** Builds [entry.end, size) and appends it, unless the file changed meanwhile. */
+  /**
+   * Builds [entry.end, size) and appends it, unless the file changed meanwhile. It starts once the
+   * queries running now have ended (see RunningQueries.ended).
+   */
   private async build(file: ObservedFile, entry: Entry): Promise<void> {
+    await this.queries.ended();
     if (file.gzip) {
       const segment = await this.run({
         part: wholeFile(file),
@@ -224,14 +228,13 @@ export class BlockIndexes {
     }
   }
 
-  /** Runs a job when fewer than PARALLEL_PARTS run (index builds use at most the two cores) and no query does. */
+  /** Runs a job when fewer than PARALLEL_PARTS run (index builds use at most the two cores). */
   private async run(job: SegmentJob): Promise<Segment> {
     while (this.running >= PARALLEL_PARTS) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.running++;
     try {
-      await this.queries.ended();
       return await this.start(job);
     } finally {
       this.running--;

@@ -25,11 +25,14 @@ export interface LineChunk {
 
 export const MAX_LINE_BYTES = 1 << 20;
 /**
- * Block sizes. Literal-search scans keep almost nothing of a chunk, so they use big blocks in one
- * recycled buffer; scans returning every line keep views into their chunks, so smaller blocks
- * bound what unconsumed records pin in memory (and, measured, the heap their records grow).
+ * Block sizes. Literal-search scans keep almost nothing of a chunk, so they read into one recycled
+ * buffer, in blocks small enough to be searched while still in the core's cache: with both cores
+ * copying from the page cache, 4 MiB blocks went out to memory and back (measured on 1.8 GB
+ * through the plugin: first search 412–463 ms with 512 KiB blocks, 507–543 ms with 4 MiB).
+ * Scans returning every line keep views into their chunks, so smaller blocks bound what
+ * unconsumed records pin in memory (and, measured, the heap their records grow).
  */
-export const SEARCH_CHUNK_BYTES = 4 << 20;
+export const SEARCH_CHUNK_BYTES = 512 << 10;
 export const CHUNK_BYTES = 1 << 20;
 const NEWLINE = Buffer.from('\n');
 
