@@ -126,6 +126,28 @@ interface Answer {
   rows: number;
 }
 
+/** A QueryData request of one query, as Grafana sends it. */
+function queryRequest(
+  context: Record<string, unknown>,
+  expr: string,
+  fromMs: number,
+  toMs: number,
+  extra: Record<string, unknown> = {}
+): Record<string, unknown> {
+  return {
+    pluginContext: context,
+    queries: [
+      {
+        refId: 'A',
+        maxDataPoints: '1000',
+        intervalMS: String(extra.intervalMS ?? 60_000),
+        timeRange: { fromEpochMS: String(fromMs), toEpochMS: String(toMs) },
+        json: Buffer.from(JSON.stringify({ refId: 'A', expr, maxLines: 5000, ...extra })),
+      },
+    ],
+  };
+}
+
 class Plugin {
   private constructor(
     readonly started: StartedPlugin,
@@ -139,23 +161,16 @@ class Plugin {
     // go-plugin dials and pings a plugin once it has started, before Grafana sends it a call:
     // the first query's time then holds no connection set-up.
     await client.call('Health', 'Check', { service: 'plugin' });
-    return new Plugin(started, client, dataSourceContext({ logDirs: [dir] }));
+    const context = dataSourceContext({ logDirs: [dir] });
+    client.prepare('Data', 'QueryData', queryRequest(context, '{source="x"}', 0, 1), {
+      responses: { A: { frames: [Buffer.alloc(1)], status: 200, error: '' } },
+    });
+    return new Plugin(started, client, context);
   }
 
   async query(expr: string, fromMs: number, toMs: number, extra: Record<string, unknown> = {}): Promise<Answer> {
     const began = performance.now();
-    const reply = await this.client.call('Data', 'QueryData', {
-      pluginContext: this.context,
-      queries: [
-        {
-          refId: 'A',
-          maxDataPoints: '1000',
-          intervalMS: String(extra.intervalMS ?? 60_000),
-          timeRange: { fromEpochMS: String(fromMs), toEpochMS: String(toMs) },
-          json: Buffer.from(JSON.stringify({ refId: 'A', expr, maxLines: 5000, ...extra })),
-        },
-      ],
-    });
+    const reply = await this.client.call('Data', 'QueryData', queryRequest(this.context, expr, fromMs, toMs, extra));
     const ms = performance.now() - began;
     const response = (reply.responses as Record<string, { frames: Buffer[]; status: number; error: string }>).A;
     if (response.status !== 200) {
