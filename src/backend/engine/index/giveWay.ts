@@ -52,9 +52,9 @@ export class RunningQueries {
   }
 
   /**
-   * Resolves once no query runs, or after MAX_WAIT_MS. A build job starts its worker only then: a
-   * worker's start-up (loading and compiling its code) cannot give way, and two of them starting
-   * with a plugin's first query took CPU from its two scanning threads.
+   * Resolves once no query runs, or after MAX_WAIT_MS. A build starts only then: a worker's
+   * start-up (loading and compiling its code) cannot give way, and two of them starting with a
+   * plugin's first query took CPU from its two scanning threads.
    */
   ended(): Promise<void> {
     if (Atomics.load(this.counter, 0) === 0) {

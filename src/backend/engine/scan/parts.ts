@@ -37,8 +37,8 @@ export function recordAccept(matchers: LabelMatcher[]): (record: LogRecord) => b
 /** The first look for a timed line: most lines are far shorter. */
 const FIRST_LOOK_BYTES = 64 << 10;
 /**
- * The first looks' buffer, reused (they are synchronous): a fresh 64 KiB buffer cost 0.3 ms, a
- * search of 1.8 GB cuts dozens of times (measured).
+ * The first looks' buffer, reused (they are synchronous): in Bun a fresh 64 KiB buffer cost
+ * 0.3 ms, twenty times the read itself from the page cache (measured).
  */
 let firstLook: Buffer | undefined;
 

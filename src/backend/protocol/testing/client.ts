@@ -20,7 +20,7 @@ export interface PluginClient {
   /**
    * Compiles this client's encoder of `request` and decoder of `reply` for a unary method without
    * calling the plugin. Grafana's codecs are compiled Go; this client's are generated on first
-   * use (a QueryData request's first encode took 12 ms, measured), which a benchmark of the
+   * use (a QueryData request's first encode took 12–17 ms, measured), which a benchmark of the
    * plugin's first call must not count.
    */
   prepare(service: 'Data' | 'Diagnostics', method: string, request: Decoded, reply: Decoded): void;
