@@ -113,11 +113,6 @@ const BATCH_SIZE = 1000;
 /** labelNames/labelValues sample at most this many records per source, newest first. */
 const LABEL_SAMPLE_RECORDS = 2000;
 const LABEL_SAMPLE_BYTES = 16 << 20;
-/**
- * Share of a split literal search read by the query's own thread: a worker starts about 10 ms
- * late, a tenth of a 1 GB search (measured).
- */
-const SEARCH_FIRST_SHARE = 0.5;
 
 export interface FileStoreOptions {
   /** Scans of fewer bytes are not split across threads (default MIN_SPLIT_BYTES; tests lower it). */
@@ -459,7 +454,7 @@ class FileStore implements FileLogStore {
       if (plan.literals.length === 0) {
         return undefined;
       }
-      const parts = splitPlan(plan, request.matchers, PARALLEL_PARTS, this.options.minSplitBytes, SEARCH_FIRST_SHARE);
+      const parts = splitPlan(plan, request.matchers, PARALLEL_PARTS, this.options.minSplitBytes);
       if (parts === undefined || parts.length < 2) {
         return undefined;
       }

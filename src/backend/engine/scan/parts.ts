@@ -81,26 +81,15 @@ function timedLineAfter(
 }
 
 /**
- * Where cut k of `count` parts lies (fraction of the range): the part read first in `direction`
- * gets `firstShare` (e.g. more than an even share for the thread that needs no worker start-up),
- * the others even shares.
- */
-function cutFraction(k: number, count: number, direction: FileScanPlan['direction'], firstShare = 1 / count): number {
-  const rest = (1 - firstShare) / (count - 1);
-  return direction === 'forward' ? firstShare + (k - 1) * rest : k * rest;
-}
-
-/**
- * Cuts a plan of a plain file into up to `parts` parts (see `cutFraction`), each starting
- * at a timed line (one part when the range is smaller than `minSplitBytes` or no cut was found);
- * undefined when the plan is not a scan of a plain file.
+ * Cuts a plan of a plain file into up to `parts` parts of even shares, each starting at a timed
+ * line (one part when the range is smaller than `minSplitBytes` or no cut was found); undefined
+ * when the plan is not a scan of a plain file.
  */
 export function splitPlan(
   plan: FileScanPlan,
   matchers: LabelMatcher[],
   parts: number,
-  minSplitBytes = MIN_SPLIT_BYTES,
-  firstShare?: number
+  minSplitBytes = MIN_SPLIT_BYTES
 ): ScanPart[] | undefined {
   const { fh, start, end } = plan;
   if (fh === undefined || plan.gzip || plan.onComplete) {
@@ -109,10 +98,7 @@ export function splitPlan(
   const count = end - start < minSplitBytes ? 1 : parts;
   const cuts: Array<{ at: number; ts: number }> = [];
   for (let k = 1; k < count; k++) {
-    const from = Math.max(
-      start + Math.floor((end - start) * cutFraction(k, count, plan.direction, firstShare)),
-      cuts[cuts.length - 1]?.at ?? start
-    );
+    const from = Math.max(start + Math.floor(((end - start) * k) / count), cuts[cuts.length - 1]?.at ?? start);
     const cut = timedLineAfter(fh.fd, plan.format, from, end);
     if (cut !== undefined && cut.at > start && cut.at < end && cut.at > (cuts[cuts.length - 1]?.at ?? start)) {
       cuts.push(cut);
