@@ -1,7 +1,7 @@
 /**
  * Literal searches through the BUILT executable (two threads: it runs the worker threads that
  * Node under jest cannot) over a live file large enough to be split between them, with rotated
- * gzip siblings inflated whole. Searches one after the other reuse the same search worker; a
+ * gzip siblings inflated whole by the worker. Searches one after the other reuse the same search worker; a
  * search the worker did not finish (a limit reached first) gives it up. Every answer must hold
  * exactly the lines that contain the id, read here with plain string searches. Fails (never skips)
  * without `npm run build`.
@@ -66,6 +66,13 @@ describe('built executable: literal searches on two threads', () => {
   });
 
   async function search(id: string, maxLines = 5000): Promise<string[]> {
+    return (await searchFrame(id, maxLines)).bodies;
+  }
+
+  async function searchFrame(
+    id: string,
+    maxLines = 5000
+  ): Promise<{ bodies: string[]; times: number[]; filesRead: number }> {
     const reply = await client.call('Data', 'QueryData', {
       pluginContext: dataSourceContext({ logDirs: [logDir] }),
       queries: [
@@ -81,7 +88,12 @@ describe('built executable: literal searches on two threads', () => {
     const response = (reply.responses as Record<string, { frames: Buffer[]; status: number; error: string }>).A;
     expect(response.error).toBe('');
     const frame = decodeGrafanaFrame(response.frames[0]);
-    return frame.fields.find((f) => f.name === 'body')!.values as string[];
+    const stats = (frame.meta?.stats ?? []) as Array<{ displayName: string; value: number }>;
+    return {
+      bodies: frame.fields.find((f) => f.name === 'body')!.values as string[],
+      times: (frame.fields.find((f) => f.name === 'timestamp')!.values as Array<number | bigint>).map(Number),
+      filesRead: stats.find((s) => s.displayName === 'Summary: log files read')!.value,
+    };
   }
 
   const holding = (id: string) => lines.filter((line) => line.includes(id)).sort();
@@ -97,6 +109,21 @@ describe('built executable: literal searches on two threads', () => {
       expect(found.length).toBeGreaterThan(0);
       expect([...found].sort()).toEqual(holding(id));
     }
+  });
+
+  it('searches the gzip siblings in the worker: their lines, newest first, every file counted once', async () => {
+    const containerLines = (name: string) => name.startsWith('kamiwazad-containers.log');
+    const siblings = fs.readdirSync(logDir).filter((name) => containerLines(name) && name.endsWith('.gz'));
+    expect(siblings.length).toBeGreaterThan(0);
+    const literal = 'kamiwazad.containers: container';
+    const found = await searchFrame(literal);
+    expect(found.bodies.length).toBeGreaterThan(siblings.length);
+    expect([...found.bodies].sort()).toEqual(holding(literal));
+    expect(found.times).toEqual([...found.times].sort((a, b) => b - a));
+    const everyFile = fs
+      .readdirSync(logDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile());
+    expect(found.filesRead).toBe(everyFile.length);
   });
 
   it('answers searches at once, and after one stopped early by its line limit', async () => {

@@ -157,6 +157,17 @@ export interface ScanPart {
   matchers: LabelMatcher[];
   /** Time for untimed lines before the part's first timed line. */
   firstTs: number;
+  /** A whole gzip file (the range is the whole file: gzip is read from its start). */
+  gzip?: boolean;
+  /** Report the file's time span and line count (a gzip file whose span is not known yet). */
+  learnSpan?: boolean;
+}
+
+/** A whole file's time span and line count, learnt by reading it all (gzip files' index). */
+export interface FileSpan {
+  minTs: number;
+  maxTs: number;
+  lines: number;
 }
 
 /**

@@ -27,8 +27,8 @@ import type { LineFormat } from './readers/formats';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
 import { ScanBudget, summarise } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
-import { PARALLEL_PARTS, recordAccept, splitPlan } from './scan/parts';
-import { searchParts, startSearches } from './scan/search';
+import { gzipPart, PARALLEL_PARTS, recordAccept, splitPlan } from './scan/parts';
+import { searchedByWorker, searchParts, startSearches } from './scan/search';
 import { mergeByTime } from './scan/merge';
 import { followSources, TailFollower, type TailRequest, type TailTarget } from './scan/tail';
 import {
@@ -117,6 +117,8 @@ const LABEL_SAMPLE_BYTES = 16 << 20;
 export interface FileStoreOptions {
   /** Scans of fewer bytes are not split across threads (default MIN_SPLIT_BYTES; tests lower it). */
   minSplitBytes?: number;
+  /** Every search reads in this thread, gzip files included (the tests' sequential reference). */
+  oneThread?: boolean;
   /**
    * Keep a block index (trace-id fingerprints, per-minute summaries) of every plain file, built in
    * the background from start-up; undefined: no index, every query scans.
@@ -412,10 +414,9 @@ class FileStore implements FileLogStore {
     const splits = this.searchSplits(plans, request, stats);
     const maxDurationMs = request.limits?.maxDurationMs;
     const deadline = maxDurationMs === undefined ? undefined : Date.now() + maxDurationMs;
-    // Every file's further parts go to one worker at once, in the order the scan reaches them.
-    const searches = startSearches(
-      splits.flatMap((parts) => (parts ?? []).slice(1).map((part) => ({ part, deadline })))
-    );
+    // Every file's parts for the worker go to it at once, in the order the scan reaches them.
+    const workerParts = splits.map((parts) => (parts ?? []).filter(searchedByWorker));
+    const searches = startSearches(workerParts.flat().map((part) => ({ part, deadline })));
     try {
       let searched = 0;
       for (const [i, plan] of plans.entries()) {
@@ -423,9 +424,9 @@ class FileStore implements FileLogStore {
         if (parts === undefined) {
           streams.push(new FileScanner(plan, budget).records());
         } else {
-          const results = searches.results.slice(searched, searched + parts.length - 1);
-          searched += parts.length - 1;
-          streams.push(searchParts(parts, budget, results));
+          const results = searches.results.slice(searched, searched + workerParts[i].length);
+          searched += workerParts[i].length;
+          streams.push(searchParts(parts, budget, results, plan.onComplete));
         }
       }
       yield* mergeByTime(streams, request.direction, BATCH_SIZE);
@@ -440,19 +441,24 @@ class FileStore implements FileLogStore {
   }
 
   /**
-   * Literal searches of large plain-file ranges, each cut into parts for two threads
-   * (`scan/search.ts`), in the order the scan reads them; undefined for a plan that is not cut.
-   * None when a byte limit could be reached (parts count their bytes apart).
+   * Literal searches of large plain-file ranges, each cut into parts for two threads, and of gzip
+   * files, whole, for the worker (`scan/search.ts`), in the order the scan reads them; undefined
+   * for a plan scanned whole in this thread. None when a byte limit could be reached (parts count
+   * their bytes apart).
    */
   private searchSplits(plans: FileScanPlan[], request: ScanRequest, stats: ScanStats): Array<ScanPart[] | undefined> {
     const maxBytes = request.limits?.maxBytesScanned;
     const total = plans.reduce((n, plan) => n + plan.end - plan.start, 0);
-    if (maxBytes !== undefined && stats.bytesScanned + total >= maxBytes) {
+    if (this.options.oneThread || (maxBytes !== undefined && stats.bytesScanned + total >= maxBytes)) {
       return plans.map(() => undefined);
     }
     return plans.map((plan) => {
       if (plan.literals.length === 0) {
         return undefined;
+      }
+      const gzip = gzipPart(plan, request.matchers);
+      if (gzip !== undefined) {
+        return [gzip];
       }
       const parts = splitPlan(plan, request.matchers, PARALLEL_PARTS, this.options.minSplitBytes);
       if (parts === undefined || parts.length < 2) {

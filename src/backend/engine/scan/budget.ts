@@ -77,7 +77,10 @@ export function summarise(stats: ScanStats): void {
   }
 }
 
-/** A part's counters added to the query's (the file was already counted by the first part). */
+/**
+ * A part's counters and notices added to the query's (files are counted by the caller). Of
+ * truncated parts, only the first one's notices are kept: each says the same thing.
+ */
 export function addPartStats(into: ScanStats, part: ScanStats): void {
   into.bytesScanned += part.bytesScanned;
   into.linesScanned += part.linesScanned;
@@ -89,7 +92,9 @@ export function addPartStats(into: ScanStats, part: ScanStats): void {
   if (part.untimedLines) {
     into.untimedLines = (into.untimedLines ?? 0) + part.untimedLines;
   }
-  if (part.truncated !== undefined && into.truncated === undefined) {
+  if (part.truncated === undefined) {
+    into.notices.push(...part.notices); // a part's own findings (an unreadable gzip file)
+  } else if (into.truncated === undefined) {
     into.truncated = part.truncated;
     into.notices.push(...part.notices);
   }

@@ -12,7 +12,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
-import { DISORDER_TOLERANCE_MS, type Direction, type LogRecord } from '../model';
+import { DISORDER_TOLERANCE_MS, type Direction, type FileSpan, type LogRecord } from '../model';
 import { FLAG_CUT, FLAG_INVALID_UTF8, type FileContext } from '../readers/context';
 import { isMalformed, type LineFormat } from '../readers/formats';
 import type { ScanBudget } from './budget';
@@ -53,7 +53,7 @@ export interface FileScanPlan {
    * Called after a complete forward read of a whole file with its time span and line count (the
    * gzip index keeps them).
    */
-  onComplete?: (span: { minTs: number; maxTs: number; lines: number }) => void;
+  onComplete?: (span: FileSpan) => void;
   /**
    * The consumer is done with a yielded batch (its records and their bytes) when it asks for the
    * next one: chunk memory is then reused (single-line formats, forward).

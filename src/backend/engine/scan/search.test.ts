@@ -1,12 +1,13 @@
 /**
  * Literal searches split across threads return the sequential scan's records: through the store
  * (the other part scanned in this thread, as where workers cannot run) and through the worker's
- * own collection of record bytes, run here.
+ * own collection of record bytes, run here. Gzip siblings go to the worker whole.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyStats, type LogRecord, type LogStore } from '../model';
+import { gzipSync } from 'node:zlib';
+import { emptyStats, type FileSpan, type LogRecord, type LogStore, type ScanPart } from '../model';
 import { runQuery, type QueryRequest } from '../query';
 import type { FileLogStore } from '../store';
 import { splitAndSequentialStores } from '../testing/splitStores';
@@ -18,11 +19,14 @@ const T0 = Date.UTC(2026, 10, 19, 0, 0, 0);
 const HOUR = 3_600_000;
 const NEEDLE = 'trace-7f3a';
 
-/** Lines over 12 hours; every 7th mentions the needle, some of them untimed, malformed or invalid UTF-8. */
-function generate(): Buffer {
+/**
+ * Lines over 12 hours from `from`; every 7th mentions the needle, some of them untimed, malformed
+ * or invalid UTF-8.
+ */
+function generate(from = T0, count = 3000): Buffer {
   const parts: Buffer[] = [];
-  for (let i = 0; i < 3000; i++) {
-    const at = T0 + Math.floor((i / 3000) * 12 * HOUR) - (i % 13 === 0 ? 20_000 : 0);
+  for (let i = 0; i < count; i++) {
+    const at = from + Math.floor((i / count) * 12 * HOUR) - (i % 13 === 0 ? 20_000 : 0);
     const trace = i % 7 === 0 ? NEEDLE : `other-${i}`;
     const timestamp = i % 50 === 0 ? '' : `"timestamp":"${new Date(at).toISOString()}",`;
     parts.push(Buffer.from(`{${timestamp}"level":"INFO","trace_id":"${trace}","message":"step ${i}"}\n`));
@@ -43,10 +47,10 @@ function generate(): Buffer {
 }
 
 /** A Python text log over the same hours: stack traces, some mentioning the needle on a continuation line. */
-function generateText(): string {
+function generateText(from = T0, count = 2000): string {
   const lines: string[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const at = new Date(T0 + Math.floor((i / 2000) * 12 * HOUR));
+  for (let i = 0; i < count; i++) {
+    const at = new Date(from + Math.floor((i / count) * 12 * HOUR));
     const stamp = at.toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
     lines.push(`${stamp} - kamiwaza.api - ${i % 5 === 0 ? 'ERROR' : 'INFO'} - step ${i}`);
     if (i % 5 === 0) {
@@ -65,6 +69,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kw-search-'));
   writeFileSync(join(dir, 'application.jsonl'), generate());
   writeFileSync(join(dir, 'application.log'), generateText());
+  // Rotated siblings, the 12 hours before: whole gzip files, which searches give the worker.
+  writeFileSync(join(dir, 'application.jsonl.1.gz'), gzipSync(generate(T0 - 12 * HOUR, 600)));
+  writeFileSync(join(dir, 'application.log.1.gz'), gzipSync(generateText(T0 - 12 * HOUR, 400)));
   ({ split, sequential } = splitAndSequentialStores(dir));
 });
 
@@ -81,6 +88,14 @@ const everyFile = `{source=~".+"} |= "${NEEDLE}"`;
 const CASES: Array<[string, QueryRequest]> = [
   ['backward, all', { query, startMs: T0 - HOUR, endMs: T0 + 13 * HOUR, limit: 5000 }],
   ['backward, JSON and multi-line text', { query: everyFile, startMs: T0 - HOUR, endMs: T0 + 13 * HOUR, limit: 5000 }],
+  [
+    'backward, with the gzip siblings',
+    { query: everyFile, startMs: T0 - 13 * HOUR, endMs: T0 + 13 * HOUR, limit: 5000 },
+  ],
+  [
+    'forward, with the gzip siblings',
+    { query: everyFile, startMs: T0 - 13 * HOUR, endMs: T0 + 13 * HOUR, limit: 5000, direction: 'forward' },
+  ],
   [
     'forward, JSON and multi-line text, range mid-file',
     { query: everyFile, startMs: T0 + 3 * HOUR, endMs: T0 + 9 * HOUR, limit: 5000, direction: 'forward' },
@@ -118,7 +133,7 @@ describe('split literal searches', () => {
   ])('rebuild the records a part scan returns from the bytes a worker collects: %s', async (_, source) => {
     const request = {
       matchers: [{ name: 'source', op: '=' as const, value: source }],
-      fromMs: T0 - HOUR,
+      fromMs: T0 + HOUR, // the live file only (a split scan is of one file)
       toMs: T0 + 13 * HOUR,
       direction: 'forward' as const,
       mustContain: [NEEDLE],
@@ -142,6 +157,54 @@ describe('split literal searches', () => {
       expect(searched.stats.malformedLines).toBe(stats.malformedLines);
     }
   });
+
+  it.each([
+    ['JSON', 'application.jsonl.1.gz', 'json', 'forward'],
+    ['JSON', 'application.jsonl.1.gz', 'json', 'backward'],
+    ['multi-line text', 'application.log.1.gz', 'text', 'forward'],
+    ['multi-line text', 'application.log.1.gz', 'text', 'backward'],
+  ] as const)(
+    'rebuild the records of a whole gzip file a worker searches, and its span: %s, %s, %s',
+    async (_, file, format, direction) => {
+      const path = join(dir, file);
+      const part: ScanPart = {
+        path,
+        format,
+        ctx: { source: 'application', filename: path, defaultService: 'kamiwaza', fileKey: path },
+        direction,
+        start: 0,
+        end: statSync(path).size,
+        holdTail: false,
+        fromMs: T0 - 13 * HOUR,
+        toMs: T0 + 13 * HOUR,
+        literals: [Buffer.from(NEEDLE)],
+        matchers: [],
+        firstTs: T0 - 12 * HOUR,
+        gzip: true,
+        learnSpan: true,
+      };
+      const direct: LogRecord[] = [];
+      let directSpan: FileSpan | undefined;
+      const scanner = partScanner(part, new ScanBudget(emptyStats()), { onComplete: (span) => (directSpan = span) });
+      for await (const batch of scanner.records()) {
+        direct.push(...batch);
+      }
+      const searched = await searchPart({ part });
+      if (searched.kind !== 'done') {
+        throw new Error(`part search ended with ${searched.kind}`);
+      }
+      const records = searchedRecords(part, searched);
+      const view = (r: LogRecord) => [r.id, r.ts, r.line, r.stream, r.metadata];
+      expect(records.map(view)).toEqual(direct.map(view));
+      expect(records.length).toBeGreaterThan(20);
+      // In scan order: newest first for a backward search.
+      const times = records.map((r) => r.ts);
+      expect(times).toEqual([...times].sort((a, b) => (direction === 'backward' ? b - a : a - b)));
+      expect(searched.span).toEqual(directSpan);
+      expect(searched.span?.minTs).toBeGreaterThanOrEqual(T0 - 12 * HOUR - 20_000);
+      expect(searched.span?.maxTs).toBeLessThan(T0);
+    }
+  );
 
   it('cut among lines longer than the first look for a timed line (64 KiB), as the sequential scan reads them', async () => {
     const long = mkdtempSync(join(tmpdir(), 'kw-search-long-'));

@@ -2,6 +2,7 @@
  * Literal searches on two threads: each large file range is split into parts (`parts.ts`); the
  * part read first (the newest for backward scans) is scanned in this thread, the others in one
  * worker thread (all files' in turn) that sends back the bytes of the records it would return.
+ * Whole gzip files go to the worker too (`gzipPart`): inflating is the costliest work per byte.
  * Those are rebuilt into records here, after this thread's own, and only when this thread's part
  * did not stop early, so the records are the sequential scan's, in its order.
  *
@@ -9,7 +10,7 @@
  * gives its part back and this thread scans it itself, as it does where workers cannot run.
  */
 import type { Worker } from 'node:worker_threads';
-import { emptyStats, type LogRecord, type ScanPart, type ScanStats } from '../model';
+import { emptyStats, type FileSpan, type LogRecord, type ScanPart, type ScanStats } from '../model';
 import { FORMATS } from '../readers/formats';
 import { addPartStats, ScanBudget } from './budget';
 import { partScanner } from './parts';
@@ -26,6 +27,8 @@ export interface SearchResult {
   meta: Float64Array;
   stats: ScanStats;
   stopped: boolean;
+  /** The file's span, when the part asked for it (`learnSpan`) and read the whole file. */
+  span?: FileSpan;
 }
 
 export type SearchMessage = SearchResult | { kind: 'overflow' } | { kind: 'failed'; message: string };
@@ -45,6 +48,7 @@ export async function searchPart(job: SearchJob): Promise<SearchMessage> {
   const lines: Buffer[] = [];
   const meta: number[] = [];
   let collected = 0;
+  let span: FileSpan | undefined;
   const scanner = partScanner(job.part, budget, {
     onRecordBytes: (bytes, start, end, offset, time, flags) => {
       collected += end - start;
@@ -55,12 +59,17 @@ export async function searchPart(job: SearchJob): Promise<SearchMessage> {
       lines.push(Buffer.from(bytes.subarray(start, end)));
       meta.push(offset, time, flags, end - start);
     },
+    onComplete: job.part.learnSpan ? (learnt) => (span = { ...learnt }) : undefined,
   });
   for await (const batch of scanner.records()) {
     void batch; // records go to onRecordBytes
   }
   if (overflow.signal.aborted) {
     return { kind: 'overflow' };
+  }
+  if (job.part.gzip && job.part.direction === 'backward') {
+    // Gzip is read forward; its records are handed out newest first, as the scan's own are.
+    reverseRecords(lines, meta);
   }
   // Its own memory (not a pooled slice): it is transferred to the other thread.
   const bytes = new Uint8Array(collected);
@@ -75,7 +84,18 @@ export async function searchPart(job: SearchJob): Promise<SearchMessage> {
     meta: Float64Array.from(meta),
     stats,
     stopped: scanner.stoppedEarly || stats.truncated !== undefined,
+    span,
   };
+}
+
+/** Reverses the order of collected records (their bytes and their META_FIELDS numbers each). */
+function reverseRecords(lines: Buffer[], meta: number[]): void {
+  lines.reverse();
+  for (let a = 0, b = meta.length - META_FIELDS; a < b; a += META_FIELDS, b -= META_FIELDS) {
+    for (let f = 0; f < META_FIELDS; f++) {
+      [meta[a + f], meta[b + f]] = [meta[b + f], meta[a + f]];
+    }
+  }
 }
 
 /** The records of a searched part, built as the scan itself builds them. */
@@ -211,28 +231,48 @@ function deferred<T>(): Deferred<T> {
 export type SearchReply = SearchMessage & { index: number };
 
 /**
- * The records of one file's `parts` (from `splitPlan` of a literal-search plan, in the order the
- * scan reads them): the first scanned in this thread, the others from `searched` (one result per
- * further part, see `startSearches`), counted into `budget.stats` as the sequential scan counts them.
+ * Whether the worker searches part `k` of a file's parts: every part of a cut file but the first
+ * (read first, in this thread), and a whole gzip file.
+ */
+export function searchedByWorker(part: ScanPart, k: number): boolean {
+  return k > 0 || part.gzip === true;
+}
+
+/**
+ * The records of one file's `parts` (from `splitPlan` or `gzipPart`, in the order the scan reads
+ * them), those the worker searches from `searched` (one result per such part, in order, see
+ * `startSearches`), counted into `budget.stats` as the sequential scan counts them. `onComplete`
+ * receives the file's span when a part learnt it (`learnSpan`).
  */
 export async function* searchParts(
   parts: ScanPart[],
   budget: ScanBudget,
-  searched: Array<Promise<SearchResult | undefined>>
+  searched: Array<Promise<SearchResult | undefined>>,
+  onComplete?: (span: FileSpan) => void
 ): AsyncGenerator<LogRecord[]> {
   let stopped = false;
+  let next = 0;
+  let counted = false; // the file is counted once in filesRead, however many parts it has
   for (let k = 0; k < parts.length && !stopped; k++) {
-    const result = k === 0 ? undefined : await searched[k - 1];
+    const result = searchedByWorker(parts[k], k) ? await searched[next++] : undefined;
     if (result === undefined) {
-      const scanner = partScanner(parts[k], budget);
+      const scanner = partScanner(parts[k], budget, { onComplete });
       yield* scanner.records();
-      if (k > 0) {
-        budget.stats.filesRead--; // the first part counted the file
+      if (counted) {
+        budget.stats.filesRead--; // each scanner counts its file
       }
+      counted = true;
       stopped = scanner.stoppedEarly || budget.stats.truncated !== undefined;
       continue;
     }
     addPartStats(budget.stats, result.stats);
+    if (!counted) {
+      budget.stats.filesRead++;
+      counted = true;
+    }
+    if (result.span !== undefined) {
+      onComplete?.(result.span);
+    }
     const records = searchedRecords(parts[k], result);
     if (records.length > 0) {
       yield records;
