@@ -28,7 +28,7 @@ import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './reader
 import { ScanBudget, summarise } from './scan/budget';
 import { FileScanner, type FileScanPlan } from './scan/fileScan';
 import { gzipPart, PARALLEL_PARTS, recordAccept, splitPlan } from './scan/parts';
-import { searchedByWorker, searchParts, startSearches } from './scan/search';
+import { LocalScans, searchedByWorker, searchParts, startSearches } from './scan/search';
 import { mergeByTime } from './scan/merge';
 import { followSources, TailFollower, type TailRequest, type TailTarget } from './scan/tail';
 import {
@@ -416,17 +416,19 @@ class FileStore implements FileLogStore {
     const deadline = maxDurationMs === undefined ? undefined : Date.now() + maxDurationMs;
     // Every file's parts for the worker go to it at once, in the order the scan reaches them.
     const workerParts = splits.map((parts) => (parts ?? []).filter(searchedByWorker));
-    const searches = startSearches(workerParts.flat().map((part) => ({ part, deadline })));
+    const jobs = workerParts.flat().map((part) => ({ part, deadline }));
+    const searches = startSearches(jobs);
+    const local = new LocalScans(searches);
     try {
-      let searched = 0;
+      let firstJob = 0;
       for (const [i, plan] of plans.entries()) {
         const parts = splits[i];
         if (parts === undefined) {
-          streams.push(new FileScanner(plan, budget).records());
+          const scan = new FileScanner(plan, budget).records();
+          streams.push(jobs.length > 0 ? local.track(scan) : scan);
         } else {
-          const results = searches.results.slice(searched, searched + workerParts[i].length);
-          searched += workerParts[i].length;
-          streams.push(searchParts(parts, budget, results, plan.onComplete));
+          streams.push(searchParts({ parts, searches, firstJob, local, onComplete: plan.onComplete }, budget));
+          firstJob += workerParts[i].length;
         }
       }
       yield* mergeByTime(streams, request.direction, BATCH_SIZE);

@@ -13,7 +13,7 @@ import type { FileLogStore } from '../store';
 import { splitAndSequentialStores } from '../testing/splitStores';
 import { ScanBudget } from './budget';
 import { partScanner } from './parts';
-import { searchedRecords, searchPart } from './search';
+import { LocalScans, searchedRecords, searchPart } from './search';
 
 const T0 = Date.UTC(2026, 10, 19, 0, 0, 0);
 const HOUR = 3_600_000;
@@ -234,5 +234,46 @@ describe('split literal searches', () => {
     } finally {
       rmSync(long, { recursive: true, force: true });
     }
+  });
+});
+
+describe('LocalScans', () => {
+  /** A scan that yields once per step, each step waiting for its release. */
+  function gated(steps: number) {
+    const releases: Array<() => void> = [];
+    const gates = Array.from({ length: steps }, () => new Promise<void>((resolve) => releases.push(resolve)));
+    async function* scan() {
+      for (const gate of gates) {
+        await gate;
+        yield gate;
+      }
+    }
+    return { scan: scan(), releases };
+  }
+
+  it('takes a part back whenever no scan of this thread is reading, not while one is', async () => {
+    let takeBacks = 0;
+    const local = new LocalScans({
+      result: () => Promise.resolve(undefined),
+      takeBack: () => (takeBacks++, false),
+      stop: () => {},
+    });
+    const a = gated(1);
+    const b = gated(1);
+    const trackedA = local.track(a.scan);
+    const trackedB = local.track(b.scan);
+    const firstA = trackedA.next();
+    const firstB = trackedB.next();
+    a.releases[0]();
+    await firstA; // A waits at its batch for the merge; B still reads
+    expect(takeBacks).toBe(0);
+    b.releases[0]();
+    await firstB; // both wait at their batches: nothing reads
+    expect(takeBacks).toBe(1);
+    const endA = trackedA.next(); // A reads on, to its end
+    expect((await endA).done).toBe(true);
+    expect(takeBacks).toBe(2);
+    await trackedB.return(undefined); // closed by the merge: nothing more is taken back
+    expect(takeBacks).toBe(2);
   });
 });

@@ -13,6 +13,7 @@ import type { Worker } from 'node:worker_threads';
 import { emptyStats, type FileSpan, type LogRecord, type ScanPart, type ScanStats } from '../model';
 import { FORMATS } from '../readers/formats';
 import { addPartStats, ScanBudget } from './budget';
+import { JobClaims } from './jobClaims';
 import { partScanner } from './parts';
 import { newWorker } from './workers';
 
@@ -32,6 +33,12 @@ export interface SearchResult {
 }
 
 export type SearchMessage = SearchResult | { kind: 'overflow' } | { kind: 'failed'; message: string };
+
+/** What this thread posts to the worker: a search's jobs, and the memory their claims share. */
+export interface SearchBatch {
+  jobs: SearchJob[];
+  claims: SharedArrayBuffer;
+}
 
 export interface SearchJob {
   part: ScanPart;
@@ -154,10 +161,18 @@ function takeSearchWorker(): Worker | undefined {
   return worker;
 }
 
-/** Parts searched by one worker thread, one after the other. */
+/** Parts searched by one worker thread, one after the other, unless this thread takes them back. */
 export interface RunningSearches {
-  /** Per job: its records' bytes, or undefined when this thread is to scan the part itself. */
-  results: Array<Promise<SearchResult | undefined>>;
+  /**
+   * Job `index`'s records' bytes, or undefined when this thread is to scan the part itself. Asking
+   * marks the job as awaited: only such jobs are taken back.
+   */
+  result(index: number): Promise<SearchResult | undefined>;
+  /**
+   * This thread has nothing of its own left to scan: takes back the last awaited job the worker
+   * has not started (its result becomes undefined); whether there was one.
+   */
+  takeBack(): boolean;
   stop(): void;
 }
 
@@ -169,12 +184,15 @@ export interface RunningSearches {
 export function startSearches(jobs: SearchJob[]): RunningSearches {
   const worker = jobs.length === 0 ? undefined : takeSearchWorker();
   if (worker === undefined) {
-    return { results: jobs.map(() => Promise.resolve(undefined)), stop: () => {} };
+    return { result: () => Promise.resolve(undefined), takeBack: () => false, stop: () => {} };
   }
-  // Each job's result settles once (later calls do nothing): by its reply, or by the worker's
-  // failure to load (this thread then scans every part) or its exit.
+  // Each job's result settles once (later calls do nothing): by its reply, by this thread taking
+  // it back, or by the worker's failure to load (this thread then scans every part) or its exit.
   const pending = jobs.map(() => deferred<SearchResult | undefined>());
+  const claims = new JobClaims(jobs.length);
+  const awaited: number[] = [];
   let answered = 0;
+  let ended = false;
   const onMessage = (m: SearchReply) => {
     answered++;
     const p = pending[m.index];
@@ -184,9 +202,8 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       p.resolve(m.kind === 'done' ? m : undefined);
     }
   };
-  let failed = false;
   const onError = () => {
-    failed = true;
+    ended = true;
     pending.forEach((p) => p.resolve(undefined));
   };
   const onExit = (code: number) =>
@@ -194,10 +211,24 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
-  worker.postMessage(jobs);
+  worker.postMessage({ jobs, claims: claims.buffer } satisfies SearchBatch);
   return {
-    results: pending.map((p) => p.promise),
+    result: (index) => {
+      awaited.push(index);
+      awaited.sort((a, b) => a - b);
+      return pending[index].promise;
+    },
+    takeBack: () => {
+      const index = ended ? undefined : claims.takeBack(awaited);
+      if (index === undefined) {
+        return false;
+      }
+      pending[index].resolve(undefined);
+      return true;
+    },
     stop: () => {
+      const failed = ended;
+      ended = true;
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
@@ -209,6 +240,39 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       }
     },
   };
+}
+
+/**
+ * This thread's scans during a split search: when none is running (each either done or waiting
+ * for the worker's part), the worker still has queued parts, and this thread takes one back.
+ * A scan counts as running while it reads, not while its batch waits for the merge.
+ */
+export class LocalScans {
+  private running = 0;
+
+  constructor(private readonly searches: RunningSearches) {}
+
+  async *track<T>(scan: AsyncGenerator<T>): AsyncGenerator<T> {
+    try {
+      for (;;) {
+        this.running++;
+        let next: IteratorResult<T>;
+        try {
+          next = await scan.next();
+        } finally {
+          if (--this.running === 0) {
+            this.searches.takeBack();
+          }
+        }
+        if (next.done) {
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      await scan.return(undefined);
+    }
+  }
 }
 
 interface Deferred<T> {
@@ -227,8 +291,8 @@ function deferred<T>(): Deferred<T> {
   return d;
 }
 
-/** What the worker posts per job, in job order. */
-export type SearchReply = SearchMessage & { index: number };
+/** What the worker posts per job, in job order: its outcome, or that this thread took it back. */
+export type SearchReply = (SearchMessage | { kind: 'taken back' }) & { index: number };
 
 /**
  * Whether the worker searches part `k` of a file's parts: every part of a cut file but the first
@@ -238,26 +302,33 @@ export function searchedByWorker(part: ScanPart, k: number): boolean {
   return k > 0 || part.gzip === true;
 }
 
+/** A file's parts in a split search (see `searchParts`). */
+export interface FileParts {
+  parts: ScanPart[];
+  /** The search's worker jobs, and the index among them of the first of this file's parts. */
+  searches: RunningSearches;
+  firstJob: number;
+  /** This thread's scans, to which those of this file's parts are added. */
+  local: LocalScans;
+  /** Receives the file's span when a part learnt it (`learnSpan`). */
+  onComplete?: (span: FileSpan) => void;
+}
+
 /**
- * The records of one file's `parts` (from `splitPlan` or `gzipPart`, in the order the scan reads
- * them), those the worker searches from `searched` (one result per such part, in order, see
- * `startSearches`), counted into `budget.stats` as the sequential scan counts them. `onComplete`
- * receives the file's span when a part learnt it (`learnSpan`).
+ * The records of one file's parts (from `splitPlan` or `gzipPart`, in the order the scan reads
+ * them), those the worker searches (`searchedByWorker`) from its results, counted into
+ * `budget.stats` as the sequential scan counts them.
  */
-export async function* searchParts(
-  parts: ScanPart[],
-  budget: ScanBudget,
-  searched: Array<Promise<SearchResult | undefined>>,
-  onComplete?: (span: FileSpan) => void
-): AsyncGenerator<LogRecord[]> {
+export async function* searchParts(file: FileParts, budget: ScanBudget): AsyncGenerator<LogRecord[]> {
+  const { parts, searches, local, onComplete } = file;
   let stopped = false;
-  let next = 0;
+  let job = file.firstJob;
   let counted = false; // the file is counted once in filesRead, however many parts it has
   for (let k = 0; k < parts.length && !stopped; k++) {
-    const result = searchedByWorker(parts[k], k) ? await searched[next++] : undefined;
+    const result = searchedByWorker(parts[k], k) ? await searches.result(job++) : undefined;
     if (result === undefined) {
       const scanner = partScanner(parts[k], budget, { onComplete });
-      yield* scanner.records();
+      yield* local.track(scanner.records());
       if (counted) {
         budget.stats.filesRead--; // each scanner counts its file
       }

@@ -1,15 +1,21 @@
 /**
  * Worker thread entry: searches parts of files in turn and posts each one's records' bytes (see
- * `search.ts`). A worker serves one search at a time: the next list of parts comes once it has
- * answered every part of the last.
+ * `search.ts`), skipping those the other thread took back (`JobClaims`). A worker serves one
+ * search at a time: the next list of parts comes once it has answered every part of the last.
  */
 import { parentPort } from 'node:worker_threads';
-import { searchPart, type SearchJob, type SearchReply } from './search';
+import { JobClaims } from './jobClaims';
+import { searchPart, type SearchBatch, type SearchReply } from './search';
 
 const port = parentPort;
 if (port) {
-  port.on('message', async (jobs: SearchJob[]) => {
+  port.on('message', async ({ jobs, claims }: SearchBatch) => {
+    const taken = new JobClaims(claims);
     for (const [index, job] of jobs.entries()) {
+      if (!taken.claimForWorker(index)) {
+        port.postMessage({ kind: 'taken back', index } satisfies SearchReply);
+        continue;
+      }
       try {
         const message = await searchPart(job);
         port.postMessage(
