@@ -13,6 +13,7 @@ import { bindListener, checkHandshakeEnv, handshakeLine, type ListenAddress } fr
 import { handleSignals, installCrashGuards, watchParent } from './lifecycle';
 import { createHclogLogger, type Logger, logLevelFromEnv } from './logger';
 import { createPluginServer } from './server';
+import { compileCodecs } from './proto';
 
 export interface ServeOptions {
   /** Builds the handlers once the logger exists; called after the handshake environment is checked. */
@@ -79,6 +80,9 @@ export async function servePlugin(options: ServeOptions): Promise<void> {
 
   // Synchronous write: the line must be out before anything else can happen.
   fs.writeSync(1, handshakeLine(listen));
+  // While go-plugin connects and pings: the first query then finds its codecs compiled, and the
+  // handshake does not wait for them.
+  setImmediate(compileCodecs);
   logger.debug('plugin started', { network: listen.network, address: listen.address, pid: process.pid });
   options.onServing?.();
 }

@@ -25,7 +25,7 @@ import {
   toStreamRequest,
 } from './messages';
 import { RequestMetrics } from './metrics';
-import { compileCodecs, loadPackageDefinition } from './proto';
+import { loadPackageDefinition } from './proto';
 
 /** Go SDK server limits: receive 16 MiB (Grafana may send more; we allow 64 MiB), send unlimited. */
 export const SERVER_OPTIONS: grpc.ServerOptions = {
@@ -53,9 +53,7 @@ export function createPluginServer(options: PluginServerOptions): grpc.Server {
   const idle = options.idleCollector ?? new IdleCollector();
   const server = new grpc.Server(SERVER_OPTIONS);
 
-  const definition = loadPackageDefinition();
-  compileCodecs(definition); // before the handshake: the first query need not generate them
-  const root = grpc.loadPackageDefinition(definition) as any;
+  const root = grpc.loadPackageDefinition(loadPackageDefinition()) as any;
 
   const finish = (method: string, started: number, code: grpc.status, error?: unknown) => {
     metrics.record(method, grpc.status[code] ?? String(code), (performance.now() - started) / 1000);
