@@ -416,16 +416,14 @@ class FileStore implements FileLogStore {
     const deadline = maxDurationMs === undefined ? undefined : Date.now() + maxDurationMs;
     // Every file's parts for the worker go to it at once, in the order the scan reaches them.
     const workerParts = splits.map((parts) => (parts ?? []).filter(searchedByWorker));
-    const jobs = workerParts.flat().map((part) => ({ part, deadline }));
-    const searches = startSearches(jobs);
+    const searches = startSearches(workerParts.flat().map((part) => ({ part, deadline })));
     const local = new LocalScans(searches);
     try {
       let firstJob = 0;
       for (const [i, plan] of plans.entries()) {
         const parts = splits[i];
         if (parts === undefined) {
-          const scan = new FileScanner(plan, budget).records();
-          streams.push(jobs.length > 0 ? local.track(scan) : scan);
+          streams.push(local.track(new FileScanner(plan, budget).records()));
         } else {
           streams.push(searchParts({ parts, searches, firstJob, local, onComplete: plan.onComplete }, budget));
           firstJob += workerParts[i].length;

@@ -238,42 +238,41 @@ describe('split literal searches', () => {
 });
 
 describe('LocalScans', () => {
-  /** A scan that yields once per step, each step waiting for its release. */
-  function gated(steps: number) {
-    const releases: Array<() => void> = [];
-    const gates = Array.from({ length: steps }, () => new Promise<void>((resolve) => releases.push(resolve)));
+  /** A scan that yields one batch once released. */
+  function gated() {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
     async function* scan() {
-      for (const gate of gates) {
-        await gate;
-        yield gate;
-      }
+      await gate;
+      yield 'batch';
     }
-    return { scan: scan(), releases };
+    return { scan: scan(), release };
   }
 
-  it('takes a part back whenever no scan of this thread is reading, not while one is', async () => {
+  it('takes a part back when its scan is the last one reading in this thread to stop, whatever the search', async () => {
     let takeBacks = 0;
     const local = new LocalScans({
       result: () => Promise.resolve(undefined),
       takeBack: () => (takeBacks++, false),
       stop: () => {},
     });
-    const a = gated(1);
-    const b = gated(1);
+    const other = new LocalScans({ result: () => Promise.resolve(undefined), takeBack: () => false, stop: () => {} });
+    const a = gated();
+    const b = gated();
     const trackedA = local.track(a.scan);
-    const trackedB = local.track(b.scan);
+    const trackedB = other.track(b.scan); // another query's scan in this thread
     const firstA = trackedA.next();
     const firstB = trackedB.next();
-    a.releases[0]();
+    a.release();
     await firstA; // A waits at its batch for the merge; B still reads
     expect(takeBacks).toBe(0);
-    b.releases[0]();
-    await firstB; // both wait at their batches: nothing reads
+    b.release();
+    await firstB; // both wait at their batches: nothing reads (the other search took nothing back)
+    expect(takeBacks).toBe(0);
+    const resumedA = trackedA.next(); // A reads on, to its end
+    expect((await resumedA).done).toBe(true);
     expect(takeBacks).toBe(1);
-    const endA = trackedA.next(); // A reads on, to its end
-    expect((await endA).done).toBe(true);
-    expect(takeBacks).toBe(2);
     await trackedB.return(undefined); // closed by the merge: nothing more is taken back
-    expect(takeBacks).toBe(2);
+    expect(takeBacks).toBe(1);
   });
 });

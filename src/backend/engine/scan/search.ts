@@ -243,24 +243,28 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
 }
 
 /**
- * This thread's scans during a split search: when none is running (each either done or waiting
- * for the worker's part), the worker still has queued parts, and this thread takes one back.
- * A scan counts as running while it reads, not while its batch waits for the merge.
+ * Scans of this thread reading now, over all queries: this thread is shared, so a search takes
+ * work back from its worker only when no scan at all is reading here.
+ */
+let readingHere = 0;
+
+/**
+ * This thread's scans of one search: when the last scan reading in this thread stops (done, or
+ * waiting for a part from the worker, or its batch waiting for the merge), the worker may still
+ * have queued parts of this search, and this thread takes one back.
  */
 export class LocalScans {
-  private running = 0;
-
   constructor(private readonly searches: RunningSearches) {}
 
   async *track<T>(scan: AsyncGenerator<T>): AsyncGenerator<T> {
     try {
       for (;;) {
-        this.running++;
+        readingHere++;
         let next: IteratorResult<T>;
         try {
           next = await scan.next();
         } finally {
-          if (--this.running === 0) {
+          if (--readingHere === 0) {
             this.searches.takeBack();
           }
         }
