@@ -71,10 +71,11 @@ describe('built executable: literal searches on two threads', () => {
 
   async function searchFrame(
     id: string,
-    maxLines = 5000
+    maxLines = 5000,
+    dir = logDir
   ): Promise<{ bodies: string[]; times: number[]; filesRead: number }> {
     const reply = await client.call('Data', 'QueryData', {
-      pluginContext: dataSourceContext({ logDirs: [logDir] }),
+      pluginContext: dataSourceContext({ logDirs: [dir] }, { uid: dir }),
       queries: [
         {
           refId: 'A',
@@ -124,6 +125,31 @@ describe('built executable: literal searches on two threads', () => {
       .readdirSync(logDir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile());
     expect(found.filesRead).toBe(everyFile.length);
+  });
+
+  it('answers a gzip file holding a frequent literal whole, and newest first under a line limit', async () => {
+    const frequent = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-search-frequent-'));
+    try {
+      // 5 000 lines of a day's sibling (~370 KB), every one holding the literal: more than the
+      // worker collects of a gzip file, so this thread reads it (given back, or taken back first).
+      const day = SAMPLE_END_MS - 86_400_000;
+      const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+      const rotated = Array.from(
+        { length: 5000 },
+        (_, i) => `${stamp(day + i * 10_000)} [INFO] kamiwazad.main: heartbeat ${i} of the supervisor loop`
+      );
+      fs.writeFileSync(path.join(frequent, 'kamiwazad.log.2026-11-19.gz'), zlib.gzipSync(rotated.join('\n') + '\n'));
+      fs.writeFileSync(
+        path.join(frequent, 'kamiwazad.log'),
+        `${stamp(SAMPLE_END_MS - 1000)} [INFO] kamiwazad.main: up\n`
+      );
+      const all = await searchFrame('heartbeat', 5000, frequent);
+      expect([...all.bodies].sort()).toEqual([...rotated].sort());
+      const newest = await searchFrame('heartbeat', 10, frequent);
+      expect(newest.bodies).toEqual(rotated.slice(-10).reverse());
+    } finally {
+      fs.rmSync(frequent, { recursive: true, force: true });
+    }
   });
 
   it('answers searches at once, and after one stopped early by its line limit', async () => {

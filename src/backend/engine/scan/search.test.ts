@@ -206,6 +206,39 @@ describe('split literal searches', () => {
     }
   );
 
+  it('give a gzip file holding a frequent literal back to this thread, not a plain part of it', async () => {
+    const frequent = mkdtempSync(join(tmpdir(), 'kw-search-frequent-'));
+    try {
+      // 4 000 lines of ~100 bytes, all holding the needle: 400 KB of records.
+      const lines = Array.from({ length: 4000 }, (_, i) =>
+        JSON.stringify({ timestamp: new Date(T0 + i * 1000).toISOString(), trace_id: NEEDLE, message: `step ${i}` })
+      );
+      const text = Buffer.from(lines.join('\n') + '\n');
+      writeFileSync(join(frequent, 'app.jsonl'), text);
+      writeFileSync(join(frequent, 'app.jsonl.1.gz'), gzipSync(text));
+      const part = (file: string, gzip: boolean): ScanPart => ({
+        path: join(frequent, file),
+        format: 'json',
+        ctx: { source: 'application', filename: file, defaultService: 'kamiwaza', fileKey: file },
+        direction: 'backward',
+        start: 0,
+        end: statSync(join(frequent, file)).size,
+        holdTail: false,
+        fromMs: T0 - HOUR,
+        toMs: T0 + 2 * HOUR,
+        literals: [Buffer.from(NEEDLE)],
+        matchers: [],
+        firstTs: T0,
+        gzip,
+      });
+      expect((await searchPart({ part: part('app.jsonl.1.gz', true) })).kind).toBe('overflow');
+      const plain = await searchPart({ part: part('app.jsonl', false) });
+      expect(plain.kind === 'done' && searchedRecords(part('app.jsonl', false), plain).length).toBe(4000);
+    } finally {
+      rmSync(frequent, { recursive: true, force: true });
+    }
+  });
+
   it('cut among lines longer than the first look for a timed line (64 KiB), as the sequential scan reads them', async () => {
     const long = mkdtempSync(join(tmpdir(), 'kw-search-long-'));
     try {
