@@ -256,9 +256,7 @@ export async function evaluateRange(
       seriesPoints(absentSeries, layout.windowCount, (w) => (presence.windowValue(w) === undefined ? 1 : undefined)),
     ];
   }
-  return [...series.values()].map((state) =>
-    seriesPoints(state.id, layout.windowCount, (w) => state.acc.windowValue(w))
-  );
+  return [...series.values()].map((state) => accumulatedPoints(state.id, state.acc, layout.windowCount));
 }
 
 /**
@@ -272,6 +270,14 @@ function denseCellsOf(acc: RangeAccumulator, countsLines: boolean): { values: Fl
     throw new Error(`this range aggregation cannot take ${countsLines ? 'line counts' : 'summed bytes'} per cell`);
   }
   return cells;
+}
+
+/** One series' accumulated value at each window that has one (all at once where it can). */
+function accumulatedPoints(id: SeriesId, acc: RangeAccumulator, windowCount: number): RangeSeries {
+  const all = acc.windowValues?.();
+  return all === undefined
+    ? seriesPoints(id, windowCount, (w) => acc.windowValue(w))
+    : seriesPoints(id, windowCount, (w) => (Number.isNaN(all[w]) ? undefined : all[w]));
 }
 
 /** One series' value at each window that has one. */

@@ -35,6 +35,22 @@ const SAMPLES: Array<[number, number]> = [
 ];
 
 describe('range aggregations', () => {
+  it.each([
+    ['count_over_time', false],
+    ['rate', false],
+  ] as const)('%s gives every window at once as it gives each (NaN where empty)', (op, unwrapped) => {
+    // Windows of 25 s every 10 s overlap; those after 60 s hold nothing.
+    const times = [10_000, 20_000, 30_000, 40_000, 50_000, 80_000, 90_000];
+    const layout = new WindowLayout(times, 25_000, 0);
+    const acc = accumulatorFactory({ op, rangeMs: 25_000, offsetMs: 0, unwrapped }, layout)();
+    for (const s of [1, 4, 9, 12, 12.5, 20, 33, 41, 47]) {
+      acc.add(layout.cellOf(s * 1000), s * 1000, 1);
+    }
+    const one = times.map((_, w) => acc.windowValue(w) ?? NaN);
+    expect(one.filter(Number.isNaN)).toHaveLength(2);
+    expect([...acc.windowValues!()]).toEqual(one);
+  });
+
   it('count, rate, sum, avg', () => {
     expect(windows('count_over_time', SAMPLES)).toEqual([3, 2]);
     expect(windows('rate', SAMPLES, { unwrapped: false })).toEqual([0.3, 0.2]);

@@ -19,6 +19,11 @@ export interface RangeAccumulator {
   denseCells?(): { values: Float64Array; samples?: Float64Array };
   /** The op's value over window `w`, or undefined when the window holds no sample. */
   windowValue(w: number): number | undefined;
+  /**
+   * Every window's value at once, NaN where a window holds no sample (counts only: a per-window
+   * call costs more than the value at a 1-minute step over 7 days, 10 080 windows a series).
+   */
+  windowValues?(): Float64Array;
 }
 
 export interface RangeOpSpec {
@@ -54,14 +59,30 @@ class CountAccumulator implements RangeAccumulator {
   }
 
   windowValue(w: number): number | undefined {
+    const prefix = this.prefixSums();
+    const n = prefix[this.layout.endCell[w]] - prefix[this.layout.firstCell[w]];
+    return n > 0 ? this.finish(n) : undefined;
+  }
+
+  windowValues(): Float64Array {
+    const prefix = this.prefixSums();
+    const { firstCell, endCell } = this.layout;
+    const values = new Float64Array(firstCell.length);
+    for (let w = 0; w < values.length; w++) {
+      const n = prefix[endCell[w]] - prefix[firstCell[w]];
+      values[w] = n > 0 ? this.finish(n) : NaN;
+    }
+    return values;
+  }
+
+  private prefixSums(): Float64Array {
     if (!this.prefix) {
       this.prefix = new Float64Array(this.counts.length + 1);
       for (let i = 0; i < this.counts.length; i++) {
         this.prefix[i + 1] = this.prefix[i] + this.counts[i];
       }
     }
-    const n = this.prefix[this.layout.endCell[w]] - this.prefix[this.layout.firstCell[w]];
-    return n > 0 ? this.finish(n) : undefined;
+    return this.prefix;
   }
 }
 

@@ -54,6 +54,21 @@ describe('range windows', () => {
     expect(layout.cellOf(51)).toBe(-1);
   });
 
+  it.each([
+    ['range over step', 25, 0],
+    ['range a multiple of the step', 20, 0],
+    ['range under step, with an offset', 4, 3],
+  ])('hold exactly the times in (t-range, t] of each step when they overlap or not: %s', (_, range, offset) => {
+    const steps = [10, 20, 30, 40, 50];
+    const layout = new WindowLayout(steps, range, offset);
+    for (let ts = -20; ts <= 60; ts += 0.5) {
+      const cell = layout.cellOf(ts);
+      const holding = steps.map((_, w) => cell >= layout.firstCell[w] && cell < layout.endCell[w]);
+      const expected = steps.map((t) => ts > t - offset - range && ts <= t - offset);
+      expect({ ts, windows: holding }).toEqual({ ts, windows: expected });
+    }
+  });
+
   it('leave gaps when the step exceeds the range', () => {
     const layout = new WindowLayout([10, 30], 5, 0);
     expect(layout.cellOf(20)).toBe(-1);
