@@ -73,7 +73,7 @@ describe('built executable: literal searches on two threads', () => {
     id: string,
     maxLines = 5000,
     dir = logDir
-  ): Promise<{ bodies: string[]; times: number[]; filesRead: number }> {
+  ): Promise<{ bodies: string[]; times: number[]; filesRead: number; notices: string[] }> {
     const reply = await client.call('Data', 'QueryData', {
       pluginContext: dataSourceContext({ logDirs: [dir] }, { uid: dir }),
       queries: [
@@ -94,6 +94,7 @@ describe('built executable: literal searches on two threads', () => {
       bodies: frame.fields.find((f) => f.name === 'body')!.values as string[],
       times: (frame.fields.find((f) => f.name === 'timestamp')!.values as Array<number | bigint>).map(Number),
       filesRead: stats.find((s) => s.displayName === 'Summary: log files read')!.value,
+      notices: ((frame.meta?.notices ?? []) as Array<{ text: string }>).map((n) => n.text),
     };
   }
 
@@ -149,6 +150,34 @@ describe('built executable: literal searches on two threads', () => {
       expect(newest.bodies).toEqual(rotated.slice(-10).reverse());
     } finally {
       fs.rmSync(frequent, { recursive: true, force: true });
+    }
+  });
+
+  it('answers the readable start of a gzip sibling cut short, and says the rest was skipped', async () => {
+    const cut = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-search-cut-'));
+    try {
+      const day = SAMPLE_END_MS - 86_400_000;
+      const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+      const rotated = Array.from(
+        { length: 3000 },
+        (_, i) => `${stamp(day + i * 10_000)} [INFO] kamiwazad.main: tick ${i} ${(i * 7919).toString(36)}`
+      );
+      const whole = zlib.gzipSync(rotated.join('\n') + '\n');
+      fs.writeFileSync(
+        path.join(cut, 'kamiwazad.log.2026-11-19.gz'),
+        whole.subarray(0, Math.floor(whole.length * 0.6))
+      );
+      fs.writeFileSync(path.join(cut, 'kamiwazad.log'), `${stamp(SAMPLE_END_MS - 1000)} [INFO] kamiwazad.main: up\n`);
+      const found = await searchFrame('kamiwazad.main: tick', 5000, cut);
+      // The lines before the cut, in order (newest first), none after it.
+      expect(found.bodies.length).toBeGreaterThan(rotated.length * 0.3);
+      expect([...found.bodies].reverse()).toEqual(rotated.slice(0, found.bodies.length));
+      // Unreadable files are summed up in one notice, with each reason and path.
+      expect(found.notices.some((text) => /could not be read.*unexpected end of file.*2026-11-19\.gz/.test(text))).toBe(
+        true
+      );
+    } finally {
+      fs.rmSync(cut, { recursive: true, force: true });
     }
   });
 

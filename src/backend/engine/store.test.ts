@@ -280,6 +280,25 @@ describe('damaged input', () => {
     }
   });
 
+  it('reads a small gzip sibling cut short up to its cut, though it inflates at once', async () => {
+    // Repetitive lines: the whole sibling inflates to far less than one read block.
+    const lines = Array.from({ length: 3000 }, (_, i) => appLine(T0 - 3_600_000 + i * 1000, { message: `tick ${i}` }));
+    const gzip = gzipSync(lines.join(''));
+    write('application.jsonl.1.gz', gzip.subarray(0, Math.floor(gzip.length * 0.6)));
+    write('application.jsonl', appLine(T0));
+    for (const direction of ['forward', 'backward'] as const) {
+      const stats = emptyStats();
+      const records = await collect(createFileLogStore({ roots: [dir] }), { direction }, stats);
+      const fromGzip = records.filter((r) => r.ts < T0).map((r) => r.line + '\n');
+      const inOrder = direction === 'forward' ? fromGzip : [...fromGzip].reverse();
+      expect(inOrder.length).toBeGreaterThan(lines.length * 0.4);
+      expect(inOrder).toEqual(lines.slice(0, inOrder.length));
+      expect(stats.notices.filter((n) => /application\.jsonl\.1\.gz is not a readable gzip/.test(n.text))).toHaveLength(
+        1
+      );
+    }
+  });
+
   it('keeps stack traces with their first line in both directions', async () => {
     const text = [
       '2026-11-20 10:00:00,000 - kamiwaza.api - INFO - ok',
