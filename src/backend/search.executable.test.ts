@@ -128,22 +128,30 @@ describe('built executable: literal searches on two threads', () => {
     expect(found.filesRead).toBe(everyFile.length);
   });
 
+  /**
+   * A log directory of its own: a kamiwazad.log sibling of the day before the sample's end, every
+   * 10 s one of `lines` (each given its time), cut to `kept` of its gzip bytes, and a live file of
+   * one line. Returns the sibling's lines.
+   */
+  function kamiwazadSibling(dir: string, lines: (i: number) => string, count: number, kept = 1): string[] {
+    const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+    const day = SAMPLE_END_MS - 86_400_000;
+    const rotated = Array.from(
+      { length: count },
+      (_, i) => `${stamp(day + i * 10_000)} [INFO] kamiwazad.main: ${lines(i)}`
+    );
+    const gzip = zlib.gzipSync(rotated.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'kamiwazad.log.2026-11-19.gz'), gzip.subarray(0, Math.floor(gzip.length * kept)));
+    fs.writeFileSync(path.join(dir, 'kamiwazad.log'), `${stamp(SAMPLE_END_MS - 1000)} [INFO] kamiwazad.main: up\n`);
+    return rotated;
+  }
+
   it('answers a gzip file holding a frequent literal whole, and newest first under a line limit', async () => {
     const frequent = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-search-frequent-'));
     try {
-      // 5 000 lines of a day's sibling (~370 KB), every one holding the literal: more than the
-      // worker collects of a gzip file, so this thread reads it (given back, or taken back first).
-      const day = SAMPLE_END_MS - 86_400_000;
-      const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
-      const rotated = Array.from(
-        { length: 5000 },
-        (_, i) => `${stamp(day + i * 10_000)} [INFO] kamiwazad.main: heartbeat ${i} of the supervisor loop`
-      );
-      fs.writeFileSync(path.join(frequent, 'kamiwazad.log.2026-11-19.gz'), zlib.gzipSync(rotated.join('\n') + '\n'));
-      fs.writeFileSync(
-        path.join(frequent, 'kamiwazad.log'),
-        `${stamp(SAMPLE_END_MS - 1000)} [INFO] kamiwazad.main: up\n`
-      );
+      // 5 000 lines (~370 KB), every one holding the literal: more than the worker collects of a
+      // gzip file, so this thread reads it (given back, or taken back first).
+      const rotated = kamiwazadSibling(frequent, (i) => `heartbeat ${i} of the supervisor loop`, 5000);
       const all = await searchFrame('heartbeat', 5000, frequent);
       expect([...all.bodies].sort()).toEqual([...rotated].sort());
       const newest = await searchFrame('heartbeat', 10, frequent);
@@ -156,18 +164,7 @@ describe('built executable: literal searches on two threads', () => {
   it('answers the readable start of a gzip sibling cut short, and says the rest was skipped', async () => {
     const cut = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-search-cut-'));
     try {
-      const day = SAMPLE_END_MS - 86_400_000;
-      const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
-      const rotated = Array.from(
-        { length: 3000 },
-        (_, i) => `${stamp(day + i * 10_000)} [INFO] kamiwazad.main: tick ${i} ${(i * 7919).toString(36)}`
-      );
-      const whole = zlib.gzipSync(rotated.join('\n') + '\n');
-      fs.writeFileSync(
-        path.join(cut, 'kamiwazad.log.2026-11-19.gz'),
-        whole.subarray(0, Math.floor(whole.length * 0.6))
-      );
-      fs.writeFileSync(path.join(cut, 'kamiwazad.log'), `${stamp(SAMPLE_END_MS - 1000)} [INFO] kamiwazad.main: up\n`);
+      const rotated = kamiwazadSibling(cut, (i) => `tick ${i} ${(i * 7919).toString(36)}`, 3000, 0.6);
       const found = await searchFrame('kamiwazad.main: tick', 5000, cut);
       // The lines before the cut, in order (newest first), none after it.
       expect(found.bodies.length).toBeGreaterThan(rotated.length * 0.3);

@@ -256,48 +256,36 @@ describe('damaged input', () => {
     expect(stats.notices.filter((n) => /not a readable gzip/.test(n.text))).toHaveLength(2);
   });
 
-  it('reads a gzip sibling cut short up to its cut, with a notice, in both directions', async () => {
-    // Random messages (they compress little), so the cut leaves whole inflated blocks before it.
-    const prng = new Prng(7);
-    const lines = Array.from({ length: 20_000 }, (_, i) =>
-      appLine(T0 - 3_600_000 + i * 100, { message: prng.hex(40) })
-    );
-    const gzip = gzipSync(lines.join(''));
-    write('application.jsonl.1.gz', gzip.subarray(0, Math.floor(gzip.length * 0.7)));
-    write('application.jsonl', appLine(T0));
-    for (const direction of ['forward', 'backward'] as const) {
-      const stats = emptyStats();
-      const records = await collect(createFileLogStore({ roots: [dir] }), { direction }, stats);
-      const fromGzip = records.filter((r) => r.ts < T0).map((r) => r.line + '\n');
-      const inOrder = direction === 'forward' ? fromGzip : [...fromGzip].reverse();
-      // A prefix of the sibling's lines, most of what lies before the cut.
-      expect(inOrder.length).toBeGreaterThan(lines.length * 0.3);
-      expect(inOrder).toEqual(lines.slice(0, inOrder.length));
-      expect(records.some((r) => r.ts === T0)).toBe(true);
-      expect(stats.notices.filter((n) => /application\.jsonl\.1\.gz is not a readable gzip/.test(n.text))).toHaveLength(
-        1
+  it.each([
+    // Random messages (they compress little): the cut leaves whole streamed blocks before it.
+    ['large, streamed', 20_000, 100, 0.7, (prng: Prng) => prng.hex(40)],
+    // Repetitive lines: the whole sibling inflates at once to less than one read block.
+    ['small, inflated at once', 3000, 1000, 0.6, () => 'tick'],
+  ])(
+    'reads a gzip sibling cut short up to its cut, with a notice, in both directions: %s',
+    async (_, count, everyMs, kept, message) => {
+      const prng = new Prng(7);
+      const lines = Array.from({ length: count }, (_, i) =>
+        appLine(T0 - 3_600_000 + i * everyMs, { message: message(prng) })
       );
+      const gzip = gzipSync(lines.join(''));
+      write('application.jsonl.1.gz', gzip.subarray(0, Math.floor(gzip.length * kept)));
+      write('application.jsonl', appLine(T0));
+      for (const direction of ['forward', 'backward'] as const) {
+        const stats = emptyStats();
+        const records = await collect(createFileLogStore({ roots: [dir] }), { direction }, stats);
+        const fromGzip = records.filter((r) => r.ts < T0).map((r) => r.line + '\n');
+        const inOrder = direction === 'forward' ? fromGzip : [...fromGzip].reverse();
+        // A prefix of the sibling's lines, most of what lies before the cut.
+        expect(inOrder.length).toBeGreaterThan(lines.length * 0.3);
+        expect(inOrder).toEqual(lines.slice(0, inOrder.length));
+        expect(records.some((r) => r.ts === T0)).toBe(true);
+        expect(
+          stats.notices.filter((n) => /application\.jsonl\.1\.gz is not a readable gzip/.test(n.text))
+        ).toHaveLength(1);
+      }
     }
-  });
-
-  it('reads a small gzip sibling cut short up to its cut, though it inflates at once', async () => {
-    // Repetitive lines: the whole sibling inflates to far less than one read block.
-    const lines = Array.from({ length: 3000 }, (_, i) => appLine(T0 - 3_600_000 + i * 1000, { message: `tick ${i}` }));
-    const gzip = gzipSync(lines.join(''));
-    write('application.jsonl.1.gz', gzip.subarray(0, Math.floor(gzip.length * 0.6)));
-    write('application.jsonl', appLine(T0));
-    for (const direction of ['forward', 'backward'] as const) {
-      const stats = emptyStats();
-      const records = await collect(createFileLogStore({ roots: [dir] }), { direction }, stats);
-      const fromGzip = records.filter((r) => r.ts < T0).map((r) => r.line + '\n');
-      const inOrder = direction === 'forward' ? fromGzip : [...fromGzip].reverse();
-      expect(inOrder.length).toBeGreaterThan(lines.length * 0.4);
-      expect(inOrder).toEqual(lines.slice(0, inOrder.length));
-      expect(stats.notices.filter((n) => /application\.jsonl\.1\.gz is not a readable gzip/.test(n.text))).toHaveLength(
-        1
-      );
-    }
-  });
+  );
 
   it('keeps stack traces with their first line in both directions', async () => {
     const text = [
