@@ -129,16 +129,16 @@ describe('built executable: literal searches on two threads', () => {
   });
 
   /**
-   * A log directory of its own: a kamiwazad.log sibling of the day before the sample's end, every
-   * 10 s one of `lines` (each given its time), cut to `kept` of its gzip bytes, and a live file of
-   * one line. Returns the sibling's lines.
+   * A log directory of its own: a kamiwazad.log sibling of the day before the sample's end,
+   * `count` lines 10 s apart (line i says `message(i)`), cut to `kept` of its gzip bytes, and a
+   * live file of one line. Returns the sibling's lines.
    */
-  function kamiwazadSibling(dir: string, lines: (i: number) => string, count: number, kept = 1): string[] {
+  function kamiwazadSibling(dir: string, message: (i: number) => string, count: number, kept = 1): string[] {
     const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
     const day = SAMPLE_END_MS - 86_400_000;
     const rotated = Array.from(
       { length: count },
-      (_, i) => `${stamp(day + i * 10_000)} [INFO] kamiwazad.main: ${lines(i)}`
+      (_, i) => `${stamp(day + i * 10_000)} [INFO] kamiwazad.main: ${message(i)}`
     );
     const gzip = zlib.gzipSync(rotated.join('\n') + '\n');
     fs.writeFileSync(path.join(dir, 'kamiwazad.log.2026-11-19.gz'), gzip.subarray(0, Math.floor(gzip.length * kept)));
