@@ -181,8 +181,10 @@ function inflateAtOnce(path: string, budget: ScanBudget): { inflated: Buffer; cu
     try {
       whole = { inflated: gunzipSync(data, options) };
     } catch (error) {
-      // A sync flush at the end hands out what was inflated instead of failing on the missing rest
-      // (a damaged block before the end still throws).
+      if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') {
+        throw error; // not cut short: too large or damaged, for the stream
+      }
+      // A sync flush at the end hands out what was inflated instead of failing on the missing rest.
       whole = {
         inflated: gunzipSync(data, { ...options, finishFlush: zlibConstants.Z_SYNC_FLUSH }),
         cut: error as Error,

@@ -25,19 +25,18 @@ export class JobClaims {
   }
 
   /**
-   * This thread: the last job of `wanted` (indexes, ascending) the worker has not started, now
-   * this thread's; undefined when there is none. Jobs behind one the worker claimed are never
-   * free (it claims in order), so the look stops there.
+   * This thread: the last job with `wanted[index]` set that the worker has not started, now this
+   * thread's; undefined when there is none. Jobs behind one the worker claimed are never free (it
+   * claims in order), so the look stops there.
    */
-  takeBack(wanted: number[]): number | undefined {
-    for (let k = wanted.length - 1; k >= 0; k--) {
-      const index = wanted[k];
-      const was = Atomics.compareExchange(this.cells, index, FREE, HERE);
-      if (was === FREE) {
-        return index;
-      }
+  takeBack(wanted: Uint8Array): number | undefined {
+    for (let index = this.cells.length - 1; index >= 0; index--) {
+      const was = Atomics.load(this.cells, index);
       if (was === WORKER) {
         return undefined;
+      }
+      if (was === FREE && wanted[index] === 1 && Atomics.compareExchange(this.cells, index, FREE, HERE) === FREE) {
+        return index;
       }
     }
     return undefined;

@@ -107,8 +107,8 @@ export function splitPlan(
   const bounds = [{ at: start, ts: plan.firstTs }, ...cuts, { at: end, ts: NaN }];
   const out: ScanPart[] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
-    // A part after a cut starts with its timed line: untimed lines get that line's time at most.
     const holdTail = k + 2 === bounds.length ? plan.holdTail : false;
+    // A part after a cut starts with its timed line: untimed lines get that line's time at most.
     out.push(partOf(plan, matchers, { start: bounds[k].at, end: bounds[k + 1].at, firstTs: bounds[k].ts, holdTail }));
   }
   return out;

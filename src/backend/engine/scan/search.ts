@@ -200,7 +200,7 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
   // it back, or by the worker's failure to load (this thread then scans every part) or its exit.
   const pending = jobs.map(() => deferred<SearchResult | undefined>());
   const claims = new JobClaims(jobs.length);
-  const awaited: number[] = [];
+  const awaited = new Uint8Array(jobs.length);
   let answered = 0;
   let ended = false;
   const onMessage = (m: SearchReply) => {
@@ -224,8 +224,7 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
   worker.postMessage({ jobs, claims: claims.buffer } satisfies SearchBatch);
   return {
     result: (index) => {
-      awaited.push(index);
-      awaited.sort((a, b) => a - b);
+      awaited[index] = 1;
       return pending[index].promise;
     },
     takeBack: () => {
