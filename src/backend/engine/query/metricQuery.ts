@@ -70,26 +70,42 @@ export async function runMetricQuery(
   }
   return {
     resultType: 'matrix',
-    series: series
-      .sort((a, b) => compareLabels(a.id.labels, b.id.labels))
-      .map((s) => ({ labels: s.id.labels, times: s.windows.map((w) => steps.times[w]), values: s.values })),
+    series: series.sort((a, b) => compareLabels(a.id.labels, b.id.labels)).map((s) => matrixSeries(s, steps.times)),
   };
+}
+
+/** A series' points as the matrix result holds them: step times and values, in plain arrays. */
+function matrixSeries(
+  { id, windows, values }: RangeSeries,
+  stepTimes: readonly number[]
+): MatrixResult['series'][number] {
+  const times: number[] = new Array(windows.length);
+  const plain: number[] = new Array(values.length);
+  for (let i = 0; i < windows.length; i++) {
+    times[i] = stepTimes[windows[i]];
+    plain[i] = values[i];
+  }
+  return { labels: id.labels, times, values: plain };
 }
 
 /** Per-step vectors regrouped by series, in the order each series first appears. */
 function seriesOf(vectors: Sample[][]): RangeSeries[] {
   // Series ids are interned per query (one SeriesTable): the object is its key.
-  const bySeries = new Map<SeriesId, RangeSeries>();
+  const bySeries = new Map<SeriesId, { windows: number[]; values: number[] }>();
   vectors.forEach((vector, w) => {
     for (const sample of vector) {
       let series = bySeries.get(sample.series);
       if (!series) {
-        series = { id: sample.series, windows: [], values: [] };
+        series = { windows: [], values: [] };
         bySeries.set(sample.series, series);
       }
       series.windows.push(w);
       series.values.push(sample.value);
     }
   });
-  return [...bySeries.values()];
+  return [...bySeries].map(([id, { windows, values }]) => ({
+    id,
+    windows: Int32Array.from(windows),
+    values: Float64Array.from(values),
+  }));
 }

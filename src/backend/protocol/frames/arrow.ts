@@ -108,7 +108,15 @@ function buildColumn(field: Field, length: number): Data<DataType> {
         data: epochNanos(field.values, length),
       });
     case 'number':
-      return makeData({ ...common, type: new Float64(), data: fill(new Float64Array(length), field.values, Number) });
+      return makeData({
+        ...common,
+        type: new Float64(),
+        // Without nulls the typed array's own conversion (a native loop) does it all.
+        data:
+          nullCount === 0 && field.values.length === length
+            ? new Float64Array(field.values as number[])
+            : fill(new Float64Array(length), field.values, Number),
+      });
     case 'int64':
       return makeData({ ...common, type: new Int64(), data: fill(new BigInt64Array(length), field.values, toInt64) });
     case 'enum':
@@ -139,13 +147,15 @@ const TWO_32 = 4_294_967_296;
 function epochNanos(values: ReadonlyArray<number | bigint | null>, length: number): BigInt64Array {
   const nanos = new BigInt64Array(length);
   const halves = new Uint32Array(nanos.buffer);
-  values.forEach((value, i) => {
+  // A plain loop: a time column of a dashboard's series holds 10 080 values, 28 such a query.
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (value === null || value === undefined) {
-      return;
+      continue;
     }
     if (typeof value === 'bigint' || !(value >= 0 && value < MAX_FAST_MS)) {
       nanos[i] = toEpochNanos(value);
-      return;
+      continue;
     }
     const wholeMs = Math.floor(value);
     const micros = Math.round((value - wholeMs) * 1000);
@@ -157,7 +167,7 @@ function epochNanos(values: ReadonlyArray<number | bigint | null>, length: numbe
     const carry = Math.floor(low / TWO_32);
     halves[2 * i] = low - carry * TWO_32;
     halves[2 * i + 1] = scaledHigh + carry;
-  });
+  }
   return nanos;
 }
 

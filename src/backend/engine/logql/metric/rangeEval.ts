@@ -83,8 +83,8 @@ interface SeriesState {
  */
 export interface RangeSeries {
   id: SeriesId;
-  windows: number[];
-  values: number[];
+  windows: Int32Array;
+  values: Float64Array;
 }
 
 /**
@@ -253,10 +253,13 @@ export async function evaluateRange(
   const absentSeries = absent ? ctx.table.get(absentLabels(expr.log.matchers)) : undefined;
   if (absentSeries) {
     return [
-      seriesPoints(absentSeries, layout.windowCount, (w) => (presence.windowValue(w) === undefined ? 1 : undefined)),
+      seriesPoints(absentSeries, new WindowScratch(layout.windowCount), (w) =>
+        presence.windowValue(w) === undefined ? 1 : undefined
+      ),
     ];
   }
-  return [...series.values()].map((state) => accumulatedPoints(state.id, state.acc, layout.windowCount));
+  const scratch = new WindowScratch(layout.windowCount);
+  return [...series.values()].map((state) => accumulatedPoints(state.id, state.acc, scratch));
 }
 
 /**
@@ -272,26 +275,44 @@ function denseCellsOf(acc: RangeAccumulator, countsLines: boolean): { values: Fl
   return cells;
 }
 
+/**
+ * Per-window arrays that every series of one evaluation reuses: each series keeps only a copy of
+ * its points. A 7-day range at a 1-minute step has 10 080 windows, and fresh arrays of that size
+ * for each of a dashboard query's series made collections run in the middle of its answer.
+ */
+class WindowScratch {
+  readonly all: Float64Array;
+  readonly windows: Int32Array;
+  readonly values: Float64Array;
+
+  constructor(readonly windowCount: number) {
+    this.all = new Float64Array(windowCount);
+    this.windows = new Int32Array(windowCount);
+    this.values = new Float64Array(windowCount);
+  }
+}
+
 /** One series' accumulated value at each window that has one (all at once where it can). */
-function accumulatedPoints(id: SeriesId, acc: RangeAccumulator, windowCount: number): RangeSeries {
-  const all = acc.windowValues?.();
-  return all === undefined
-    ? seriesPoints(id, windowCount, (w) => acc.windowValue(w))
-    : seriesPoints(id, windowCount, (w) => (Number.isNaN(all[w]) ? undefined : all[w]));
+function accumulatedPoints(id: SeriesId, acc: RangeAccumulator, scratch: WindowScratch): RangeSeries {
+  if (acc.windowValues === undefined) {
+    return seriesPoints(id, scratch, (w) => acc.windowValue(w));
+  }
+  const all = acc.windowValues(scratch.all);
+  return seriesPoints(id, scratch, (w) => (Number.isNaN(all[w]) ? undefined : all[w]));
 }
 
 /** One series' value at each window that has one. */
-function seriesPoints(id: SeriesId, windowCount: number, valueAt: (w: number) => number | undefined): RangeSeries {
-  const windows: number[] = [];
-  const values: number[] = [];
-  for (let w = 0; w < windowCount; w++) {
+function seriesPoints(id: SeriesId, scratch: WindowScratch, valueAt: (w: number) => number | undefined): RangeSeries {
+  const { windows, values } = scratch;
+  let n = 0;
+  for (let w = 0; w < scratch.windowCount; w++) {
     const value = valueAt(w);
     if (value !== undefined) {
-      windows.push(w);
-      values.push(value);
+      windows[n] = w;
+      values[n++] = value;
     }
   }
-  return { id, windows, values };
+  return { id, windows: windows.slice(0, n), values: values.slice(0, n) };
 }
 
 /** The range aggregation's series as one vector per step (what the operations above it take). */

@@ -20,10 +20,11 @@ export interface RangeAccumulator {
   /** The op's value over window `w`, or undefined when the window holds no sample. */
   windowValue(w: number): number | undefined;
   /**
-   * Every window's value at once, NaN where a window holds no sample (counts only: a per-window
-   * call costs more than the value at a 1-minute step over 7 days, 10 080 windows a series).
+   * Every window's value at once, written into `into` (at least one element per window), NaN
+   * where a window holds no sample (counts only: a per-window call costs more than the value at a
+   * 1-minute step over 7 days, 10 080 windows a series).
    */
-  windowValues?(): Float64Array;
+  windowValues?(into: Float64Array): Float64Array;
 }
 
 export interface RangeOpSpec {
@@ -64,15 +65,25 @@ class CountAccumulator implements RangeAccumulator {
     return n > 0 ? this.finish(n) : undefined;
   }
 
-  windowValues(): Float64Array {
-    const prefix = this.prefixSums();
+  windowValues(into: Float64Array): Float64Array {
+    // Windows move forward in time (neither bound of their cells ever goes back), so one sum
+    // slides over the counts, adding the cells that enter and subtracting those that leave:
+    // no prefix array per series (counts are whole numbers, so the sums stay exact).
     const { firstCell, endCell } = this.layout;
-    const values = new Float64Array(firstCell.length);
-    for (let w = 0; w < values.length; w++) {
-      const n = prefix[endCell[w]] - prefix[firstCell[w]];
-      values[w] = n > 0 ? this.finish(n) : NaN;
+    const counts = this.counts;
+    let sum = 0;
+    let from = 0;
+    let to = 0;
+    for (let w = 0; w < firstCell.length; w++) {
+      for (const end = endCell[w]; to < end; to++) {
+        sum += counts[to];
+      }
+      for (const first = firstCell[w]; from < first; from++) {
+        sum -= counts[from];
+      }
+      into[w] = sum > 0 ? this.finish(sum) : NaN;
     }
-    return values;
+    return into;
   }
 
   private prefixSums(): Float64Array {
