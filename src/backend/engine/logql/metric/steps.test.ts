@@ -69,6 +69,27 @@ describe('range windows', () => {
     }
   });
 
+  it('hold the times around each bound exactly at epoch times, to the microsecond (evenly spaced bounds)', () => {
+    // 7 days at a 1-minute step, as a dashboard asks: a time's cell is computed from the spacing.
+    const start = Date.parse('2026-11-13T00:00:00Z');
+    const steps = Array.from({ length: 10_080 }, (_, i) => start + i * 60_000);
+    const layout = new WindowLayout(steps, 120_000, 0);
+    for (const w of [0, 1, 4_999, 10_079]) {
+      for (const ts of [steps[w] - 0.001, steps[w], steps[w] + 0.001]) {
+        const cell = layout.cellOf(ts);
+        const holding = [w - 1, w, w + 1].filter((v) => v >= 0 && v < steps.length);
+        for (const v of holding) {
+          const inside = cell >= layout.firstCell[v] && cell < layout.endCell[v];
+          expect({ ts, window: v, inside }).toEqual({
+            ts,
+            window: v,
+            inside: ts > steps[v] - 120_000 && ts <= steps[v],
+          });
+        }
+      }
+    }
+  });
+
   it('leave gaps when the step exceeds the range', () => {
     const layout = new WindowLayout([10, 30], 5, 0);
     expect(layout.cellOf(20)).toBe(-1);

@@ -21,6 +21,12 @@ export class WindowLayout {
   readonly toMs: number;
   /** Window i ends (inclusively) at ends[i] = step time - offset. */
   private readonly ends: number[];
+  /**
+   * The bounds' common spacing when they are evenly spaced (a range that is a whole number of
+   * steps, as `$__auto` gives), else NaN: then a time's cell is computed, not searched for (the
+   * summaries look one up per file and minute, a scan per line).
+   */
+  private readonly spacing: number;
 
   /** `stepTimes` ascending, as `EvalSteps` holds them. */
   constructor(stepTimes: readonly number[], rangeMs: number, offsetMs: number) {
@@ -39,6 +45,7 @@ export class WindowLayout {
     }
     this.fromMs = this.bounds[0];
     this.toMs = this.bounds[this.bounds.length - 1];
+    this.spacing = evenSpacing(this.bounds);
   }
 
   get windowCount(): number {
@@ -55,7 +62,14 @@ export class WindowLayout {
     if (!(ts > b[0]) || ts > b[b.length - 1]) {
       return -1;
     }
-    // Largest j with b[j] < ts.
+    // Largest j with b[j] < ts: computed from an even spacing when the guess holds (a division
+    // could round across a bound), else searched for.
+    if (this.spacing > 0) {
+      const guess = Math.min(Math.max(Math.ceil((ts - b[0]) / this.spacing) - 1, 0), b.length - 2);
+      if (b[guess] < ts && ts <= b[guess + 1]) {
+        return this.cellInWindow[guess] ? guess : -1;
+      }
+    }
     let lo = 0;
     let hi = b.length - 1;
     while (hi - lo > 1) {
@@ -82,6 +96,20 @@ export class WindowLayout {
     }
     return lo;
   }
+}
+
+/** The common difference of ascending `bounds` (at least two), or NaN when they have none. */
+function evenSpacing(bounds: readonly number[]): number {
+  if (bounds.length < 2) {
+    return NaN;
+  }
+  const spacing = bounds[1] - bounds[0];
+  for (let j = 2; j < bounds.length; j++) {
+    if (bounds[j] - bounds[j - 1] !== spacing) {
+      return NaN;
+    }
+  }
+  return spacing;
 }
 
 /**
