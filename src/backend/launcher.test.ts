@@ -1,7 +1,7 @@
 /**
  * The BUILT Linux launcher (the file Grafana starts): it picks a build and sizes the JavaScript
- * heap for a plugin (BUN_JSC_forceRAMSize, see scripts/build-backend.ts) unless the environment
- * already does. Run here against stand-in builds that print what they were given. Fails (never
+ * heap for a plugin (BUN_JSC_forceRAMSize, see scripts/build-backend.ts) and how long freed memory
+ * is kept (MIMALLOC_PURGE_DELAY) unless the environment already does. Run here against stand-in builds that print what they were given. Fails (never
  * skips) without `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,9 @@ describe('built launcher', () => {
     fs.chmodSync(launcher, 0o755);
     for (const build of ['glibc', 'musl']) {
       const stand = `${launcher}_${build}`;
-      fs.writeFileSync(stand, `#!/bin/sh\necho "${build} $BUN_JSC_forceRAMSize $*"\n`, { mode: 0o755 });
+      fs.writeFileSync(stand, `#!/bin/sh\necho "${build} $BUN_JSC_forceRAMSize $MIMALLOC_PURGE_DELAY $*"\n`, {
+        mode: 0o755,
+      });
     }
   });
 
@@ -31,14 +33,16 @@ describe('built launcher', () => {
   const run = (env: NodeJS.ProcessEnv) =>
     spawnSync(launcher, ['--flag'], { env, cwd: '/', encoding: 'utf8' }).stdout.trim().split(' ');
 
-  it('tells JavaScriptCore the machine has 256 MB, without PATH, passing the arguments on', () => {
-    const [build, ramSize, arg] = run({});
+  it('tells JavaScriptCore the machine has 256 MB and mimalloc to keep freed memory 1 s, without PATH, passing the arguments on', () => {
+    const [build, ramSize, purgeDelay, arg] = run({});
     expect(['glibc', 'musl']).toContain(build);
     expect(Number(ramSize)).toBe(256 * 1024 * 1024);
+    expect(purgeDelay).toBe('1000');
     expect(arg).toBe('--flag');
   });
 
-  it("keeps the environment's own value", () => {
-    expect(run({ BUN_JSC_forceRAMSize: '1073741824' })[1]).toBe('1073741824');
+  it("keeps the environment's own values", () => {
+    const [, ramSize, purgeDelay] = run({ BUN_JSC_forceRAMSize: '1073741824', MIMALLOC_PURGE_DELAY: '10' });
+    expect([ramSize, purgeDelay]).toEqual(['1073741824', '10']);
   });
 });
