@@ -7,13 +7,12 @@
  * are scanned, so an index that is still being built never delays or changes an answer.
  */
 import { open, stat } from 'node:fs/promises';
-import type { Worker } from 'node:worker_threads';
 import type { LineFormat } from '../readers/formats';
 import type { FileContext } from '../readers/context';
 import { PARALLEL_PARTS, splitPlan } from '../scan/parts';
-import { newWorker } from '../scan/workers';
 import { fileIdentity } from './timeIndex';
 import { buildSegment, type Segment, type SegmentJob } from './segment';
+import { buildInWorker } from './buildWorkers';
 import { hasFingerprint } from './traceIds';
 import { loadIndex, saveIndex } from './persist';
 import { RunningQueries } from './giveWay';
@@ -243,11 +242,10 @@ export class BlockIndexes {
   }
 
   private start(job: SegmentJob): Promise<Segment> {
-    const worker = this.options.inThread ? undefined : newWorker('engine/index/segment.worker.ts', workerUrl());
-    if (worker === undefined) {
-      return buildSegment(job);
-    }
-    return runInWorker(worker, { ...job, queries: this.queries.counter });
+    return (
+      (this.options.inThread ? undefined : buildInWorker({ ...job, queries: this.queries.counter })) ??
+      buildSegment(job)
+    );
   }
 }
 
@@ -267,30 +265,6 @@ function wholeFile(file: ObservedFile): SegmentJob['part'] {
     matchers: [],
     firstTs: file.firstTs,
   };
-}
-
-function workerUrl(): URL {
-  return new URL('./segment.worker.ts', import.meta.url);
-}
-
-function runInWorker(worker: Worker, job: SegmentJob): Promise<Segment> {
-  return new Promise<Segment>((resolve, reject) => {
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (!settled) {
-        settled = true;
-        f();
-        void worker.terminate();
-      }
-    };
-    worker.on('message', (m: { kind: 'done'; segment: Segment } | { kind: 'failed'; message: string }) =>
-      settle(() => (m.kind === 'done' ? resolve(m.segment) : reject(new Error(m.message))))
-    );
-    worker.on('error', (e) => settle(() => reject(e)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`index worker exited with code ${code}`))));
-    worker.unref();
-    worker.postMessage(job);
-  });
 }
 
 /** A byte range to scan for a trace-id literal, and the time for untimed lines at its start. */
