@@ -165,8 +165,8 @@ export BUN_JSC_forceRAMSize
 # mimalloc (Bun's allocator) returns freed memory to the system 10 ms after it is freed, so each
 # query faulted in afresh the pages of the arrays the previous one had freed: 2 000-6 000 page
 # faults in a 7-day dashboard query, at 5-10 us each in a virtual machine. Keeping them for
-# ${PURGE_DELAY_MS} ms halved its median time (measured through this launcher: 48-57 ms instead of
-# 64-102 ms, with the same peak RSS). An environment that sets MIMALLOC_PURGE_DELAY keeps its own.
+# ${PURGE_DELAY_MS} ms halved its median time (measured: 48-57 ms instead of 64-102 ms; peak RSS
+# within 10 MB, see docs/executable.md). An environment that sets MIMALLOC_PURGE_DELAY keeps its own.
 : "\${MIMALLOC_PURGE_DELAY:=${PURGE_DELAY_MS}}"
 export MIMALLOC_PURGE_DELAY
 if [ -e ${arch.glibcLoader} ]; then
