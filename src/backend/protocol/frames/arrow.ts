@@ -108,15 +108,7 @@ function buildColumn(field: Field, length: number): Data<DataType> {
         data: epochNanos(field.values, length),
       });
     case 'number':
-      return makeData({
-        ...common,
-        type: new Float64(),
-        // Without nulls the typed array's own conversion (a native loop) does it all.
-        data:
-          nullCount === 0 && field.values.length === length
-            ? new Float64Array(field.values as number[])
-            : fill(new Float64Array(length), field.values, Number),
-      });
+      return makeData({ ...common, type: new Float64(), data: fill(new Float64Array(length), field.values, Number) });
     case 'int64':
       return makeData({ ...common, type: new Int64(), data: fill(new BigInt64Array(length), field.values, toInt64) });
     case 'enum':
