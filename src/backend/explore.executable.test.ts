@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { generateSample, SAMPLE_END_MS } from './testing/sample';
-import { connectPlugin, dataSourceContext, type PluginClient, readAll } from './protocol/testing/client';
+import { connectPlugin, dataSourceContext, panelQuery, type PluginClient, readAll } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
 import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from './protocol/testing/spawn';
 
@@ -44,19 +44,11 @@ describe('built executable: Explore resources, alerting and live tail', () => {
     return { code: messages[0].code as number, body: JSON.parse(messages.map((m) => String(m.body)).join('')) };
   }
 
-  async function queryData(json: object, headers: Record<string, string> = {}) {
+  async function queryData(json: Record<string, unknown>, headers: Record<string, string> = {}) {
     const reply = await client.call('Data', 'QueryData', {
       pluginContext,
       headers,
-      queries: [
-        {
-          refId: 'A',
-          maxDataPoints: '1000',
-          intervalMS: '60000',
-          timeRange: { fromEpochMS: String(SAMPLE_END_MS - 6 * 3_600_000), toEpochMS: String(SAMPLE_END_MS) },
-          json: Buffer.from(JSON.stringify({ refId: 'A', ...json })),
-        },
-      ],
+      queries: [panelQuery(json, SAMPLE_END_MS - 6 * 3_600_000, SAMPLE_END_MS)],
     });
     return (reply.responses as Record<string, { frames: Buffer[]; status: number; error: string }>).A;
   }

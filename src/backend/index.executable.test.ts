@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { generateSample, SAMPLE_END_MS } from './testing/sample';
-import { connectPlugin, dataSourceContext, type PluginClient } from './protocol/testing/client';
+import { connectPlugin, dataSourceContext, panelQuery, type PluginClient } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
 import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from './protocol/testing/spawn';
 import { PARALLEL_PARTS } from './engine/scan/parts';
@@ -90,18 +90,10 @@ describe('built executable: the block index built in worker threads', () => {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  async function query(running: Running, expr: string, extra: Record<string, unknown> = {}): Promise<Answer> {
+  async function query(running: Running, expr: string): Promise<Answer> {
     const reply = await running.client.call('Data', 'QueryData', {
       pluginContext: dataSourceContext({ logDirs: [logDir] }, { uid: logDir }),
-      queries: [
-        {
-          refId: 'A',
-          maxDataPoints: '1000',
-          intervalMS: '60000',
-          timeRange: { fromEpochMS: String(SAMPLE_END_MS - DAYS * 86_400_000), toEpochMS: String(SAMPLE_END_MS) },
-          json: Buffer.from(JSON.stringify({ refId: 'A', expr, maxLines: 5000, ...extra })),
-        },
-      ],
+      queries: [panelQuery({ expr, maxLines: 5000 }, SAMPLE_END_MS - DAYS * 86_400_000, SAMPLE_END_MS)],
     });
     const response = (reply.responses as Record<string, { frames: Buffer[]; error: string }>).A;
     expect(response.error).toBe('');

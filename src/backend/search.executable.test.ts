@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 import { generateSample, SAMPLE_END_MS } from './testing/sample';
-import { connectPlugin, dataSourceContext, type PluginClient } from './protocol/testing/client';
+import { connectPlugin, dataSourceContext, panelQuery, type PluginClient } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
 import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from './protocol/testing/spawn';
 import { MIN_SPLIT_BYTES } from './engine/scan/parts';
@@ -77,13 +77,7 @@ describe('built executable: literal searches on two threads', () => {
     const reply = await client.call('Data', 'QueryData', {
       pluginContext: dataSourceContext({ logDirs: [dir] }, { uid: dir }),
       queries: [
-        {
-          refId: 'A',
-          maxDataPoints: '1000',
-          intervalMS: '60000',
-          timeRange: { fromEpochMS: String(SAMPLE_END_MS - DAYS * 86_400_000), toEpochMS: String(SAMPLE_END_MS) },
-          json: Buffer.from(JSON.stringify({ refId: 'A', expr: `{source=~".+"} |= "${id}"`, maxLines })),
-        },
+        panelQuery({ expr: `{source=~".+"} |= "${id}"`, maxLines }, SAMPLE_END_MS - DAYS * 86_400_000, SAMPLE_END_MS),
       ],
     });
     const response = (reply.responses as Record<string, { frames: Buffer[]; status: number; error: string }>).A;

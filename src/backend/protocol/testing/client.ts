@@ -98,3 +98,14 @@ export function dataSourceContext(
     apiVersion: '',
   };
 }
+
+/** A panel's query in a QueryData request, as Grafana sends it: refId A, its JSON model, its time range. */
+export function panelQuery(model: Record<string, unknown>, fromMs: number, toMs: number): Decoded {
+  return {
+    refId: 'A',
+    maxDataPoints: '1000',
+    intervalMS: '60000',
+    timeRange: { fromEpochMS: String(fromMs), toEpochMS: String(toMs) },
+    json: Buffer.from(JSON.stringify({ refId: 'A', ...model })),
+  };
+}
