@@ -6,6 +6,7 @@ import { runQuery, type QueryResult } from '../query';
 import { generateLogs } from '../testing/generated';
 import { createFileLogStore } from '../store';
 import { indexCacheDir } from './cacheDir';
+import { writeParts } from './persist';
 
 const END_MS = Date.UTC(2026, 10, 20);
 const volume = {
@@ -67,6 +68,16 @@ it('answers from the saved index right after a restart, and ignores it once the 
   expect(rewritten.stats.summaryLines ?? 0).toBe(0);
   expect(series(rewritten)).toEqual(series(await runQuery(plain, volume)));
   await third.indexIdle();
+});
+
+it('writes the parts back to back through a small buffer, whatever their sizes', () => {
+  // Parts smaller than, equal to and larger than the 16-byte buffer, empty ones, and runs of
+  // small ones that fill it exactly or overflow it.
+  const sizes = [3, 16, 0, 40, 5, 11, 16, 1, 17, 0, 2, 7, 7, 2, 33];
+  const parts = sizes.map((n, i) => Buffer.alloc(n, 65 + i));
+  const file = join(root, 'parts.bin');
+  writeParts(file, parts, 16);
+  expect(readFileSync(file)).toEqual(Buffer.concat(parts));
 });
 
 describe('indexCacheDir', () => {

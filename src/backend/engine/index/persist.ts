@@ -7,7 +7,7 @@
  * A file whose identity (device, inode, first-line hash) or version differs is ignored; writes go
  * to a temporary name, then rename.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Coverage } from './blockIndex';
 import type { Segment, SummaryKey } from './segment';
@@ -17,6 +17,13 @@ const VERSION = 2;
 const ALIGN = 8;
 /** Bytes that bring `length` to a multiple of ALIGN. */
 const padLength = (length: number) => (ALIGN - (length % ALIGN)) % ALIGN;
+const PADDING = Buffer.alloc(ALIGN);
+/**
+ * The file is written through a buffer of this size: the index of a 6.6 GB log file is about
+ * 30 MB, and one buffer of the whole file cost that much fresh memory (and its page faults) on
+ * the main thread at every save.
+ */
+const WRITE_CHUNK_BYTES = 1 << 20;
 
 interface SegmentHeader {
   start: number;
@@ -86,19 +93,52 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     // JSON may end in spaces: they pad the line so that the arrays start aligned.
     const headLength = Buffer.byteLength(text, 'utf8') + 1;
     const head = Buffer.from(text + ' '.repeat(padLength(headLength)) + '\n', 'utf8');
-    writeFileSync(
+    writeParts(
       temporary,
-      Buffer.concat([
+      [
         head,
         ...arrays.flatMap((a) => [
           Buffer.from(a.buffer, a.byteOffset, a.byteLength),
-          Buffer.alloc(padLength(a.byteLength)),
+          PADDING.subarray(0, padLength(a.byteLength)),
         ]),
-      ])
+      ],
+      WRITE_CHUNK_BYTES
     );
     renameSync(temporary, target);
   } catch {
     // A cache that cannot be written only costs a rebuild after a restart.
+  }
+}
+
+/**
+ * Writes `parts` back to back into a new `file`, gathering small ones in a buffer of `chunkBytes`
+ * (an index has a few arrays per block: tens of thousands of writes otherwise); larger parts are
+ * written as they are.
+ */
+export function writeParts(file: string, parts: Buffer[], chunkBytes: number): void {
+  const fd = openSync(file, 'w');
+  try {
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    let used = 0;
+    const write = (bytes: Buffer) => {
+      for (let done = 0; done < bytes.length;) {
+        done += writeSync(fd, bytes, done, bytes.length - done);
+      }
+    };
+    for (const part of parts) {
+      if (used + part.length > chunkBytes) {
+        write(chunk.subarray(0, used));
+        used = 0;
+      }
+      if (part.length > chunkBytes) {
+        write(part);
+      } else {
+        used += part.copy(chunk, used);
+      }
+    }
+    write(chunk.subarray(0, used));
+  } finally {
+    closeSync(fd);
   }
 }
 
