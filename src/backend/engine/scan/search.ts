@@ -17,7 +17,7 @@ import { FORMATS } from '../readers/formats';
 import { addPartStats, ScanBudget } from './budget';
 import { JobClaims } from './jobClaims';
 import { partScanner } from './parts';
-import { newWorker } from './workers';
+import { SpareWorkers } from './workers';
 
 const MAX_COLLECTED_BYTES = 32 << 20;
 /**
@@ -133,40 +133,21 @@ export function searchedRecords(part: ScanPart, result: SearchResult): LogRecord
 /**
  * The idle search worker: one started ahead of the query that takes it (a worker's start-up, its
  * module loaded, took 50 ms of a 400 ms search, with this thread waiting for the worker's first
- * part), or the worker of a search that ended with all its parts done. It does not keep the
- * process alive.
+ * part), or the worker of a search that ended with all its parts done.
  */
-let spareWorker: Worker | undefined;
-
-function keepAsSpare(worker: Worker): void {
-  worker.unref();
-  spareWorker = worker;
-}
+const searchWorkers = new SpareWorkers(
+  'engine/scan/search.worker.ts',
+  new URL('./search.worker.ts', import.meta.url),
+  1
+);
 
 /** Starts the spare search worker, if there is none (when the search service starts). */
 export function prestartSearchWorker(): void {
-  if (spareWorker !== undefined) {
-    return;
-  }
-  const worker = newWorker('engine/scan/search.worker.ts', new URL('./search.worker.ts', import.meta.url));
-  if (worker === undefined) {
-    return;
-  }
-  // A spare that fails or exits before a query takes it is dropped (that query starts its own).
-  const drop = () => {
-    if (spareWorker === worker) {
-      spareWorker = undefined;
-    }
-  };
-  worker.on('error', drop);
-  worker.on('exit', drop);
-  keepAsSpare(worker);
+  searchWorkers.prestart();
 }
 
 function takeSearchWorker(): Worker | undefined {
-  prestartSearchWorker();
-  const worker = spareWorker;
-  spareWorker = undefined;
+  const worker = searchWorkers.take();
   worker?.ref();
   return worker;
 }
@@ -241,11 +222,11 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
-      if (answered === jobs.length && !failed && spareWorker === undefined) {
-        keepAsSpare(worker);
+      if (answered === jobs.length && !failed) {
+        searchWorkers.keep(worker);
       } else {
         void worker.terminate();
-        prestartSearchWorker();
+        searchWorkers.prestart();
       }
     },
   };

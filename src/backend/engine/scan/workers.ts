@@ -1,4 +1,7 @@
-/** Starting the engine's worker threads, from sources (bun) or inside a built executable. */
+/**
+ * Starting the engine's worker threads, from sources (bun) or inside a built executable, and
+ * keeping idle ones for their next use.
+ */
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -20,5 +23,81 @@ export function newWorker(entry: string, source: URL): Worker | undefined {
     return new Worker(path);
   } catch {
     return undefined;
+  }
+}
+
+interface Spare {
+  worker: Worker;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Idle workers of one entry, kept for their next use instead of ended: a worker's start-up (its
+ * module loaded and compiled) costs tens of milliseconds of CPU, and its code only warms up as it
+ * runs. At most `max` wait, each for at most `idleMs`; one that fails or exits while it waits is
+ * dropped. Waiting workers do not keep the process alive.
+ */
+export class SpareWorkers {
+  private readonly spares: Spare[] = [];
+
+  constructor(
+    private readonly entry: string,
+    private readonly source: URL,
+    private readonly max: number,
+    private readonly idleMs = Infinity
+  ) {}
+
+  /** A waiting worker, else a new one; undefined where workers cannot run. */
+  take(): Worker | undefined {
+    const spare = this.spares.pop();
+    if (spare === undefined) {
+      return this.start();
+    }
+    clearTimeout(spare.timer);
+    return spare.worker;
+  }
+
+  /** `worker` waits for its next use, or ends when `max` already wait. */
+  keep(worker: Worker): void {
+    if (this.spares.length >= this.max) {
+      void worker.terminate();
+      return;
+    }
+    worker.unref();
+    const spare: Spare = { worker };
+    if (Number.isFinite(this.idleMs)) {
+      spare.timer = setTimeout(() => {
+        this.drop(worker);
+        void worker.terminate();
+      }, this.idleMs);
+      spare.timer.unref();
+    }
+    this.spares.push(spare);
+  }
+
+  /** Starts a worker to wait for its first use, unless one waits already. */
+  prestart(): void {
+    if (this.spares.length === 0) {
+      const worker = this.start();
+      if (worker !== undefined) {
+        this.keep(worker);
+      }
+    }
+  }
+
+  private start(): Worker | undefined {
+    const worker = newWorker(this.entry, this.source);
+    // For the worker's whole life: they act only while it waits (and leave no 'error' unhandled).
+    worker?.on('error', () => this.drop(worker));
+    worker?.on('exit', () => this.drop(worker));
+    return worker;
+  }
+
+  private drop(worker: Worker): void {
+    const at = this.spares.findIndex((spare) => spare.worker === worker);
+    if (at >= 0) {
+      clearTimeout(this.spares[at].timer);
+      this.spares.splice(at, 1);
+    }
   }
 }
