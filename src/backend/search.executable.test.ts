@@ -99,12 +99,33 @@ describe('built executable: literal searches on two threads', () => {
     expect(fs.readdirSync(logDir).some((name) => name.endsWith('.gz'))).toBe(true);
   });
 
-  it('answers searches one after the other, each id twice, with exactly the lines holding it', async () => {
+  /** The plugin's worker threads by thread id (Linux names Bun's worker threads "Worker"). */
+  function workerThreads(): string[] {
+    const tasks = `/proc/${plugin.child.pid}/task`;
+    return fs
+      .readdirSync(tasks)
+      .filter((tid) => {
+        try {
+          return fs.readFileSync(path.join(tasks, tid, 'comm'), 'utf8').trim() === 'Worker';
+        } catch {
+          return false; // ended meanwhile
+        }
+      })
+      .sort();
+  }
+
+  it('answers searches one after the other, each id twice, with exactly the lines holding it, in one worker', async () => {
+    let threads: string[] | undefined;
     for (const id of [...traceIds, ...traceIds]) {
       const found = await search(id);
       expect(found.length).toBeGreaterThan(0);
       expect([...found].sort()).toEqual(holding(id));
+      // This thread takes parts back from the worker as it runs out of its own; the worker, with
+      // nothing of the search left, still serves the next one (a new worker is cold).
+      threads ??= workerThreads();
+      expect(workerThreads()).toEqual(threads);
     }
+    expect(threads).toHaveLength(1);
   });
 
   it('searches the gzip siblings in the worker: their lines, newest first, every file counted once', async () => {

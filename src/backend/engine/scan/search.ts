@@ -170,7 +170,8 @@ export interface RunningSearches {
 /**
  * Starts searching `jobs` in one worker thread, in order (the order the scan will need them);
  * where no worker can run, every result is undefined at once. `stop` ends the worker's part in
- * this search: it becomes the spare when it answered every job, and is terminated otherwise.
+ * this search: it becomes the spare when every job was answered or taken back, and is terminated
+ * otherwise.
  */
 export function startSearches(jobs: SearchJob[]): RunningSearches {
   const worker = jobs.length === 0 ? undefined : takeSearchWorker();
@@ -182,10 +183,12 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
   const pending = jobs.map(() => deferred<SearchResult | undefined>());
   const claims = new JobClaims(jobs.length);
   const awaited = new Uint8Array(jobs.length);
-  let answered = 0;
+  // Jobs done with: answered by the worker, or taken back by this thread (the worker skips those
+  // without a word). When all are, the worker has nothing of this search left and can serve the next.
+  let settled = 0;
   let ended = false;
   const onMessage = (m: SearchReply) => {
-    answered++;
+    settled++;
     const p = pending[m.index];
     if (m.kind === 'failed') {
       p.reject(new Error(m.message));
@@ -213,6 +216,7 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       if (index === undefined) {
         return false;
       }
+      settled++;
       pending[index].resolve(undefined);
       return true;
     },
@@ -222,7 +226,7 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
-      if (answered === jobs.length && !failed) {
+      if (settled === jobs.length && !failed) {
         searchWorkers.keep(worker);
       } else {
         void worker.terminate();
@@ -285,8 +289,8 @@ function deferred<T>(): Deferred<T> {
   return d;
 }
 
-/** What the worker posts per job, in job order: its outcome, or that this thread took it back. */
-export type SearchReply = (SearchMessage | { kind: 'taken back' }) & { index: number };
+/** What the worker posts per job it searched, in job order: its outcome. */
+export type SearchReply = SearchMessage & { index: number };
 
 /**
  * Whether the worker searches part `k` of a file's parts: every part of a cut file but the first

@@ -1,7 +1,8 @@
 /**
  * Worker thread entry: searches parts of files in turn and posts each one's records' bytes (see
  * `search.ts`), skipping those the other thread took back (`JobClaims`). A worker serves one
- * search at a time: the next list of parts comes once it has answered every part of the last.
+ * search at a time: the next list of parts comes once every part of the last was answered or
+ * taken back.
  */
 import { parentPort } from 'node:worker_threads';
 import { JobClaims } from './jobClaims';
@@ -13,8 +14,7 @@ if (port) {
     const taken = new JobClaims(claims);
     for (const [index, job] of jobs.entries()) {
       if (!taken.claimForWorker(index)) {
-        port.postMessage({ kind: 'taken back', index } satisfies SearchReply);
-        continue;
+        continue; // this thread took it back and knows it
       }
       try {
         const message = await searchPart(job);
