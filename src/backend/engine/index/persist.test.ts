@@ -24,6 +24,14 @@ function series(result: QueryResult) {
   return result.series;
 }
 
+/** The answer's streams (a log query). */
+function streams(result: QueryResult) {
+  if (result.resultType !== 'streams') {
+    throw new Error(`expected streams, got ${result.resultType}`);
+  }
+  return result.streams;
+}
+
 let root: string;
 let logs: string;
 beforeAll(async () => {
@@ -68,6 +76,46 @@ it('answers from the saved index right after a restart, and ignores it once the 
   expect(rewritten.stats.summaryLines ?? 0).toBe(0);
   expect(series(rewritten)).toEqual(series(await runQuery(plain, volume)));
   await third.indexIdle();
+});
+
+it('does not trust a saved index whose bytes were damaged after it was written', async () => {
+  const cacheDir = join(root, 'damaged');
+  const built = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  await built.indexIdle();
+  const [name] = readdirSync(cacheDir);
+  const damage = (how: (file: Buffer, headerEnd: number) => Uint8Array) => {
+    const file = readFileSync(join(cacheDir, name));
+    writeFileSync(join(cacheDir, name), how(file, file.indexOf(10)));
+  };
+  // Both keep the header valid JSON of the same version, path and identity.
+  const flipArrays = (file: Buffer, headerEnd: number) => file.map((b, i) => (i > headerEnd ? b ^ 0xff : b));
+  const relabel = (file: Buffer) =>
+    Buffer.from(file.toString('latin1').replace(/"detected_level":"info"/g, '"detected_level":"warn"'), 'latin1');
+
+  const traceId = /"trace_id":"([0-9a-f]{32})"/.exec(readFileSync(join(logs, 'application.jsonl'), 'utf8'))![1];
+  const trace = { query: `{source="application"} |= "${traceId}"`, startMs: volume.startMs, endMs: END_MS, limit: 100 };
+  const plain = createFileLogStore({ roots: [logs] });
+  // Each query is the first of a restarted store (the one that reads the saved index), and each
+  // restarted store saves the index it rebuilt.
+  for (const [query, how] of [
+    [volume, flipArrays],
+    [trace, flipArrays],
+    [volume, relabel],
+  ] as const) {
+    damage(how);
+    const restarted = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+    const answer = await runQuery(restarted, query);
+    const expected = await runQuery(plain, query);
+    expect(answer.stats.summaryLines ?? 0).toBe(0);
+    expect(answer.stats.indexBytesSkipped ?? 0).toBe(0);
+    if (answer.resultType === 'streams') {
+      expect(streams(answer).length).toBeGreaterThan(0);
+      expect(streams(answer)).toEqual(streams(expected));
+    } else {
+      expect(series(answer)).toEqual(series(expected));
+    }
+    await restarted.indexIdle();
+  }
 });
 
 it('writes the parts back to back through a small buffer, whatever their sizes', () => {

@@ -4,15 +4,17 @@
  * (format version, path, identity, covered end, per segment its scalars, summary keys and array
  * lengths), then every array's bytes in header order. The header line and each array are padded
  * to 8 bytes, so that a load views the arrays in the file's buffer instead of copying each one.
- * A file whose identity (device, inode, first-line hash) or version differs is ignored; writes go
- * to a temporary name, then rename.
+ * A file whose identity (device, inode, first-line hash) or version differs is ignored, and so is
+ * one whose checksum does not match its bytes: damaged bytes (a disk error, a crash before the
+ * data reached the disk) would otherwise change answers, as wrong counts or trace fingerprints. Writes go to a temporary name, then rename.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Coverage } from './blockIndex';
 import type { Segment, SummaryKey } from './segment';
 
-const VERSION = 2;
+const VERSION = 3;
 /** Alignment of every array in the file (the widest element, Float64). */
 const ALIGN = 8;
 /** Bytes that bring `length` to a multiple of ALIGN. */
@@ -44,6 +46,13 @@ interface Header {
   end: number;
   nextTs: number | null;
   segments: SegmentHeader[];
+  /** See `checksum`. */
+  crc32: number;
+}
+
+/** CRC-32 of the header's other fields (as JSON) and of every byte after the header line. */
+function checksum(fields: Omit<Header, 'crc32'>, body: Uint8Array[]): number {
+  return body.reduce((crc, part) => crc32(part, crc), crc32(JSON.stringify(fields)));
 }
 
 function cacheFile(dir: string, path: string): string {
@@ -77,7 +86,11 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
       rows: s.summary?.key.length,
     };
   });
-  const header: Header = {
+  const body = arrays.flatMap((a) => [
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+    PADDING.subarray(0, padLength(a.byteLength)),
+  ]);
+  const fields = {
     version: VERSION,
     path,
     identity,
@@ -85,6 +98,7 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     nextTs: json(coverage.nextTs),
     segments,
   };
+  const header: Header = { ...fields, crc32: checksum(fields, body) };
   const target = cacheFile(dir, path);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
@@ -93,17 +107,7 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     // JSON may end in spaces: they pad the line so that the arrays start aligned.
     const headLength = Buffer.byteLength(text, 'utf8') + 1;
     const head = Buffer.from(text + ' '.repeat(padLength(headLength)) + '\n', 'utf8');
-    writeParts(
-      temporary,
-      [
-        head,
-        ...arrays.flatMap((a) => [
-          Buffer.from(a.buffer, a.byteOffset, a.byteLength),
-          PADDING.subarray(0, padLength(a.byteLength)),
-        ]),
-      ],
-      WRITE_CHUNK_BYTES
-    );
+    writeParts(temporary, [head, ...body], WRITE_CHUNK_BYTES);
     renameSync(temporary, target);
   } catch {
     // A cache that cannot be written only costs a rebuild after a restart.
@@ -151,8 +155,13 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
   }
   try {
     const nl = data.indexOf(10);
-    const header = JSON.parse(data.toString('utf8', 0, nl)) as Header;
-    if (header.version !== VERSION || header.path !== path || header.identity !== identity) {
+    const { crc32: saved, ...header } = JSON.parse(data.toString('utf8', 0, nl)) as Header;
+    if (
+      header.version !== VERSION ||
+      header.path !== path ||
+      header.identity !== identity ||
+      saved !== checksum(header, [data.subarray(nl + 1)])
+    ) {
       return undefined;
     }
     let at = nl + 1;
