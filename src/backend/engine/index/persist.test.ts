@@ -1,5 +1,5 @@
 /** The persisted index: a restarted store answers from it at once; a changed file is not trusted. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runQuery, type QueryResult } from '../query';
@@ -116,6 +116,20 @@ it('does not trust a saved index whose bytes were damaged after it was written',
     }
     await restarted.indexIdle();
   }
+});
+
+it('leaves no temporary file behind when a save fails', async () => {
+  const cacheDir = join(root, 'unwritable');
+  const first = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  await first.indexIdle();
+  const [name] = readdirSync(cacheDir);
+  // A directory where the cache file goes: the temporary file is written, the rename fails.
+  rmSync(join(cacheDir, name));
+  mkdirSync(join(cacheDir, name, 'occupied'), { recursive: true });
+  const second = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  await runQuery(second, volume);
+  await second.indexIdle();
+  expect(readdirSync(cacheDir)).toEqual([name]);
 });
 
 it('writes the parts back to back through a small buffer, whatever their sizes', () => {

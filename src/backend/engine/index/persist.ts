@@ -8,7 +8,7 @@
  * one whose checksum does not match its bytes: damaged bytes (a disk error, a crash before the
  * data reached the disk) would otherwise change answers, as wrong counts or trace fingerprints. Writes go to a temporary name, then rename.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Coverage } from './blockIndex';
@@ -110,7 +110,18 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     writeParts(temporary, [head, ...body], WRITE_CHUNK_BYTES);
     renameSync(temporary, target);
   } catch {
-    // A cache that cannot be written only costs a rebuild after a restart.
+    // A cache that cannot be written only costs a rebuild after a restart; a partial one (a full
+    // disk) must not stay behind, under a name no later process would reuse.
+    removeQuietly(temporary);
+  }
+}
+
+/** Removes `file` if it exists; one that cannot be removed stays (a save must never throw). */
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Left for the directory's owner: nothing reads a temporary name.
   }
 }
 
