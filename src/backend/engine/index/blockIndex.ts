@@ -14,13 +14,15 @@ import { fileIdentity } from './timeIndex';
 import { buildSegment, type Segment, type SegmentJob } from './segment';
 import { buildInWorker } from './buildWorkers';
 import { hasFingerprint } from './traceIds';
-import { loadIndex, saveIndex } from './persist';
+import { forgetIndex, loadIndex, pruneIndexes, saveIndex } from './persist';
 import { RunningQueries } from './giveWay';
 
 /** A file grown by less than this is not re-indexed yet (queries scan the new bytes). */
 const MIN_GROWTH_BYTES = 1 << 20;
 /** A range at least this large is built in PARALLEL_PARTS parts (one worker each). */
 const SPLIT_BYTES = 64 << 20;
+/** Cache files of log files deleted while no plugin ran are removed this long after start-up. */
+const PRUNE_AFTER_MS = 5_000;
 
 export interface ObservedFile {
   path: string;
@@ -69,7 +71,13 @@ export class BlockIndexes {
   /** Queries running now (builds give way to them). */
   private readonly queries = new RunningQueries();
 
-  constructor(private readonly options: BlockIndexOptions = {}) {}
+  constructor(private readonly options: BlockIndexOptions = {}) {
+    const dir = options.cacheDir;
+    if (dir !== undefined) {
+      // Once per start, a few seconds in: off the path of the first queries, which come at once.
+      setTimeout(() => pruneIndexes(dir), PRUNE_AFTER_MS).unref();
+    }
+  }
 
   /** Notes a file seen by a query or at start-up; starts building what is not covered yet. */
   observe(file: ObservedFile): void {
@@ -123,11 +131,14 @@ export class BlockIndexes {
     }
   }
 
-  /** Forgets paths that no longer exist. */
+  /** Forgets paths that no longer exist, and their cache files. */
   retain(paths: Set<string>): void {
     for (const path of this.entries.keys()) {
       if (!paths.has(path)) {
         this.entries.delete(path);
+        if (this.options.cacheDir !== undefined) {
+          forgetIndex(this.options.cacheDir, path);
+        }
       }
     }
   }

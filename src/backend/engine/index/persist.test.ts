@@ -1,12 +1,12 @@
 /** The persisted index: a restarted store answers from it at once; a changed file is not trusted. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { runQuery, type QueryResult } from '../query';
 import { generateLogs } from '../testing/generated';
 import { createFileLogStore } from '../store';
 import { indexCacheDir } from './cacheDir';
-import { writeParts } from './persist';
+import { pruneIndexes, writeParts } from './persist';
 
 const END_MS = Date.UTC(2026, 10, 20);
 const volume = {
@@ -130,6 +130,61 @@ it('leaves no temporary file behind when a save fails', async () => {
   await runQuery(second, volume);
   await second.indexIdle();
   expect(readdirSync(cacheDir)).toEqual([name]);
+});
+
+describe('cache files of log files that are gone', () => {
+  /** A log directory of two files (a live one and a dated sibling) with their saved indexes. */
+  async function indexedPair(name: string) {
+    const dir = join(root, name);
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    const live = join(dir, 'logs', 'application.jsonl');
+    const sibling = join(dir, 'logs', 'application.jsonl.2026-11-18');
+    const bytes = readFileSync(join(logs, 'application.jsonl'));
+    writeFileSync(sibling, bytes.subarray(0, bytes.lastIndexOf(10, bytes.length >> 1) + 1));
+    writeFileSync(live, bytes.subarray(bytes.lastIndexOf(10, bytes.length >> 1) + 1));
+    const cacheDir = join(dir, 'cache');
+    const store = createFileLogStore({ roots: [join(dir, 'logs')] }, { index: { inThread: true, cacheDir } });
+    await store.indexIdle();
+    const saved = readdirSync(cacheDir);
+    expect(saved).toHaveLength(2);
+    return { dir, live, sibling, cacheDir, store, saved };
+  }
+
+  it('removes the cache file of a sibling deleted while the plugin runs', async () => {
+    const { live, sibling, cacheDir, store, saved } = await indexedPair('deleted-while-running');
+    rmSync(sibling);
+    await runQuery(store, volume); // discovery notices the sibling is gone
+    const left = readdirSync(cacheDir);
+    expect(left).toHaveLength(1);
+    expect(saved).toContain(left[0]);
+    expect(readFileSync(join(cacheDir, left[0]), 'latin1')).toContain(JSON.stringify(live));
+  });
+
+  it('removes those of siblings deleted while it was stopped, and stale temporary files', async () => {
+    const { live, sibling, cacheDir } = await indexedPair('deleted-while-stopped');
+    rmSync(sibling);
+    const stale = join(cacheDir, '0badcafe.kli.4242.tmp');
+    const fresh = join(cacheDir, '0badcafe.kli.4243.tmp');
+    writeFileSync(stale, 'partial');
+    writeFileSync(fresh, 'being written');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    writeFileSync(join(cacheDir, 'notes.txt'), 'not ours');
+
+    pruneIndexes(cacheDir);
+    const left = readdirSync(cacheDir).sort();
+    expect(left).toHaveLength(3);
+    expect(left).toEqual(expect.arrayContaining([basename(fresh), 'notes.txt']));
+    const kli = left.find((name) => name.endsWith('.kli'))!;
+    expect(readFileSync(join(cacheDir, kli), 'latin1')).toContain(JSON.stringify(live));
+  });
+
+  it('keeps every cache file while the log files are there, and tolerates a missing directory', async () => {
+    const { cacheDir, saved } = await indexedPair('all-present');
+    pruneIndexes(cacheDir);
+    expect(readdirSync(cacheDir).sort()).toEqual([...saved].sort());
+    expect(() => pruneIndexes(join(root, 'no-such-cache'))).not.toThrow();
+  });
 });
 
 it('writes the parts back to back through a small buffer, whatever their sizes', () => {

@@ -8,7 +8,19 @@
  * one whose checksum does not match its bytes: damaged bytes (a disk error, a crash before the
  * data reached the disk) would otherwise change answers, as wrong counts or trace fingerprints. Writes go to a temporary name, then rename.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Coverage } from './blockIndex';
@@ -54,6 +66,13 @@ interface Header {
 function checksum(fields: Omit<Header, 'crc32'>, body: Uint8Array[]): number {
   return body.reduce((crc, part) => crc32(part, crc), crc32(JSON.stringify(fields)));
 }
+
+/** A temporary file this old was left by a process that died while saving. */
+const STALE_TEMPORARY_MS = 3_600_000;
+/** The header's opening, as every version wrote it: its version, then the log file's path. */
+const HEADER_PATH = /^\{"version":\d+,"path":("(?:[^"\\]|\\.)*")/;
+/** Bytes read to find that path (a path longer than this is not a log file's). */
+const HEADER_PATH_BYTES = 8192;
 
 function cacheFile(dir: string, path: string): string {
   let h = 0x811c9dc5;
@@ -154,6 +173,77 @@ export function writeParts(file: string, parts: Buffer[], chunkBytes: number): v
     write(chunk.subarray(0, used));
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Removes `path`'s cache file when the log file itself is gone: a dated sibling deleted by
+ * retention is never read again, and its index would stay on disk for good.
+ */
+export function forgetIndex(dir: string, path: string): void {
+  if (isGone(path)) {
+    removeQuietly(cacheFile(dir, path));
+  }
+}
+
+/**
+ * Removes the cache files of log files that are gone (deleted while no plugin ran) and temporary
+ * files left by a process that died while saving; other files are left alone.
+ */
+export function pruneIndexes(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // nothing saved yet
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    if (/\.kli\.\d+\.tmp$/.test(name)) {
+      if (ageMs(file) > STALE_TEMPORARY_MS) {
+        removeQuietly(file);
+      }
+    } else if (name.endsWith('.kli')) {
+      const path = savedPath(file);
+      if (path !== undefined && isGone(path)) {
+        removeQuietly(file);
+      }
+    }
+  }
+}
+
+/** The log file path in a cache file's header; undefined when it cannot be read. */
+function savedPath(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(HEADER_PATH_BYTES);
+    const match = HEADER_PATH.exec(head.toString('utf8', 0, readSync(fd, head, 0, head.length, 0)));
+    return match === null ? undefined : (JSON.parse(match[1]) as string);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Whether nothing is at `path` any more (not: whether it cannot be read now). */
+function isGone(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
