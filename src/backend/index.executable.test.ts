@@ -60,6 +60,19 @@ function coveredFiles(cacheDir: string, ends: Map<string, number>): string[] {
   });
 }
 
+/** The threads of process `pid`: id, name and nice value (stat field 19). */
+function threadNices(pid: number): Array<{ tid: number; name: string; nice: number }> {
+  return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      return [{ tid: Number(tid), name, nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) }];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
 describe('built executable: the block index built in worker threads', () => {
   let logDir: string;
   let cacheDir: string;
@@ -118,11 +131,19 @@ describe('built executable: the block index built in worker threads', () => {
     expect(ends.size).toBeGreaterThan(2 * PARALLEL_PARTS);
     // The first query starts the builds.
     await query(indexed, '{source=~".+"} |= "no such line"');
+    const pid = indexed.plugin.child.pid!;
+    const workerNices = new Set<number>();
     const deadline = Date.now() + 120_000;
     while (coveredFiles(cacheDir, ends).length < ends.size && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const threads = threadNices(pid);
+      // The main thread and the search worker (kept from the query) serve queries at full priority.
+      expect(threads.find((t) => t.tid === pid)?.nice).toBe(0);
+      threads.filter((t) => t.name === 'Worker').forEach((t) => workerNices.add(t.nice));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(coveredFiles(cacheDir, ends).sort()).toEqual([...ends.keys()].sort());
+    // Build workers are the scheduler's last choice: they take no cores from queries.
+    expect([...workerNices].sort()).toEqual([0, 19]);
   });
 
   it('answers trace-id searches from the index with the lines a scan finds', async () => {

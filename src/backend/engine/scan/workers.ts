@@ -2,6 +2,8 @@
  * Starting the engine's worker threads, from sources (bun) or inside a built executable, and
  * keeping idle ones for their next use.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -23,6 +25,23 @@ export function newWorker(entry: string, source: URL): Worker | undefined {
     return new Worker(path);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Makes the calling thread the scheduler's last choice (nice 19) where the system allows it
+ * (Linux: a thread's id is a process id to setpriority). For background work, such as index
+ * builds: while a query's threads want the cores, this thread gets almost none of them; on idle
+ * cores it runs at full speed. Elsewhere it does nothing.
+ */
+export function lowerThreadPriority(): void {
+  try {
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(thread) && thread > 0) {
+      setPriority(thread, 19);
+    }
+  } catch {
+    // No /proc (not Linux), or not allowed: the thread keeps its priority.
   }
 }
 
