@@ -6,7 +6,9 @@
  * to 8 bytes, so that a load views the arrays in the file's buffer instead of copying each one.
  * A file whose identity (device, inode, first-line hash) or version differs is ignored, and so is
  * one whose checksum does not match its bytes: damaged bytes (a disk error, a crash before the
- * data reached the disk) would otherwise change answers, as wrong counts or trace fingerprints. Writes go to a temporary name, then rename.
+ * data reached the disk) would otherwise change answers, as wrong counts or trace fingerprints.
+ * Writes go to a temporary name, then rename. The cache file of a log file that is gone is
+ * removed (`forgetIndex`, `pruneIndexes`): the directory does not grow with rotation.
  */
 import {
   closeSync,
