@@ -214,7 +214,7 @@ export class BlockIndexes {
       }));
       segments = await Promise.all(jobs.map((job) => this.run(job)));
       const st = await fh.stat();
-      if ((await fileIdentity(fh, st.dev, st.ino)) !== file.identity || st.size < file.size) {
+      if (fileIdentity(fh, st.dev, st.ino) !== file.identity || st.size < file.size) {
         return;
       }
     } finally {

@@ -126,7 +126,7 @@ function readAt(fd: number, offset: number, length: number): Buffer {
 }
 
 /** A plain file's identity: device, inode and the hash of its first line (as `FileTimeIndex.identity`). */
-export async function fileIdentity(fh: FileHandle, dev: number, ino: number): Promise<string> {
+export function fileIdentity(fh: FileHandle, dev: number, ino: number): string {
   return `${dev}:${ino}:${headHash(readAt(fh.fd, 0, HEAD_HASH_BYTES * 4))}`;
 }
 
@@ -147,7 +147,7 @@ export class IndexCache {
     size: number,
     format: LineFormat
   ): Promise<FileTimeIndex> {
-    const identity = await fileIdentity(fh, dev, ino);
+    const identity = fileIdentity(fh, dev, ino);
     let index = this.entries.get(path);
     if (index === undefined || index.identity !== identity || size < index.size) {
       index = new FileTimeIndex(identity, size);
