@@ -32,6 +32,19 @@ function streams(result: QueryResult) {
   return result.streams;
 }
 
+/** A store over `roots` whose index is built in this thread and saved to `cacheDir`. */
+function indexedStore(cacheDir: string, roots = [logs]) {
+  return createFileLogStore({ roots }, { index: { inThread: true, cacheDir } });
+}
+
+/** `logs`' index saved into a new cache directory `name`: the directory and its one cache file. */
+async function savedIndex(name: string): Promise<{ cacheDir: string; file: string }> {
+  const cacheDir = join(root, name);
+  await indexedStore(cacheDir).indexIdle();
+  const [file] = readdirSync(cacheDir);
+  return { cacheDir, file };
+}
+
 let root: string;
 let logs: string;
 beforeAll(async () => {
@@ -53,13 +66,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 it('answers from the saved index right after a restart, and ignores it once the file was rewritten', async () => {
   const cacheDir = join(root, 'cache');
-  const first = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  const first = indexedStore(cacheDir);
   await first.indexIdle();
   const expected = await runQuery(first, volume);
   expect(readdirSync(cacheDir)).toHaveLength(1);
 
   // No build has run in the restarted store when it answers: the summaries come from disk.
-  const restarted = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  const restarted = indexedStore(cacheDir);
   const answer = await runQuery(restarted, volume);
   expect(answer.stats.summaryLines).toBeGreaterThan(0);
   expect(answer.stats.bytesScanned).toBeLessThan(4096);
@@ -71,7 +84,7 @@ it('answers from the saved index right after a restart, and ignores it once the 
   const lines = readFileSync(path, 'utf8').split('\n');
   writeFileSync(path, lines.slice(1).join('\n'));
   const plain = createFileLogStore({ roots: [logs] });
-  const third = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  const third = indexedStore(cacheDir);
   const rewritten = await runQuery(third, volume);
   expect(rewritten.stats.summaryLines ?? 0).toBe(0);
   expect(series(rewritten)).toEqual(series(await runQuery(plain, volume)));
@@ -79,10 +92,7 @@ it('answers from the saved index right after a restart, and ignores it once the 
 });
 
 it('does not trust a saved index whose bytes were damaged after it was written', async () => {
-  const cacheDir = join(root, 'damaged');
-  const built = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
-  await built.indexIdle();
-  const [name] = readdirSync(cacheDir);
+  const { cacheDir, file: name } = await savedIndex('damaged');
   const damage = (how: (file: Buffer, headerEnd: number) => Uint8Array) => {
     const file = readFileSync(join(cacheDir, name));
     writeFileSync(join(cacheDir, name), how(file, file.indexOf(10)));
@@ -103,7 +113,7 @@ it('does not trust a saved index whose bytes were damaged after it was written',
     [volume, relabel],
   ] as const) {
     damage(how);
-    const restarted = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+    const restarted = indexedStore(cacheDir);
     const answer = await runQuery(restarted, query);
     const expected = await runQuery(plain, query);
     expect(answer.stats.summaryLines ?? 0).toBe(0);
@@ -119,14 +129,11 @@ it('does not trust a saved index whose bytes were damaged after it was written',
 });
 
 it('leaves no temporary file behind when a save fails', async () => {
-  const cacheDir = join(root, 'unwritable');
-  const first = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
-  await first.indexIdle();
-  const [name] = readdirSync(cacheDir);
+  const { cacheDir, file: name } = await savedIndex('unwritable');
   // A directory where the cache file goes: the temporary file is written, the rename fails.
   rmSync(join(cacheDir, name));
   mkdirSync(join(cacheDir, name, 'occupied'), { recursive: true });
-  const second = createFileLogStore({ roots: [logs] }, { index: { inThread: true, cacheDir } });
+  const second = indexedStore(cacheDir);
   await runQuery(second, volume);
   await second.indexIdle();
   expect(readdirSync(cacheDir)).toEqual([name]);
@@ -143,7 +150,7 @@ describe('cache files of log files that are gone', () => {
     writeFileSync(sibling, bytes.subarray(0, bytes.lastIndexOf(10, bytes.length >> 1) + 1));
     writeFileSync(live, bytes.subarray(bytes.lastIndexOf(10, bytes.length >> 1) + 1));
     const cacheDir = join(dir, 'cache');
-    const store = createFileLogStore({ roots: [join(dir, 'logs')] }, { index: { inThread: true, cacheDir } });
+    const store = indexedStore(cacheDir, [join(dir, 'logs')]);
     await store.indexIdle();
     const saved = readdirSync(cacheDir);
     expect(saved).toHaveLength(2);
