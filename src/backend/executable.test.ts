@@ -122,7 +122,12 @@ describe('built plugin executable', () => {
 
     const health = await client.call('Diagnostics', 'CheckHealth', { pluginContext });
     expect(health.status).toBe(1);
-    expect(JSON.parse(String(health.jsonDetails))).toEqual({ logDirs: [{ path: logDir, readable: true }] });
+    const details = JSON.parse(String(health.jsonDetails));
+    expect(details.logDirs).toEqual([{ path: logDir, readable: true }]);
+    // Every file of the sample seen by the index, none failed; the message says so on its second line.
+    const files = fs.readdirSync(logDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(details.index).toMatchObject({ files: files.length, failed: [] });
+    expect(health.message).toMatch(/^Reading logs from .*\.\nIndex: /);
 
     const badHealth = await client.call('Diagnostics', 'CheckHealth', {
       pluginContext: dataSourceContext({ logDirs: [path.join(logDir, 'missing')] }, { uid: 'other' }),

@@ -8,7 +8,7 @@ import { parseLogQL } from '../engine/logql/parser';
 import type { LabelMatcher } from '../engine/model';
 import type { FileLogStore } from '../engine/store';
 import { msToIso } from '../engine/time';
-import { formatSize } from './output';
+import { formatSize } from '../../shared/format';
 import { STREAM_LABEL_NAMES } from '../../shared/labels';
 
 type HintStore = Pick<FileLogStore, 'labelNames' | 'labelValues' | 'describeSources'>;

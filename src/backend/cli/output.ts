@@ -7,6 +7,7 @@ import { msToIso } from '../engine/time';
 import { toLokiResponse, type QueryResult } from '../engine/query';
 import type { SourceDescription } from '../engine/store';
 import type { OutputFormat } from './args';
+import { formatSize } from '../../shared/format';
 
 export function renderResult(result: QueryResult, format: OutputFormat, direction: Direction = 'backward'): string[] {
   if (format === 'loki-json') {
@@ -103,15 +104,4 @@ export function renderSources(sources: SourceDescription[], format: OutputFormat
     source.problems.map((problem) => `problem: ${source.source}: ${problem}`)
   );
   return [line(header), ...rows.map(line), ...problems];
-}
-
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -18,7 +18,7 @@ import {
   type ScanStats,
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
-import { BlockIndexes, traceRanges, type BlockIndexOptions, type Coverage } from './index/blockIndex';
+import { BlockIndexes, traceRanges, type BlockIndexOptions, type Coverage, type IndexStatus } from './index/blockIndex';
 import { countFlagged, edgeRanges, type SummaryFile, type SummaryScan } from './index/summaries';
 import { hasFingerprint, literalFingerprint } from './index/traceIds';
 import { BUCKET_MS, TRACE_ID_LABEL } from './index/segment';
@@ -75,8 +75,8 @@ export interface FileLogStore extends LogStore {
   queryStarted(): () => void;
   /** Resolves once the block index has caught up with the files seen so far. */
   indexIdle(): Promise<void>;
-  /** Bytes the block index holds in memory. */
-  indexMemoryBytes(): number;
+  /** What the block index covers and where it is saved, once every file was seen; undefined without one. */
+  indexStatus(): Promise<IndexStatus | undefined>;
 }
 
 /** One file's part of a planned scan. */
@@ -263,8 +263,9 @@ class FileStore implements FileLogStore {
     await this.blocks?.idle();
   }
 
-  indexMemoryBytes(): number {
-    return this.blocks?.memoryBytes() ?? 0;
+  async indexStatus(): Promise<IndexStatus | undefined> {
+    await this.warming; // every file seen once
+    return this.blocks?.status();
   }
 
   private fileKey(file: SourceFile): string {

@@ -51,7 +51,13 @@ export function DataSourceHealth({ uid, name }: { uid: string; name: string }) {
   return (
     <Alert title={ok ? `${name} is working` : `${name} reports a problem`} severity={ok ? 'success' : 'error'}>
       <Stack direction="column" gap={1} alignItems="flex-start">
-        {state.message && <span>{state.message}</span>}
+        {state.message && (
+          <div>
+            {state.message.split('\n').map((line) => (
+              <div key={line}>{line}</div>
+            ))}
+          </div>
+        )}
         <Button size="sm" variant="secondary" icon="sync" onClick={checkAgain}>
           Check again
         </Button>

@@ -48,6 +48,8 @@ export interface Coverage {
 
 interface Entry extends Coverage {
   identity: string;
+  /** The file's size when last seen. */
+  size: number;
   building: boolean;
   /** Set when a build failed: not retried until the file changes identity. */
   failed?: string;
@@ -63,8 +65,27 @@ export interface BlockIndexOptions {
   blockBytes?: number;
 }
 
+/** What the index covers and whether it is saved, for operators (the data source's health). */
+export interface IndexStatus {
+  /** Where segments are saved; undefined: in memory only. */
+  cacheDir?: string;
+  /** Log files seen, and those the index covers (no build due or running). */
+  files: number;
+  coveredFiles: number;
+  /** Their bytes, and the bytes the index covers. */
+  bytes: number;
+  coveredBytes: number;
+  /** Bytes the index holds in memory (an estimate). */
+  memoryBytes: number;
+  /** Why the last save failed, when it did: the index is then rebuilt after a restart. */
+  saveError?: string;
+  /** Files whose build failed and why (retried once the file changes). */
+  failed: Array<{ path: string; error: string }>;
+}
+
 export class BlockIndexes {
   private readonly entries = new Map<string, Entry>();
+  private saveError: string | undefined;
   private readonly pending = new Set<Promise<void>>();
   private running = 0;
   private readonly waiting: Array<() => void> = [];
@@ -86,16 +107,18 @@ export class BlockIndexes {
       entry = undefined;
     }
     if (entry === undefined) {
-      entry = this.restored(file) ?? { identity: file.identity, segments: [], end: 0, nextTs: NaN, building: false };
+      entry = this.restored(file) ?? {
+        identity: file.identity,
+        size: file.size,
+        segments: [],
+        end: 0,
+        nextTs: NaN,
+        building: false,
+      };
       this.entries.set(file.path, entry);
     }
-    const growth = file.size - entry.end;
-    if (
-      entry.building ||
-      entry.failed !== undefined ||
-      growth <= 0 ||
-      (entry.end > 0 && growth < (this.options.minGrowthBytes ?? MIN_GROWTH_BYTES))
-    ) {
+    entry.size = file.size;
+    if (entry.building || !this.buildDue(entry)) {
       return;
     }
     entry.building = true;
@@ -143,8 +166,34 @@ export class BlockIndexes {
     }
   }
 
+  status(): IndexStatus {
+    const entries = [...this.entries.entries()];
+    const covered = entries.filter(([, entry]) => !entry.building && !this.buildDue(entry));
+    const sum = (values: number[]) => values.reduce((n, v) => n + v, 0);
+    return {
+      cacheDir: this.options.cacheDir,
+      files: entries.length,
+      coveredFiles: covered.length,
+      bytes: sum(entries.map(([, entry]) => entry.size)),
+      coveredBytes: sum(entries.map(([, entry]) => Math.min(entry.end, entry.size))),
+      memoryBytes: this.memoryBytes(),
+      saveError: this.saveError,
+      failed: entries.flatMap(([path, entry]) => (entry.failed === undefined ? [] : [{ path, error: entry.failed }])),
+    };
+  }
+
+  /** Whether a build of the entry's file is due: it grew enough since the last one, and none failed. */
+  private buildDue(entry: Entry): boolean {
+    const growth = entry.size - entry.end;
+    return (
+      entry.failed === undefined &&
+      growth > 0 &&
+      (entry.end === 0 || growth >= (this.options.minGrowthBytes ?? MIN_GROWTH_BYTES))
+    );
+  }
+
   /** Bytes held by the segments' arrays and keys (an estimate of the index's memory). */
-  memoryBytes(): number {
+  private memoryBytes(): number {
     let bytes = 0;
     for (const entry of this.entries.values()) {
       for (const s of entry.segments) {
@@ -165,7 +214,7 @@ export class BlockIndexes {
     if (saved === undefined || file.size < saved.end) {
       return undefined;
     }
-    return { ...saved, identity: file.identity, building: false };
+    return { ...saved, identity: file.identity, size: file.size, building: false };
   }
 
   /**
@@ -234,7 +283,7 @@ export class BlockIndexes {
       }
     }
     if (this.options.cacheDir !== undefined) {
-      saveIndex(this.options.cacheDir, file.path, file.identity, entry);
+      this.saveError = saveIndex(this.options.cacheDir, file.path, file.identity, entry);
     }
   }
 

@@ -137,6 +137,8 @@ it('leaves no temporary file behind when a save fails', async () => {
   await runQuery(second, volume);
   await second.indexIdle();
   expect(readdirSync(cacheDir)).toEqual([name]);
+  // The operator sees why (the data source's health check says it).
+  expect((await second.indexStatus())?.saveError).toMatch(/EISDIR|directory/);
 });
 
 describe('cache files of log files that are gone', () => {

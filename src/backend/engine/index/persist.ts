@@ -88,7 +88,8 @@ function cacheFile(dir: string, path: string): string {
 const num = (v: number | null) => (v === null ? NaN : v);
 const json = (v: number) => (Number.isFinite(v) ? v : null);
 
-export function saveIndex(dir: string, path: string, identity: string, coverage: Coverage): void {
+/** Saves `path`'s index; undefined when saved, else why not (the index then lives in memory only). */
+export function saveIndex(dir: string, path: string, identity: string, coverage: Coverage): string | undefined {
   const arrays: ArrayBufferView[] = [];
   const segments: SegmentHeader[] = coverage.segments.map((s) => {
     arrays.push(s.blockStart, s.blockFirstTs, ...s.fingerprints);
@@ -130,10 +131,12 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     const head = Buffer.from(text + ' '.repeat(padLength(headLength)) + '\n', 'utf8');
     writeParts(temporary, [head, ...body], WRITE_CHUNK_BYTES);
     renameSync(temporary, target);
-  } catch {
+    return undefined;
+  } catch (e) {
     // A cache that cannot be written only costs a rebuild after a restart; a partial one (a full
     // disk) must not stay behind, under a name no later process would reuse.
     removeQuietly(temporary);
+    return (e as Error).message;
   }
 }
 

@@ -24,17 +24,22 @@ function dataQuery(json: unknown, refId = 'A'): DataQuery {
 
 describe('Kamiwaza Logs data source service', () => {
   let root: string;
+  let indexCache: string;
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-'));
+    indexCache = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-index-'));
     fs.mkdirSync(path.join(root, 'a', 'b'), { recursive: true });
     fs.writeFileSync(path.join(root, 'a', 'b', 'old.log'), 'x');
     fs.writeFileSync(path.join(root, 'new.log'), 'y');
     fs.utimesSync(path.join(root, 'a', 'b', 'old.log'), new Date(1_000_000), new Date(1_000_000));
     fs.utimesSync(path.join(root, 'new.log'), new Date(2_000_000), new Date(2_000_000));
   });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(indexCache, { recursive: true, force: true });
+  });
 
-  const service = () => createDataSourceService({ logger, env: {} });
+  const service = () => createDataSourceService({ logger, env: { KAMIWAZA_LOGS_INDEX_DIR: indexCache } });
   const request = (ctx: PluginContext, queries: DataQuery[]): QueryDataRequest => ({
     pluginContext: ctx,
     headers: {},
@@ -67,11 +72,13 @@ describe('Kamiwaza Logs data source service', () => {
     });
     expect(result.status).toBe('OK');
     expect(result.message).toContain(root);
+    expect(result.message).toContain(`saved in ${indexCache}`);
     expect(result.jsonDetails).toEqual({
       logDirs: [
         { path: root, readable: true },
         { path: missing, readable: false, error: 'does not exist' },
       ],
+      index: expect.objectContaining({ cacheDir: indexCache, failed: [] }),
     });
   });
 
@@ -95,8 +102,8 @@ describe('Kamiwaza Logs data source service', () => {
       pluginContext: context({ logDirs: [path.join(root, 'a')] }, 2),
       headers: {},
     });
-    expect(before.jsonDetails).toEqual({ logDirs: [{ path: root, readable: true }] });
-    expect(after.jsonDetails).toEqual({ logDirs: [{ path: path.join(root, 'a'), readable: true }] });
+    expect(before.jsonDetails).toMatchObject({ logDirs: [{ path: root, readable: true }] });
+    expect(after.jsonDetails).toMatchObject({ logDirs: [{ path: path.join(root, 'a'), readable: true }] });
   });
 
   it('routes resources: GET health, 404 for unknown paths, 405 for other methods, params from patterns', async () => {
