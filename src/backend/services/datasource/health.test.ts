@@ -17,6 +17,12 @@ describe('describeIndex', () => {
     expect(describeIndex(undefined)).toBe('Index: off (KAMIWAZA_LOGS_INDEX=off), every query scans the files.');
   });
 
+  it('says when there is nothing to index', () => {
+    expect(describeIndex({ ...covered, files: 0, coveredFiles: 0, bytes: 0, coveredBytes: 0, memoryBytes: 0 })).toBe(
+      'Index: no log files to index yet.'
+    );
+  });
+
   it('says what a complete index covers, its memory and where it is saved', () => {
     expect(describeIndex(covered)).toBe(
       'Index: covers all 7 log files (1.8 GB), 16.5 MB in memory, saved in /var/lib/grafana/plugins/kamiwaza-logs/index.'

@@ -41,6 +41,9 @@ export function describeIndex(status: IndexStatus | undefined): string {
   if (status === undefined) {
     return 'Index: off (KAMIWAZA_LOGS_INDEX=off), every query scans the files.';
   }
+  if (status.files === 0) {
+    return 'Index: no log files to index yet.';
+  }
   const covered =
     status.coveredFiles === status.files
       ? `covers all ${status.files} log files (${formatSize(status.bytes)})`
