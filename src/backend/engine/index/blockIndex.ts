@@ -69,7 +69,7 @@ export interface BlockIndexOptions {
 export interface IndexStatus {
   /** Where segments are saved; undefined: in memory only. */
   cacheDir?: string;
-  /** Log files seen, and those the index covers (no build due or running). */
+  /** Log files seen, and those the index covers (no build due, running or failed). */
   files: number;
   coveredFiles: number;
   /** Their bytes, and the bytes the index covers. */
@@ -168,7 +168,9 @@ export class BlockIndexes {
 
   status(): IndexStatus {
     const entries = [...this.entries.entries()];
-    const covered = entries.filter(([, entry]) => !entry.building && !this.buildDue(entry));
+    const covered = entries.filter(
+      ([, entry]) => !entry.building && entry.failed === undefined && !this.buildDue(entry)
+    );
     const sum = (values: number[]) => values.reduce((n, v) => n + v, 0);
     return {
       cacheDir: this.options.cacheDir,
