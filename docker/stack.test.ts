@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 
 import { checkHealth } from '../src/backend/services/datasource/health';
 import type { DataSourceInstance } from '../src/backend/services/datasource/instance';
+import type { IndexStatus } from '../src/backend/engine/index/blockIndex';
 import { DEFAULT_ACCESS_LOG_PATH } from '../src/shared/kamiwaza';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -496,11 +497,25 @@ describe('README', () => {
   it('quotes the health check messages the data source gives for the mounted directory', async () => {
     const target = '/var/log/kamiwaza';
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-test-health-'));
+    // The index as Grafana's container keeps it (GF_PATHS_DATA=/var/lib/grafana), once built.
+    const index: IndexStatus = {
+      cacheDir: '/var/lib/grafana/plugins/kamiwaza-logs/index',
+      files: 14,
+      coveredFiles: 14,
+      bytes: 210_300_000,
+      coveredBytes: 210_290_000,
+      memoryBytes: 2_100_000,
+      failed: [],
+    };
+    const instance = (logDirs: string[]) =>
+      ({ logDirs, store: { indexStatus: async () => index } }) as unknown as DataSourceInstance;
     try {
-      const ok = await checkHealth({ logDirs: [dir] } as unknown as DataSourceInstance);
+      const ok = await checkHealth(instance([dir]));
       expect(ok.status).toBe('OK');
-      expect(readme).toContain(ok.message.split(dir).join(target));
-      const missing = await checkHealth({ logDirs: [path.join(dir, 'missing')] } as unknown as DataSourceInstance);
+      const [reading, indexLine] = ok.message.split('\n');
+      expect(readme).toContain(reading.split(dir).join(target));
+      expect(readme).toContain(indexLine);
+      const missing = await checkHealth(instance([path.join(dir, 'missing')]));
       const reason = missing.message.match(/^(No readable log directory: )\S+ (\([^)]+\))/)!;
       expect(readme).toContain(`${reason[1]}${target} ${reason[2]}`);
     } finally {
