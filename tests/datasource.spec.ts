@@ -24,6 +24,10 @@ test('the health check reads the mounted log directory', async ({ readProvisione
   for (const dir of datasource.jsonData.logDirs) {
     expect(health.message).toContain(dir);
   }
+  // Its second line is the block index's state; Grafana's data directory is writable in the stack.
+  expect(health.message).toMatch(/\nIndex: (covers all|building)/);
+  expect(health.message).toContain('saved in /var/lib/grafana/plugins/kamiwaza-logs/index');
+  expect(health.details?.index).toMatchObject({ failed: [] });
 });
 
 test('the provisioned Loki has exactly the stream labels of docs/labels.md', async ({
