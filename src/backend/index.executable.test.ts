@@ -136,8 +136,10 @@ describe('built executable: the block index built in worker threads', () => {
     const deadline = Date.now() + 120_000;
     while (coveredFiles(cacheDir, ends).length < ends.size && Date.now() < deadline) {
       const threads = threadNices(pid);
-      // The main thread and the search worker (kept from the query) serve queries at full priority.
+      // The main thread and the search worker (kept from the query) serve queries at full priority,
+      // and so do the threads all of them share (compilers, collectors, the file system's pool).
       expect(threads.find((t) => t.tid === pid)?.nice).toBe(0);
+      expect(threads.filter((t) => t.name !== 'Worker' && t.nice !== 0)).toEqual([]);
       threads.filter((t) => t.name === 'Worker').forEach((t) => workerNices.add(t.nice));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -9,7 +9,7 @@ import { buildSegment, segmentBuffers, type SegmentJob } from './segment';
 
 const port = parentPort;
 if (port) {
-  lowerThreadPriority();
+  void lowerThreadPriority();
   port.on('message', (job: SegmentJob) => {
     buildSegment(job).then(
       (segment) => port.postMessage({ kind: 'done', segment }, segmentBuffers(segment)),

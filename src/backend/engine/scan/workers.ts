@@ -1,9 +1,10 @@
 /**
- * Starting the engine's worker threads, from sources (bun) or inside a built executable, and
- * keeping idle ones for their next use.
+ * Starting the engine's worker threads, from sources (bun) or inside a built executable, keeping
+ * idle ones for their next use, and lowering the priority of those that do background work.
  */
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { availableParallelism, setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -33,11 +34,17 @@ export function newWorker(entry: string, source: URL): Worker | undefined {
  * (Linux: a thread's id is a process id to setpriority). For background work, such as index
  * builds: while a query's threads want the cores, this thread gets almost none of them; on idle
  * cores it runs at full speed. Elsewhere it does nothing.
+ *
+ * A new thread takes its creator's priority, and the process's shared pool (file system and zlib
+ * work for every thread, a thread per core, started as work comes) may still be short of threads:
+ * one started later by this thread would serve all threads' file operations at the lowest
+ * priority (seen in a probe). So the pool is filled first, from this thread at its old priority.
  */
-export function lowerThreadPriority(): void {
+export async function lowerThreadPriority(): Promise<void> {
   try {
     const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (Number.isInteger(thread) && thread > 0) {
+      await Promise.all(Array.from({ length: 4 * availableParallelism() }, () => stat(process.execPath)));
       setPriority(thread, 19);
     }
   } catch {
