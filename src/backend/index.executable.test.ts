@@ -14,6 +14,7 @@ import { connectPlugin, dataSourceContext, panelQuery, type PluginClient } from 
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
 import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from './protocol/testing/spawn';
 import { PARALLEL_PARTS } from './engine/scan/parts';
+import { threadsOf } from './testing/threads';
 
 jest.setTimeout(180_000);
 
@@ -56,19 +57,6 @@ function coveredFiles(cacheDir: string, ends: Map<string, number>): string[] {
       return header.end >= (ends.get(header.path) ?? Infinity) ? [header.path] : [];
     } catch {
       return []; // being written
-    }
-  });
-}
-
-/** The threads of process `pid`: id, name and nice value (stat field 19). */
-function threadNices(pid: number): Array<{ tid: number; name: string; nice: number }> {
-  return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      return [{ tid: Number(tid), name, nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) }];
-    } catch {
-      return []; // the thread ended meanwhile
     }
   });
 }
@@ -135,7 +123,7 @@ describe('built executable: the block index built in worker threads', () => {
     const workerNices = new Set<number>();
     const deadline = Date.now() + 120_000;
     while (coveredFiles(cacheDir, ends).length < ends.size && Date.now() < deadline) {
-      const threads = threadNices(pid);
+      const threads = threadsOf(pid);
       // The main thread and the search worker (kept from the query) serve queries at full priority,
       // and so do the threads all of them share (compilers, collectors, the file system's pool).
       expect(threads.find((t) => t.tid === pid)?.nice).toBe(0);

@@ -1,8 +1,8 @@
 /**
  * The BUILT Linux launcher (the file Grafana starts): it picks a build and sizes the JavaScript
  * heap for a plugin (BUN_JSC_forceRAMSize, see scripts/build-backend.ts) and how long freed memory
- * is kept (MIMALLOC_PURGE_DELAY) unless the environment already does. Run here against stand-in builds that print what they were given. Fails (never
- * skips) without `npm run build`.
+ * is kept (MIMALLOC_PURGE_DELAY) unless the environment already does. Run here against stand-in
+ * builds that print what they were given. Fails (never skips) without `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 import { generateSample, SAMPLE_END_MS } from './testing/sample';
+import { threadsOf } from './testing/threads';
 import { connectPlugin, dataSourceContext, panelQuery, type PluginClient } from './protocol/testing/client';
 import { decodeGrafanaFrame } from './protocol/testing/grafana-frame';
 import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from './protocol/testing/spawn';
@@ -99,23 +100,15 @@ describe('built executable: literal searches on two threads', () => {
     expect(fs.readdirSync(logDir).some((name) => name.endsWith('.gz'))).toBe(true);
   });
 
-  /** The plugin's worker threads by thread id (Linux names Bun's worker threads "Worker"). */
-  function workerThreads(): string[] {
-    const tasks = `/proc/${plugin.child.pid}/task`;
-    return fs
-      .readdirSync(tasks)
-      .filter((tid) => {
-        try {
-          return fs.readFileSync(path.join(tasks, tid, 'comm'), 'utf8').trim() === 'Worker';
-        } catch {
-          return false; // ended meanwhile
-        }
-      })
-      .sort();
-  }
+  /** The plugin's worker threads' ids. */
+  const workerThreads = () =>
+    threadsOf(plugin.child.pid!)
+      .filter((thread) => thread.name === 'Worker')
+      .map((thread) => thread.tid)
+      .sort((a, b) => a - b);
 
   it('answers searches one after the other, each id twice, with exactly the lines holding it, in one worker', async () => {
-    let threads: string[] | undefined;
+    let threads: number[] | undefined;
     for (const id of [...traceIds, ...traceIds]) {
       const found = await search(id);
       expect(found.length).toBeGreaterThan(0);
