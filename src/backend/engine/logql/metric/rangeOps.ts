@@ -37,7 +37,10 @@ export interface RangeOpSpec {
   unwrapped: boolean;
 }
 
-/** Counts per cell; one window's sum from prefix sums, every window's by one sliding sum (exact for counts). */
+/**
+ * Counts per cell; one window's sum from prefix sums, every window's by one sliding sum (exact for
+ * counts).
+ */
 class CountAccumulator implements RangeAccumulator {
   private readonly counts: Float64Array;
   private prefix: Float64Array | undefined;
