@@ -76,6 +76,11 @@ export interface ScanRequest {
    * it reads straight from line bytes into raw-byte literals; like `mustContain`, only a hint.
    */
   labelEquals?: Array<{ name: string; value: string }>;
+  /**
+   * The `detected_level` values a kept record can have (from the same label filters), when they
+   * are limited: the store may read only the records its index lists at those levels.
+   */
+  levels?: string[];
   signal?: AbortSignal;
   limits?: QueryLimits;
 }
@@ -91,8 +96,10 @@ export interface ScanStats {
   cutLines?: number;
   /** Records without a timestamp of their own, given a neighbour's or the file's time. */
   untimedLines?: number;
-  /** File bytes the trace-id index ruled out (not read). */
+  /** File bytes the trace-id index or the level lists ruled out (not read). */
   indexBytesSkipped?: number;
+  /** Records read alone because a level list named them (plan: index). */
+  indexListedLines?: number;
   /** Summary rows read instead of lines (plan: summaries), and the lines they stand for. */
   summaryRows?: number;
   summaryLines?: number;

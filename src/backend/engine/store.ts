@@ -18,10 +18,17 @@ import {
   type ScanStats,
 } from './model';
 import { IndexCache, seekRange, type FileTimeIndex } from './index/timeIndex';
-import { BlockIndexes, traceRanges, type BlockIndexOptions, type Coverage, type IndexStatus } from './index/blockIndex';
+import {
+  BlockIndexes,
+  levelRecords,
+  traceRanges,
+  type BlockIndexOptions,
+  type Coverage,
+  type IndexStatus,
+} from './index/blockIndex';
 import { countFlagged, edgeRanges, type SummaryFile, type SummaryScan } from './index/summaries';
 import { hasFingerprint, literalFingerprint } from './index/traceIds';
-import { BUCKET_MS, TRACE_ID_LABEL } from './index/segment';
+import { BUCKET_MS, LISTED_LEVELS, TRACE_ID_LABEL } from './index/segment';
 import type { FileContext } from './readers/context';
 import type { LineFormat } from './readers/formats';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
@@ -165,6 +172,36 @@ const NOT_FROM_LINE = new Set([
   ERROR_DETAILS_LABEL,
   LINE_TRUNCATED_LABEL,
 ]);
+
+/**
+ * A plain file's plan for a query of listed levels only (`levels`, all in LISTED_LEVELS): the
+ * records the level lists name in the covered prefix, then a scan of the rest; the plan as it is
+ * when the query's levels are not all listed or a segment has no list.
+ */
+function levelPlans(
+  plan: FileScanPlan,
+  coverage: Coverage,
+  levels: string[] | undefined,
+  stats: ScanStats
+): FileScanPlan[] {
+  const codes = (levels ?? []).map((l) => LISTED_LEVELS.indexOf(l));
+  if (levels === undefined || codes.includes(-1) || plan.gzip) {
+    return [plan];
+  }
+  const coveredEnd = Math.min(plan.end, coverage.end);
+  const listed = plan.start < coveredEnd ? levelRecords(coverage, codes, { ...plan, end: coveredEnd }) : undefined;
+  if (listed === undefined) {
+    return [plan];
+  }
+  stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + (coveredEnd - plan.start - listed.read);
+  stats.indexListedLines = (stats.indexListedLines ?? 0) + listed.records.offset.length;
+  const plans: FileScanPlan[] = [{ ...plan, end: coveredEnd, listed: listed.records }];
+  if (coveredEnd < plan.end) {
+    const firstTs = Number.isNaN(coverage.nextTs) ? plan.firstTs : coverage.nextTs;
+    plans.push({ ...plan, start: coveredEnd, firstTs });
+  }
+  return plans;
+}
 
 /**
  * Values of `labelEquals` that every kept line contains as raw bytes. JSON and text records read
@@ -519,7 +556,7 @@ class FileStore implements FileLogStore {
       for (let i = 0; i < files.length; i++) {
         const plan = await this.plan(source, files, i, request, literals, selection.accept);
         if (plan !== undefined) {
-          plans.push(...(await this.useIndex(plan, files[i], request.labelEquals, stats, summaries)));
+          plans.push(...(await this.useIndex(plan, files[i], request, stats, summaries)));
         }
       }
     }
@@ -529,15 +566,17 @@ class FileStore implements FileLogStore {
   /**
    * Plan: index | summaries | scan, for one file's plan. Summaries: the indexed prefix is answered
    * from its summaries, the rest scanned. Index: a literal with a trace id is searched only in the
-   * blocks whose fingerprints have it, and in the rest. Scan: the plan as it is.
+   * blocks whose fingerprints have it, and in the rest; a query for listed levels only reads the
+   * records the level lists name, and the rest. Scan: the plan as it is.
    */
   private async useIndex(
     plan: FileScanPlan,
     opened: OpenedFile,
-    labelEquals: ScanRequest['labelEquals'],
+    request: Pick<ScanRequest, 'labelEquals' | 'levels'>,
     stats: ScanStats,
     summaries: SummaryTarget | undefined
   ): Promise<FileScanPlan[]> {
+    const { labelEquals } = request;
     const coverage = this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
     if (coverage === undefined) {
       return [plan];
@@ -555,7 +594,7 @@ class FileStore implements FileLogStore {
       .map(literalFingerprint)
       .find((f) => f !== undefined);
     if (fingerprint === undefined) {
-      return [plan];
+      return levelPlans(plan, coverage, request.levels, stats);
     }
     if (plan.gzip) {
       // A gzip file is read whole or not at all.

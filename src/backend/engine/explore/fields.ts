@@ -10,13 +10,7 @@
  * Types, unlike Loki (which types a field by its first value): every sampled value must read as
  * the type, tried in Loki's order int, float, boolean, duration, bytes; otherwise string.
  */
-import {
-  compilePipeline,
-  ERROR_DETAILS_LABEL,
-  ERROR_LABEL,
-  requiredLabelValues,
-  requiredLiterals,
-} from '../logql/pipeline';
+import { compilePipeline, ERROR_DETAILS_LABEL, ERROR_LABEL, scanHints } from '../logql/pipeline';
 import { goParseFloat, parseGoDuration, tryParseBytes } from '../logql/syntax/units';
 import { emptyStats, type LogStore } from '../model';
 import { isStreamLabel } from '../../../shared/labels';
@@ -106,8 +100,7 @@ export async function detectFields(store: LogStore, req: DetectedFieldsRequest):
       fromMs: req.fromMs,
       toMs: req.toMs,
       direction: 'backward',
-      mustContain: requiredLiterals(expr),
-      labelEquals: requiredLabelValues(expr),
+      ...scanHints(expr),
       signal: req.signal,
       limits: { maxBytesScanned: SAMPLE_BYTES },
     },

@@ -11,7 +11,8 @@ import type { LineFormat } from '../readers/formats';
 import type { FileContext } from '../readers/context';
 import { PARALLEL_PARTS, splitPlan } from '../scan/parts';
 import { fileIdentity } from './timeIndex';
-import { buildSegment, type Segment, type SegmentJob } from './segment';
+import { buildSegment, levelListArrays, LISTED_LEVELS, type LevelList, type Segment, type SegmentJob } from './segment';
+import type { ListedRecords } from '../scan/listedReads';
 import { buildInWorker } from './buildWorkers';
 import { hasFingerprint } from './traceIds';
 import { forgetIndex, loadIndex, pruneIndexes, saveIndex } from './persist';
@@ -205,6 +206,9 @@ export class BlockIndexes {
           const { key, bucket, count, bytes: b, keys } = s.summary;
           bytes += key.byteLength + bucket.byteLength + count.byteLength + b.byteLength + keys.length * 160;
         }
+        if (s.levels) {
+          bytes += levelListArrays(s.levels).reduce((n, a) => n + a.byteLength, 0);
+        }
       }
     }
     return bytes;
@@ -375,4 +379,46 @@ export function traceRanges(
   add(coverage.end, Infinity, coverage.nextTs);
   const read = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
   return { ranges, skipped: Math.max(end - start - read, 0) };
+}
+
+/**
+ * The records of `[start, end)` in the covered prefix whose level is one of `levels` (indexes into
+ * LISTED_LEVELS) and whose time is in `[fromMs, toMs)` (the scan's own test, so none it would
+ * return is left out), in file order; undefined when a segment there has no level list. `read`:
+ * their bytes.
+ */
+export function levelRecords(
+  coverage: Coverage,
+  levels: number[],
+  range: { start: number; end: number; fromMs: number; toMs: number }
+): { records: ListedRecords; read: number } | undefined {
+  const { start, end, fromMs, toMs } = range;
+  const lists: LevelList[] = [];
+  for (const segment of coverage.segments) {
+    if (segment.end > start && segment.start < end) {
+      if (segment.levels === undefined) {
+        return undefined;
+      }
+      lists.push(segment.levels);
+    }
+  }
+  const wanted = new Uint8Array(LISTED_LEVELS.length);
+  levels.forEach((l) => (wanted[l] = 1));
+  const picked: Array<{ list: LevelList; i: number }> = [];
+  for (const list of lists) {
+    for (let i = 0; i < list.offset.length; i++) {
+      const offset = list.offset[i];
+      const time = list.time[i];
+      if (wanted[list.level[i]] && offset >= start && offset < end && time >= fromMs && time < toMs) {
+        picked.push({ list, i });
+      }
+    }
+  }
+  const records: ListedRecords = {
+    offset: Float64Array.from(picked, (p) => p.list.offset[p.i]),
+    length: Uint32Array.from(picked, (p) => p.list.length[p.i]),
+    time: Float64Array.from(picked, (p) => p.list.time[p.i]),
+    cut: Uint8Array.from(picked, (p) => p.list.cut[p.i]),
+  };
+  return { records, read: records.length.reduce((n, l) => n + l, 0) };
 }

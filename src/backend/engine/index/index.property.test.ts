@@ -1,7 +1,8 @@
 /**
- * The block index never changes an answer: random trace-id searches and dashboard metric queries
- * over random cuts of generated logs give the same result through an indexed store (trace-id
- * blocks, summaries, partly built, after growth, truncation and rotation) as through a plain one.
+ * The block index never changes an answer: random trace-id searches, dashboard metric queries and
+ * queries for some levels over random cuts of generated logs give the same result through an
+ * indexed store (trace-id blocks, summaries, level lists, partly built, after growth, truncation
+ * and rotation) as through a plain one.
  */
 import {
   appendFileSync,
@@ -141,6 +142,42 @@ const traceQuery = fc
     };
   });
 
+/** Log and metric queries for some levels only (the level lists serve those of listed levels). */
+const levelQuery = fc
+  .record({
+    selector: fc.constantFrom(
+      '{source=~".+"}',
+      '{source="application"}',
+      '{source="application-text"}',
+      '{source=~"kamiwazad.*"}',
+      '{source="access"}'
+    ),
+    levels: fc.constantFrom(
+      ' | detected_level=~"error|critical"',
+      ' | detected_level="warn"',
+      ' | detected_level="fatal" or detected_level=~"crit.*"',
+      ' | detected_level=~"warn|error" | level!="ERROR"',
+      ' |= "e" | detected_level!="info" | detected_level!="debug" | detected_level!="unknown" | detected_level!="trace"',
+      ' | detected_level=~"info|error"'
+    ),
+    // Around count_over_time: a grouping the summaries do not have (scanned), and one they have.
+    metric: fc.constantFrom(undefined, ['topk(5, sum by (trace_id) (', '))'], ['sum by (filename) (', ')']),
+    direction: fc.constantFrom<'forward' | 'backward'>('forward', 'backward'),
+    limit: fc.constantFrom(3, 1000),
+    startMs: fc.integer({ min: 0, max: 30 }).map((h) => END_MS - 2 * DAY_MS + h * 3_600_000),
+  })
+  .map(({ selector, levels, metric, direction, limit, startMs }) => ({
+    query:
+      metric === undefined
+        ? `${selector}${levels}`
+        : `${metric[0]}count_over_time(${selector}${levels} [1h])${metric[1]}`,
+    startMs,
+    endMs: END_MS + 60_000,
+    stepMs: 3_600_000,
+    direction,
+    limit,
+  }));
+
 /**
  * What must not change: the data, and the notices. Notices that count flagged lines (malformed,
  * invalid UTF-8, cut) count the lines a query read, which prefilters already vary: they are
@@ -166,7 +203,7 @@ it('answers from the index as from a full scan, while building and after growth,
       fc.double({ min: 0.2, max: 0.9, noNaN: true }),
       fc.constantFrom<Mutation>('none', 'append', 'truncate', 'rotate'),
       fc.boolean(),
-      fc.array(fc.oneof(metricQuery, metricQuery, traceQuery), { minLength: 2, maxLength: 4 }),
+      fc.array(fc.oneof(metricQuery, metricQuery, traceQuery, levelQuery), { minLength: 2, maxLength: 4 }),
       async (share, mutation, duringBuild, queries) => {
         const dir = join(root, `run-${run++}`);
         cutCopy(dir, share);
@@ -224,6 +261,16 @@ it('serves aligned dashboard queries from summaries and narrows trace searches t
     limit: 1000,
   });
   expect(trace.stats.indexBytesSkipped).toBeGreaterThan(total / 2);
+
+  // Errors only: the records the level lists name, and nothing else of the indexed files.
+  const errors = await runQuery(indexed, {
+    query: '{source=~".+"} | detected_level=~"error|critical"',
+    startMs: END_MS - 2 * DAY_MS,
+    endMs: END_MS,
+    limit: 5000,
+  });
+  expect(errors.stats.indexListedLines).toBeGreaterThan(0);
+  expect(errors.stats.indexBytesSkipped).toBeGreaterThan(total / 2);
 
   // Window edges inside minutes: the split minutes are scanned, the others read from summaries.
   const plain = createFileLogStore({ roots: [dir] });

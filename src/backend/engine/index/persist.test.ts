@@ -1,5 +1,14 @@
 /** The persisted index: a restarted store answers from it at once; a changed file is not trusted. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { runQuery, type QueryResult } from '../query';
@@ -14,6 +23,13 @@ const volume = {
   startMs: END_MS - 86_400_000,
   endMs: END_MS,
   stepMs: 3_600_000,
+};
+
+const errorLines = {
+  query: '{source="application"} | detected_level=~"error|critical"',
+  startMs: END_MS - 86_400_000,
+  endMs: END_MS,
+  limit: 5000,
 };
 
 /** The answer's series (the volume query is a range query: a matrix). */
@@ -77,6 +93,11 @@ it('answers from the saved index right after a restart, and ignores it once the 
   expect(answer.stats.summaryLines).toBeGreaterThan(0);
   expect(answer.stats.bytesScanned).toBeLessThan(4096);
   expect(series(answer)).toEqual(series(expected));
+  // The level lists come from disk too: only the error records are read.
+  const errors = await runQuery(restarted, errorLines);
+  expect(errors.stats.indexListedLines).toBeGreaterThan(0);
+  expect(errors.stats.bytesScanned).toBeLessThan(statSync(join(logs, 'application.jsonl')).size / 4);
+  expect(streams(errors)).toEqual(streams(await runQuery(createFileLogStore({ roots: [logs] }), errorLines)));
   await restarted.indexIdle();
 
   // Rewritten in place (same inode, new first line): the saved index no longer applies.

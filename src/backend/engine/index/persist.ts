@@ -26,9 +26,9 @@ import {
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Coverage } from './blockIndex';
-import type { Segment, SummaryKey } from './segment';
+import { levelListArrays, type Segment, type SummaryKey } from './segment';
 
-const VERSION = 3;
+const VERSION = 4;
 /** Alignment of every array in the file (the widest element, Float64). */
 const ALIGN = 8;
 /** Bytes that bring `length` to a multiple of ALIGN. */
@@ -51,6 +51,8 @@ interface SegmentHeader {
   fingerprints: number[];
   keys?: SummaryKey[];
   rows?: number;
+  /** Records in the segment's level list (absent: no list). */
+  listed?: number;
 }
 
 interface Header {
@@ -96,6 +98,9 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     if (s.summary) {
       arrays.push(s.summary.key, s.summary.bucket, s.summary.count, s.summary.bytes);
     }
+    if (s.levels) {
+      arrays.push(...levelListArrays(s.levels));
+    }
     return {
       start: s.start,
       end: s.end,
@@ -106,6 +111,7 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
       fingerprints: s.fingerprints.map((f) => f.length),
       keys: s.summary?.keys,
       rows: s.summary?.key.length,
+      listed: s.levels?.offset.length,
     };
   });
   const body = arrays.flatMap((a) => [
@@ -304,6 +310,17 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
               count: take(Float64Array, rows),
               bytes: take(Float64Array, rows),
             };
+      const listed = h.listed;
+      const levels =
+        listed === undefined
+          ? undefined
+          : {
+              offset: take(Float64Array, listed),
+              length: take(Uint32Array, listed),
+              time: take(Float64Array, listed),
+              level: take(Uint8Array, listed),
+              cut: take(Uint8Array, listed),
+            };
       return {
         start: h.start,
         end: h.end,
@@ -314,6 +331,7 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
         blockFirstTs,
         fingerprints,
         summary,
+        levels,
       };
     });
     return { segments, end: header.end, nextTs: num(header.nextTs) };

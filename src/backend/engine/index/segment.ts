@@ -1,8 +1,9 @@
 /**
  * One indexed byte range of a plain log file (a "segment"): its records cut into blocks of about
  * BLOCK_BYTES with a trace-id fingerprint set each (of the records' bytes; for access logs also of
- * their trace_id label), and per-minute summaries (line count and line
- * bytes per summary key: service_name, detected_level, level).
+ * their trace_id label), per-minute summaries (line count and line bytes per summary key:
+ * service_name, detected_level, level), and the list of its records at the listed levels (warn,
+ * error, critical, fatal: a query for those reads them alone instead of every line).
  *
  * A segment is built by scanning its range exactly as a query would (same scanner, same records,
  * same times), so what it says about the range is what a scan of the range would see. It starts
@@ -17,6 +18,7 @@ import { ScanBudget } from '../scan/budget';
 import { GivingWayBudget } from './giveWay';
 import { partScanner } from '../scan/parts';
 import { FileScanner, type FileScanPlan } from '../scan/fileScan';
+import type { ListedRecords } from '../scan/listedReads';
 import { collectFingerprints, fingerprintSet } from './traceIds';
 
 /** Bytes per block of the trace-id index: what a trace-id hit costs to read. */
@@ -32,6 +34,17 @@ export const TRACE_ID_LABEL = 'trace_id';
 const RECENT_ROWS = 1 << 12;
 /** Summary keys per segment: beyond this (labels nearly unique per line) it keeps no summaries. */
 const MAX_KEYS = 1 << 16;
+/**
+ * The `detected_level` values whose records a segment lists (`LevelList`): those a dashboard
+ * looks for among many more lines (errors by service, the latest warnings).
+ */
+export const LISTED_LEVELS: readonly string[] = ['warn', 'error', 'critical', 'fatal'];
+/**
+ * A segment lists its records at those levels only while they are at most this share of its
+ * records: beyond it, reading them one by one saves little over a scan, and the list's 22 bytes
+ * per record would outgrow the rest of the index.
+ */
+const MAX_LISTED_SHARE = 1 / 8;
 
 export function bucketOf(ts: number): number {
   return Math.ceil(ts / BUCKET_MS);
@@ -71,6 +84,13 @@ export interface Segment {
     bytes: Float64Array;
   };
   lines: number;
+  /** Its records at LISTED_LEVELS (undefined: too many, or a gzip file's). */
+  levels?: LevelList;
+}
+
+/** A segment's records at LISTED_LEVELS, with each one's level (an index into LISTED_LEVELS). */
+export interface LevelList extends ListedRecords {
+  level: Uint8Array;
 }
 
 export interface SegmentJob {
@@ -175,13 +195,29 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
   const fingerprints: Uint32Array[] = [];
   let blockFingerprints: number[] = [];
   let lines = 0;
+  const listed = {
+    offset: [] as number[],
+    length: [] as number[],
+    time: [] as number[],
+    level: [] as number[],
+    cut: [] as number[],
+  };
   // The previous record, added once the next one shows it is not the range's last.
-  let pending: { offset: number; time: number; key: SummaryKey; bytes: number; fps: number[] } | undefined;
+  let pending:
+    { offset: number; time: number; key: SummaryKey; bytes: number; fps: number[]; length: number } | undefined;
   const commit = () => {
     if (pending === undefined) {
       return;
     }
     const { offset, time } = pending;
+    const level = job.gzip ? -1 : LISTED_LEVELS.indexOf(pending.key.detected_level);
+    if (level >= 0) {
+      listed.offset.push(offset);
+      listed.length.push(pending.length);
+      listed.time.push(time);
+      listed.level.push(level);
+      listed.cut.push(pending.key.flags & FLAG_CUT ? 1 : 0);
+    }
     if (blockStart.length === 0 || offset - blockStart[blockStart.length - 1] >= blockBytes) {
       if (blockStart.length > 0) {
         fingerprints.push(fingerprintSet(blockFingerprints));
@@ -221,6 +257,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
       },
       bytes: flags & FLAG_INVALID_UTF8 ? Buffer.byteLength(record.line, 'utf8') : end - start,
       fps,
+      length: end - start,
     };
   };
   const budget = job.queries ? new GivingWayBudget(stats, signal, job.queries) : new ScanBudget(stats, {}, signal);
@@ -282,7 +319,22 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
           bytes: Float64Array.from(summary.bytes),
         },
     lines,
+    levels:
+      job.gzip || listed.offset.length > lines * MAX_LISTED_SHARE
+        ? undefined
+        : {
+            offset: Float64Array.from(listed.offset),
+            length: Uint32Array.from(listed.length),
+            time: Float64Array.from(listed.time),
+            level: Uint8Array.from(listed.level),
+            cut: Uint8Array.from(listed.cut),
+          },
   };
+}
+
+/** A level list's arrays, in the order they are saved. */
+export function levelListArrays(list: LevelList): ArrayBufferView[] {
+  return [list.offset, list.length, list.time, list.level, list.cut];
 }
 
 /** The buffers a segment can hand to another thread without a copy. */
@@ -291,6 +343,9 @@ export function segmentBuffers(segment: Segment): ArrayBuffer[] {
   const s = segment.summary;
   if (s) {
     arrays.push(s.key, s.bucket, s.count, s.bytes);
+  }
+  if (segment.levels) {
+    arrays.push(...levelListArrays(segment.levels));
   }
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

@@ -200,6 +200,7 @@ async function execute(
     malformedLines: scanStats.malformedLines,
     invalidUtf8Lines: scanStats.invalidUtf8Lines,
     indexBytesSkipped: scanStats.indexBytesSkipped ?? 0,
+    indexListedLines: scanStats.indexListedLines ?? 0,
     summaryRows: scanStats.summaryRows ?? 0,
     summaryLines: scanStats.summaryLines ?? 0,
   };

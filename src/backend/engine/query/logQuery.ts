@@ -7,7 +7,7 @@
  * record still to come can rank above the worst entry kept.
  */
 import type { LogExpr } from '../logql/ast';
-import { compilePipeline, requiredLabelValues, requiredLiterals } from '../logql/pipeline';
+import { compilePipeline, scanHints } from '../logql/pipeline';
 import { throwIfAborted } from '../logql/metric/errors';
 import { formatLabels, labelsKey } from '../logql/metric/labels';
 import {
@@ -92,8 +92,7 @@ export async function runLogQuery(
       fromMs: req.startMs,
       toMs: req.endMs,
       direction,
-      mustContain: requiredLiterals(expr),
-      labelEquals: requiredLabelValues(expr),
+      ...scanHints(expr),
       signal: req.signal,
       limits: req.limits,
     },

@@ -60,8 +60,10 @@ export interface QueryStats {
   seriesCount: number;
   malformedLines: number;
   invalidUtf8Lines: number;
-  /** Bytes the trace-id index ruled out (not read). */
+  /** Bytes the trace-id index or the level lists ruled out (not read). */
   indexBytesSkipped?: number;
+  /** Records read alone because a level list named them. */
+  indexListedLines?: number;
   /** Per-minute summary rows read instead of lines, and the lines they stand for. */
   summaryRows?: number;
   summaryLines?: number;

@@ -5,6 +5,18 @@
  * Results: trace, debug, info, warn, error, critical, fatal, unknown.
  */
 
+/** Every value `detected_level` takes (`detectedLevel` gives no other). */
+export const DETECTED_LEVELS: readonly string[] = [
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'critical',
+  'fatal',
+  'unknown',
+];
+
 /** Field names Loki reads the level from (its allowedLabelsForLevel), first found in the line wins. */
 export const LEVEL_KEYS = ['level', 'LEVEL', 'Level', 'severity', 'SEVERITY', 'Severity', 'lvl', 'LVL', 'Lvl'];
 

@@ -27,6 +27,7 @@ import {
   SEARCH_CHUNK_BYTES,
   type LineChunk,
 } from './chunks';
+import { listedWindows, type ListedRecords } from './listedReads';
 
 export interface FileScanPlan {
   path: string;
@@ -64,6 +65,11 @@ export interface FileScanPlan {
    * (a worker thread sends them to the thread that builds the records).
    */
   onRecordBytes?: (bytes: Buffer, start: number, end: number, offset: number, time: number, flags: number) => void;
+  /**
+   * Read only these records of `[start, end)` (an index lists every one the query can return),
+   * each checked as a scanned one is.
+   */
+  listed?: ListedRecords;
 }
 
 /**
@@ -162,6 +168,10 @@ export class FileScanner {
     }
     const fh = plan.fh ?? (await openLogFile(plan.path));
     try {
+      if (plan.listed !== undefined) {
+        yield* this.listedRun(fh.fd, plan.listed);
+        return;
+      }
       const chunks =
         plan.direction === 'forward'
           ? forwardChunks(
@@ -243,6 +253,27 @@ export class FileScanner {
     }
     if (this.rescan !== undefined) {
       yield* this.forwardReversed(this.rescan.start, this.rescan.end);
+    }
+  }
+
+  /** The listed records, read by windows (`listedReads.ts`), in scan direction. */
+  private async *listedRun(fd: number, listed: ListedRecords): AsyncGenerator<LogRecord[]> {
+    const { format } = this.plan;
+    const forward = this.plan.direction === 'forward';
+    for (const { buf, base, first, last } of listedWindows(fd, listed, this.plan.direction, this.budget)) {
+      for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
+        const s = listed.offset[k] - base;
+        const e = s + listed.length[k];
+        const nl = buf.indexOf(10, s);
+        const lineTime = format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
+        this.budget.stats.linesScanned++;
+        // The window's buffer is reused: records copy their bytes.
+        this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, true);
+      }
+      if (this.out.length > 0) {
+        yield this.takeOut();
+      }
+      await yieldToEventLoop();
     }
   }
 

@@ -83,7 +83,7 @@ function timedLineAfter(
 /**
  * Cuts a plan of a plain file into up to `parts` parts of even shares, each starting at a timed
  * line (one part when the range is smaller than `minSplitBytes` or no cut was found); undefined
- * when the plan is not a scan of a plain file.
+ * when the plan is not a scan of a plain file (or reads listed records only).
  */
 export function splitPlan(
   plan: FileScanPlan,
@@ -92,7 +92,7 @@ export function splitPlan(
   minSplitBytes = MIN_SPLIT_BYTES
 ): ScanPart[] | undefined {
   const { fh, start, end } = plan;
-  if (fh === undefined || plan.gzip || plan.onComplete) {
+  if (fh === undefined || plan.gzip || plan.onComplete || plan.listed) {
     return undefined;
   }
   const count = end - start < minSplitBytes ? 1 : parts;

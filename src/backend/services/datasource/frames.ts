@@ -151,10 +151,11 @@ function statsOf(stats: QueryStats): QueryStat[] {
     { displayName: 'Summary: log files read', value: stats.filesRead },
     { displayName: 'Summary: malformed lines', value: stats.malformedLines },
     {
-      displayName: 'Index: bytes skipped by the trace-id index',
+      displayName: 'Index: bytes skipped (trace-id index, level lists)',
       unit: 'decbytes',
       value: stats.indexBytesSkipped ?? 0,
     },
+    { displayName: 'Index: lines read from level lists', value: stats.indexListedLines ?? 0 },
     { displayName: 'Index: summary rows read', value: stats.summaryRows ?? 0 },
     { displayName: 'Index: lines counted from summaries', value: stats.summaryLines ?? 0 },
   ];

@@ -10,7 +10,7 @@
  */
 import type { RangeAggregationExpr } from '../ast';
 import type { LabelMatcher, Labels, LogRecord, LogStore, QueryLimits, ScanRequest, ScanStats } from '../../model';
-import { requiredLabelValues, requiredLiterals } from '../pipeline';
+import { scanHints } from '../pipeline';
 import { PipelineError, SeriesLimitError, throwIfAborted } from './errors';
 import { type Sample, type SeriesId, type SeriesTable } from './labels';
 import { PARALLEL_PARTS } from '../../scan/parts';
@@ -190,8 +190,7 @@ export async function evaluateRange(
     // The window end is inclusive; the scan's end is exclusive (1 µs = the time resolution).
     toMs: layout.toMs + 0.001,
     direction: 'forward',
-    mustContain: requiredLiterals(expr.log),
-    labelEquals: requiredLabelValues(expr.log),
+    ...scanHints(expr.log),
     signal: ctx.signal,
     limits: ctx.limits,
   };

@@ -10,7 +10,9 @@
  * Otherwise `record.stream` and `record.metadata` are read once per record.
  */
 import type { Grouping, LabelFilterExpr, LogExpr, Stage, Unwrap } from '../ast';
-import type { Labels, LogRecord } from '../../model';
+import type { Labels, LogRecord, ScanRequest } from '../../model';
+import { DETECTED_LEVELS } from '../../readers/level';
+import { matcherTest } from '../regex';
 import { compileLabelFilter, VALUE_CONVERSIONS } from './labelFilter';
 import type { StageFn } from './parsers';
 import { compileStage } from './stages';
@@ -197,4 +199,51 @@ export function requiredLabelValues(expr: LogExpr): Array<{ name: string; value:
     }
   }
   return out;
+}
+
+/**
+ * The `detected_level` values a record kept by the pipeline can have, from the label filters that
+ * run before any stage that may change labels (as `requiredLabelValues`); undefined when they
+ * leave every level possible. For `ScanRequest.levels`.
+ */
+export function requiredLevels(expr: LogExpr): string[] | undefined {
+  let levels: string[] | undefined;
+  for (const stage of expr.stages) {
+    if (!FAST_PATH_STAGES.has(stage.kind)) {
+      break;
+    }
+    if (stage.kind === 'labelFilter') {
+      levels = intersect(levels, filterLevels(stage.filter));
+    }
+  }
+  return levels;
+}
+
+/** The levels a filter lets through; undefined: it does not look at detected_level alone. */
+function filterLevels(filter: LabelFilterExpr): string[] | undefined {
+  switch (filter.kind) {
+    case 'and':
+      return intersect(filterLevels(filter.left), filterLevels(filter.right));
+    case 'or': {
+      const left = filterLevels(filter.left);
+      const right = filterLevels(filter.right);
+      return left === undefined || right === undefined ? undefined : [...new Set([...left, ...right])];
+    }
+    case 'string':
+      return filter.matcher.name === 'detected_level'
+        ? DETECTED_LEVELS.filter((level) => matcherTest(filter.matcher)(level))
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Levels in both (undefined stands for every level). */
+function intersect(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  return a === undefined ? b : b === undefined ? a : a.filter((level) => b.includes(level));
+}
+
+/** What the store may use to read less for a log expression (see `ScanRequest`). */
+export function scanHints(expr: LogExpr): Pick<ScanRequest, 'mustContain' | 'labelEquals' | 'levels'> {
+  return { mustContain: requiredLiterals(expr), labelEquals: requiredLabelValues(expr), levels: requiredLevels(expr) };
 }

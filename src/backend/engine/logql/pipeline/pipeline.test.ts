@@ -9,6 +9,7 @@ import {
   compilePipeline,
   compileSampleExtractor,
   requiredLabelValues,
+  requiredLevels,
   requiredLiterals,
   type PipelineOptions,
 } from './index';
@@ -567,6 +568,28 @@ describe('requiredLiterals', () => {
     ).toEqual(['x', 'v']);
     expect(requiredLiterals(logQuery('{a="b"} | decolorize |= "x"'))).toEqual([]);
     expect(requiredLiterals(logQuery('{a="b"} |= ""'))).toEqual([]);
+  });
+});
+
+describe('requiredLevels', () => {
+  const levels = (q: string) => requiredLevels(logQuery(q))?.slice().sort();
+
+  it('reads the detected levels a kept record can have from the leading label filters', () => {
+    expect(levels('{a="b"} | detected_level=~"error|critical"')).toEqual(['critical', 'error']);
+    expect(levels('{a="b"} | detected_level="warn" or detected_level=~"fat.*"')).toEqual(['fatal', 'warn']);
+    expect(levels('{a="b"} |= "x" | detected_level=~"warn|error" | detected_level!="warn"')).toEqual(['error']);
+    expect(levels('{a="b"} | detected_level=~"warn|error" and level="ERROR"')).toEqual(['error', 'warn']);
+    expect(levels('{a="b"} | detected_level!="info"')).toEqual(
+      ['critical', 'debug', 'error', 'fatal', 'trace', 'warn', 'unknown'].sort()
+    );
+  });
+
+  it('leaves levels open where a filter may keep any level, or after labels may change', () => {
+    expect(levels('{a="b"}')).toBeUndefined();
+    expect(levels('{a="b"} | level="ERROR"')).toBeUndefined();
+    expect(levels('{a="b"} | detected_level="error" or level="ERROR"')).toBeUndefined();
+    expect(levels('{a="b"} | json | detected_level="error"')).toBeUndefined();
+    expect(levels('{a="b"} | label_format detected_level="error" | detected_level="error"')).toBeUndefined();
   });
 });
 

@@ -1,0 +1,84 @@
+/** Reading listed records: close ones share a read, in scan direction; a shrunk file ends the reads. */
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emptyStats } from '../model';
+import { ScanBudget } from './budget';
+import { listedWindows, type ListedRecords } from './listedReads';
+
+let dir: string;
+let file: string;
+/** Line k is "line k" padded with dots to 1000 bytes, then a newline. */
+const LINE = 1001;
+const lineText = (k: number) => `line ${k}`.padEnd(LINE - 1, '.');
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kw-listed-'));
+  file = join(dir, 'app.log');
+  writeFileSync(file, Array.from({ length: 400 }, (_, k) => lineText(k) + '\n').join(''));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function listed(lines: number[]): ListedRecords {
+  return {
+    offset: Float64Array.from(lines, (k) => k * LINE),
+    length: Uint32Array.from(lines, () => LINE - 1),
+    time: Float64Array.from(lines, (k) => k),
+    cut: new Uint8Array(lines.length),
+  };
+}
+
+/** Each window's records as [first, last] and the text of every record it holds. */
+function read(records: ListedRecords, direction: 'forward' | 'backward') {
+  const stats = emptyStats();
+  const fd = openSync(file, 'r');
+  try {
+    const windows: Array<{ span: [number, number]; texts: string[] }> = [];
+    for (const w of listedWindows(fd, records, direction, new ScanBudget(stats, {}))) {
+      const texts: string[] = [];
+      for (let k = w.first; k <= w.last; k++) {
+        const s = records.offset[k] - w.base;
+        texts.push(w.buf.toString('latin1', s, s + records.length[k]));
+      }
+      windows.push({ span: [w.first, w.last], texts });
+    }
+    return { windows, bytes: stats.bytesScanned };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+it('reads neighbours together and far records alone, each with its own bytes', () => {
+  // Lines 10 and 12 are 1 KB apart (one read); 200 is far from both; 201 is next to 200.
+  const records = listed([10, 12, 200, 201]);
+  const { windows, bytes } = read(records, 'forward');
+  expect(windows.map((w) => w.span)).toEqual([
+    [0, 1],
+    [2, 3],
+  ]);
+  expect(windows.flatMap((w) => w.texts)).toEqual([10, 12, 200, 201].map(lineText));
+  // The gap between 10 and 12 is read, the 187 lines between 12 and 200 are not.
+  expect(bytes).toBe(3 * LINE - 1 + 2 * LINE - 1);
+});
+
+it('goes from the end backward, and caps a window at 64 KiB', () => {
+  const lines = Array.from({ length: 100 }, (_, k) => 100 + k); // 100 adjacent 1 KB lines
+  const { windows } = read(listed(lines), 'backward');
+  expect(windows[0].span[1]).toBe(99);
+  expect(windows.map((w) => w.span[1] - w.span[0] + 1)).toEqual([65, 35]);
+  expect(windows.flatMap((w) => w.texts)).toEqual([...lines.slice(35), ...lines.slice(0, 35)].map(lineText));
+});
+
+it('stops at a read that comes back short: the file shrank under the index', () => {
+  const copy = join(dir, 'shrunk.log');
+  writeFileSync(copy, Array.from({ length: 400 }, (_, k) => lineText(k) + '\n').join(''));
+  truncateSync(copy, 150 * LINE);
+  const fd = openSync(copy, 'r');
+  try {
+    const records = listed([10, 100, 300]);
+    const spans = [...listedWindows(fd, records, 'forward', new ScanBudget(emptyStats(), {}))].map((w) => w.first);
+    expect(spans).toEqual([0, 1]);
+  } finally {
+    closeSync(fd);
+  }
+});
