@@ -8,6 +8,7 @@
  * nanosecond strings.
  */
 
+import type { SummaryPlan } from './index/planner';
 import type { SummaryScan } from './index/summaries';
 
 /** A label set: Loki label name → value. */
@@ -138,10 +139,10 @@ export interface LogStore {
   splitScan?(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
   /**
    * Optional (plan: summaries): per-minute summaries of the indexed part of the selected files, a
-   * scan of the rest, and a scan of the indexed minutes in `edgeBuckets` (minutes a window edge
-   * splits; their rows are not to be used); undefined when the store keeps no summaries.
+   * scan of the rest, and a scan of the indexed minutes in `plan.edgeBuckets` (minutes a window
+   * edge splits; their rows are not to be used); undefined when the store keeps no summaries.
    */
-  summaryScan?(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
+  summaryScan?(request: ScanRequest, stats: ScanStats, plan: SummaryPlan): Promise<SummaryScan | undefined>;
   /** Optional: a query started; background work (index builds) gives way until the returned function is called. */
   queryStarted?(): () => void;
 }

@@ -26,6 +26,7 @@ import {
   type Coverage,
   type IndexStatus,
 } from './index/blockIndex';
+import type { SummaryPlan } from './index/planner';
 import { countFlagged, edgeRanges, type SummaryFile, type SummaryScan } from './index/summaries';
 import { hasFingerprint, literalFingerprint } from './index/traceIds';
 import { BUCKET_MS, LISTED_LEVELS, TRACE_ID_LABEL } from './index/segment';
@@ -77,7 +78,7 @@ export interface FileLogStore extends LogStore {
   /** The file a record id names, if it is a file found under the roots (ids come from browsers). */
   locateRecord(id: string): LocatedRecord | undefined;
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
-  summaryScan(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined>;
+  summaryScan(request: ScanRequest, stats: ScanStats, plan: SummaryPlan): Promise<SummaryScan | undefined>;
   /** Counts a query in until the returned function is called (index builds give way to it). */
   queryStarted(): () => void;
   /** Resolves once the block index has caught up with the files seen so far. */
@@ -241,6 +242,8 @@ interface SummaryTarget {
   files: SummaryFile[];
   /** Indexed minutes a window edge splits: scanned (`edgePlans`), not read from summaries. */
   edgeBuckets: Set<number>;
+  /** Only access logs' summaries know what the query reads: other files are scanned. */
+  accessOnly: boolean;
   edgePlans: FileScanPlan[];
 }
 
@@ -407,12 +410,17 @@ class FileStore implements FileLogStore {
    * Plan: summaries. Per-minute summaries of the selected files' indexed prefixes, and a scan of
    * the rest (bytes not indexed yet, gzip files); undefined without a block index.
    */
-  async summaryScan(request: ScanRequest, stats: ScanStats, edgeBuckets: number[]): Promise<SummaryScan | undefined> {
+  async summaryScan(request: ScanRequest, stats: ScanStats, plan: SummaryPlan): Promise<SummaryScan | undefined> {
     if (this.blocks === undefined) {
       return undefined;
     }
     const opened: OpenedFile[] = [];
-    const target: SummaryTarget = { files: [], edgeBuckets: new Set(edgeBuckets), edgePlans: [] };
+    const target: SummaryTarget = {
+      files: [],
+      edgeBuckets: new Set(plan.edgeBuckets),
+      accessOnly: plan.accessOnly,
+      edgePlans: [],
+    };
     const plans = await this.plansOrClose(opened, stats, () =>
       this.plans(this.selectReporting(stats), request, stats, opened, target)
     );
@@ -623,7 +631,10 @@ class FileStore implements FileLogStore {
     stats: ScanStats,
     target: SummaryTarget
   ): Promise<FileScanPlan[]> {
-    if (!coverage.segments.every((s) => s.summary !== undefined)) {
+    if (
+      !coverage.segments.every((s) => s.summary !== undefined) ||
+      (target.accessOnly && plan.format.name !== 'access')
+    ) {
       return [plan];
     }
     // A snapshot: a build that ends meanwhile must not add segments the scan below also reads.

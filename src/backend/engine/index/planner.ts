@@ -3,13 +3,15 @@
  * which log scans the trace-id index narrows. Every other query scans.
  *
  * Summaries hold, per file and minute ((b-1)·60 s, b·60 s], the line count and line bytes per
- * (service_name, detected_level, level, errored). A range aggregation is served from them when
+ * (service_name, detected_level, level, errored), and for access logs per response status too.
+ * A range aggregation is served from them when
  *  - its op counts lines or sums their bytes: count_over_time, rate, bytes_over_time, bytes_rate
  *    (no unwrap: the value would come from the line);
  *  - its series are grouped by summary labels only (`by`, given or pushed down from `sum by`):
  *    without a `by`, series carry every structured-metadata label;
  *  - its selector and stages read summary labels only: stream matchers, and label filters on
  *    string values (no parser, line filter, line_format, label_format, drop, keep, numeric filter);
+ *    a query that reads the access logs' status has the other files scanned (`accessOnly`);
  *  - window boundaries inside a minute (an instant query's end, a step or range that is not whole
  *    minutes) split at most MAX_EDGE_BUCKETS minutes: those minutes are scanned (their indexed
  *    bytes, found by the time index), every other minute lies in one window cell and is read
@@ -17,7 +19,7 @@
  *    a dashboard's range queries (range = step = $__auto) split no minute at all.
  */
 import type { LabelFilterExpr, RangeAggregationExpr, Stage } from '../logql/ast';
-import { BUCKET_MS, bucketOf } from './segment';
+import { ACCESS_STATUS_LABEL, BUCKET_MS, bucketOf } from './segment';
 
 /** Labels a summary row knows (stream labels and the keyed metadata). */
 export const SUMMARY_LABELS: ReadonlySet<string> = new Set([
@@ -28,10 +30,23 @@ export const SUMMARY_LABELS: ReadonlySet<string> = new Set([
   'level',
 ]);
 
+/** Labels only the summaries of access logs know. */
+const ACCESS_SUMMARY_LABELS: ReadonlySet<string> = new Set([ACCESS_STATUS_LABEL]);
+
+const isSummaryLabel = (name: string) => SUMMARY_LABELS.has(name) || ACCESS_SUMMARY_LABELS.has(name);
+
 const SUMMARY_OPS = new Set(['count_over_time', 'rate', 'bytes_over_time', 'bytes_rate']);
 
-/** Summaries, with the edge minutes (bucket numbers) to scan instead; or a scan, and why. */
-export type RangePlan = { plan: 'summaries'; edgeBuckets: number[] } | { plan: 'scan'; reason: string };
+/**
+ * Summaries, with the edge minutes (bucket numbers) to scan instead, and whether only the access
+ * logs' summaries apply (`accessOnly`: other files are scanned); or a scan, and why.
+ */
+export type RangePlan = SummaryPlan | { plan: 'scan'; reason: string };
+export interface SummaryPlan {
+  plan: 'summaries';
+  edgeBuckets: number[];
+  accessOnly: boolean;
+}
 
 /** More split minutes than this (e.g. a step that is not whole minutes, over days): scan. */
 export const MAX_EDGE_BUCKETS = 64;
@@ -57,8 +72,19 @@ function stageReason(stage: Stage): string | undefined {
   if (!filterLabels(stage.filter, names)) {
     return 'a numeric label filter';
   }
-  const other = names.find((n) => !SUMMARY_LABELS.has(n));
+  const other = names.find((n) => !isSummaryLabel(n));
   return other === undefined ? undefined : `a label filter on ${other}`;
+}
+
+/** The label filters' names (of every stage the planner allows). */
+function filteredLabels(stages: Stage[]): string[] {
+  const names: string[] = [];
+  for (const stage of stages) {
+    if (stage.kind === 'labelFilter') {
+      filterLabels(stage.filter, names);
+    }
+  }
+  return names;
 }
 
 /** The minutes that a window boundary (start or end of a step's window) falls strictly inside. */
@@ -92,7 +118,7 @@ export function planRange(
   if (groupBy === undefined) {
     return { plan: 'scan', reason: 'series without a by grouping keep every label' };
   }
-  const outside = [...groupBy, ...expr.log.matchers.map((m) => m.name)].find((n) => !SUMMARY_LABELS.has(n));
+  const outside = [...groupBy, ...expr.log.matchers.map((m) => m.name)].find((n) => !isSummaryLabel(n));
   if (outside !== undefined) {
     return { plan: 'scan', reason: `${outside} is not a summary label` };
   }
@@ -106,5 +132,6 @@ export function planRange(
   if (edges.length > MAX_EDGE_BUCKETS) {
     return { plan: 'scan', reason: `more than ${MAX_EDGE_BUCKETS} window edges inside minutes` };
   }
-  return { plan: 'summaries', edgeBuckets: edges };
+  const read = [...groupBy, ...expr.log.matchers.map((m) => m.name), ...filteredLabels(expr.log.stages)];
+  return { plan: 'summaries', edgeBuckets: edges, accessOnly: read.some((n) => ACCESS_SUMMARY_LABELS.has(n)) };
 }

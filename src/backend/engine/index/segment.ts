@@ -2,7 +2,7 @@
  * One indexed byte range of a plain log file (a "segment"): its records cut into blocks of about
  * BLOCK_BYTES with a trace-id fingerprint set each (of the records' bytes; for access logs also of
  * their trace_id label), per-minute summaries (line count and line bytes per summary key:
- * service_name, detected_level, level), and the list of its records at the listed levels (warn,
+ * service_name, detected_level, level, and an access log's status), and the list of its records at the listed levels (warn,
  * error, critical, fatal: a query for those reads them alone instead of every line).
  *
  * A segment is built by scanning its range exactly as a query would (same scanner, same records,
@@ -30,6 +30,11 @@ export const BUCKET_MS = 60_000;
  * trace_id values are fingerprinted too, for `| trace_id="..."`.
  */
 export const TRACE_ID_LABEL = 'trace_id';
+/**
+ * An access log's response status, summarised like a level (HTTP dashboards count responses by
+ * status class); other formats' lines are not read for it.
+ */
+export const ACCESS_STATUS_LABEL = 'DownstreamStatus';
 /** Rows of the summary still looked up by (minute, key) while a segment is built. */
 const RECENT_ROWS = 1 << 12;
 /** Summary keys per segment: beyond this (labels nearly unique per line) it keeps no summaries. */
@@ -56,6 +61,8 @@ export interface SummaryKey {
   detected_level: string;
   /** The `level` label, when the line has one. */
   level?: string;
+  /** Access logs only: the response status (`DownstreamStatus`), when the line has one. */
+  status?: string;
   /** What a scan counts and reports in notices: FLAG_MALFORMED | FLAG_INVALID_UTF8 | FLAG_CUT. */
   flags: number;
 }
@@ -109,7 +116,8 @@ export interface SegmentJob {
 const FEW_KEYS = 16;
 
 function keyText(key: SummaryKey): string {
-  return `${key.service_name}\u0000${key.detected_level}\u0000${key.level ?? '\u0001'}\u0000${key.flags}`;
+  const { service_name, detected_level, level, status, flags } = key;
+  return `${service_name}\u0000${detected_level}\u0000${level ?? '\u0001'}\u0000${status ?? '\u0001'}\u0000${flags}`;
 }
 
 class SummaryBuilder {
@@ -134,7 +142,12 @@ class SummaryBuilder {
     }
     for (const k of ofService) {
       const known = this.keys[k];
-      if (known.detected_level === key.detected_level && known.level === key.level && known.flags === key.flags) {
+      if (
+        known.detected_level === key.detected_level &&
+        known.level === key.level &&
+        known.status === key.status &&
+        known.flags === key.flags
+      ) {
         return k;
       }
     }
@@ -249,6 +262,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
         service_name: record.label('service_name') ?? '',
         detected_level: record.label('detected_level') ?? '',
         level: record.label('level'),
+        status: format.name === 'access' ? record.label(ACCESS_STATUS_LABEL) : undefined,
         flags:
           (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
           (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)

@@ -305,48 +305,81 @@ export class TextRecord extends BaseRecord {
 const CLF =
   /^(\S+) (\S+) (\S+) \[([^\]]+)\] "(\S+) (\S+) ?([^"]*)" (\d{3}|-) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(?: (\d+|-))?(?: "([^"]*)")?(?: "([^"]*)")?(?: (\d+)ms)?/;
 
-/** The CLF fields named as in Traefik's JSON format (so one query works on either). */
-export function parseClfFields(line: string): Labels | undefined {
-  const m = CLF.exec(line);
-  if (!m) {
+/** The CLF regex's groups by the names of Traefik's JSON format (so one query works on either). */
+const CLF_GROUPS: ReadonlyMap<string, number> = new Map([
+  ['ClientHost', 1],
+  ['ClientUsername', 3],
+  ['RequestMethod', 5],
+  ['RequestPath', 6],
+  ['RequestProtocol', 7],
+  ['DownstreamStatus', 8],
+  ['DownstreamContentSize', 9],
+  ['request_Referer', 10],
+  ['request_User_Agent', 11],
+  ['RequestCount', 12],
+  ['RouterName', 13],
+  ['ServiceURL', 14],
+  ['Duration', 15],
+]);
+
+/** One field of a CLF match: absent when the line has none or writes "-". */
+function clfValue(m: RegExpExecArray, name: string, group: number): string | undefined {
+  const value = m[group];
+  if (value === undefined || value === '-' || (value === '' && name === 'RequestProtocol')) {
     return undefined;
   }
+  // Traefik's JSON `Duration` is nanoseconds; the common format writes milliseconds.
+  return name === 'Duration' ? `${value}000000` : value;
+}
+
+function clfLabels(m: RegExpExecArray): Labels {
   const labels: Labels = {};
-  const set = (name: string, value: string | undefined) => {
-    if (value !== undefined && value !== '-') {
+  for (const [name, group] of CLF_GROUPS) {
+    const value = clfValue(m, name, group);
+    if (value !== undefined) {
       labels[name] = value;
     }
-  };
-  set('ClientHost', m[1]);
-  set('ClientUsername', m[3]);
-  set('RequestMethod', m[5]);
-  set('RequestPath', m[6]);
-  set('RequestProtocol', m[7] || undefined);
-  set('DownstreamStatus', m[8]);
-  set('DownstreamContentSize', m[9]);
-  set('request_Referer', m[10]);
-  set('request_User_Agent', m[11]);
-  set('RequestCount', m[12]);
-  set('RouterName', m[13]);
-  set('ServiceURL', m[14]);
-  // Traefik's JSON `Duration` is nanoseconds; the common format writes milliseconds.
-  set('Duration', m[15] === undefined ? undefined : `${m[15]}000000`);
+  }
   return labels;
+}
+
+/** The CLF fields of a line, by their Traefik JSON names; undefined when it is not CLF. */
+export function parseClfFields(line: string): Labels | undefined {
+  const m = CLF.exec(line);
+  return m ? clfLabels(m) : undefined;
 }
 
 /** A Traefik access-log line in common log format. */
 export class ClfRecord extends BaseRecord {
+  /** The line's CLF match, once (null: not CLF); `detected_level` (a search of the whole line) apart. */
+  private match?: RegExpExecArray | null;
+
+  private clfMatch(): RegExpExecArray | null {
+    if (this.match === undefined) {
+      this.match = CLF.exec(this.line);
+    }
+    return this.match;
+  }
+
   protected serviceName(): string {
     return this.ctx.defaultService;
   }
 
-  protected quickLabel(): typeof NOT_QUICK {
-    return NOT_QUICK;
+  /** The metadata holds the CLF fields, detected_level and the cut-line label: nothing else. */
+  protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
+    if (name === 'detected_level') {
+      return detectedLevel(undefined, () => this.line);
+    }
+    if (name === LINE_TRUNCATED_LABEL) {
+      return NOT_QUICK;
+    }
+    const group = CLF_GROUPS.get(name);
+    const m = group === undefined ? null : this.clfMatch();
+    return m === null ? undefined : clfValue(m, name, group!);
   }
 
   protected computeMetadata(): Labels {
-    const labels = parseClfFields(this.line) ?? {};
-    labels.detected_level = detectedLevel(undefined, () => this.line);
-    return labels;
+    const m = this.clfMatch();
+    return { ...(m === null ? {} : clfLabels(m)), detected_level: detectedLevel(undefined, () => this.line) };
   }
 }

@@ -201,7 +201,11 @@ export class FileScanner {
   consumedEnd = 0;
   /** Start offset of the last record looked at (returned or filtered out), and its id if returned. */
   lastRecordOffset?: number;
-  lastRecordId?: string;
+  /** The record at `lastRecordOffset` when it was returned (its id is built only when asked). */
+  private lastRecord?: LogRecord;
+  get lastRecordId(): string | undefined {
+    return this.lastRecord?.id;
+  }
   /** Time span and line count seen (tracked when `onComplete` is set). */
   private readonly span = { minTs: Infinity, maxTs: -Infinity, lines: 0 };
 
@@ -788,7 +792,7 @@ export class FileScanner {
   ): void {
     const { plan } = this;
     this.lastRecordOffset = offset;
-    this.lastRecordId = undefined;
+    this.lastRecord = undefined;
     if (!(time >= plan.fromMs && time < plan.toMs)) {
       return;
     }
@@ -832,7 +836,7 @@ export class FileScanner {
       plan.onRecordBytes(bytes, start, stop, offset, time, flags);
     } else {
       this.out.push(record);
-      this.lastRecordId = record.id;
+      this.lastRecord = record;
     }
   }
 }

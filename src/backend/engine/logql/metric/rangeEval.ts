@@ -198,8 +198,7 @@ export async function evaluateRange(
   const plan = planRange(expr, ctx.steps.times, groupBy);
   const countsLines = expr.op === 'count_over_time' || expr.op === 'rate';
   const edges = new Set(plan.plan === 'summaries' ? plan.edgeBuckets : []);
-  const summaries =
-    plan.plan === 'summaries' ? await ctx.store.summaryScan?.(request, ctx.stats, plan.edgeBuckets) : undefined;
+  const summaries = plan.plan === 'summaries' ? await ctx.store.summaryScan?.(request, ctx.stats, plan) : undefined;
   const parts = summaries ? undefined : await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
   if (summaries) {
     try {
