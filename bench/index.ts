@@ -2,8 +2,9 @@
  * Block-index benchmarks (issue 10), through the data source executable's gRPC interface as
  * Grafana calls it, over a 7-day log directory (all sources): trace-id searches against `rg -F`
  * over the whole directory, dashboard metric queries against the same executable without the
- * index (KAMIWAZA_LOGS_INDEX=off), the index's build time, size (its cache files: the same arrays
- * as in memory) and the plugin's peak RSS, and a restart that answers from the persisted index.
+ * index (KAMIWAZA_LOGS_INDEX=off), each shipped dashboard opened with every panel's queries at
+ * once, the index's build time, size (its cache files: the same arrays as in memory) and the
+ * plugin's peak RSS, and a restart that answers from the persisted index.
  *
  * Corpus: BENCH_INDEX_DIR, else a 1.7 GB 7-day directory generated into bench/.data/week, without
  * rotation (one application.jsonl, as in the issue): `rg -F` does not search gzipped siblings.
@@ -27,6 +28,14 @@ import path from 'node:path';
 import { connectPlugin, dataSourceContext, type PluginClient } from '../src/backend/protocol/testing/client';
 import { decodeGrafanaFrame } from '../src/backend/protocol/testing/grafana-frame';
 import { grafanaEnv, startPlugin, type StartedPlugin, stopPlugin } from '../src/backend/protocol/testing/spawn';
+import {
+  allPanels,
+  dashboardFiles,
+  defaultSelection,
+  readDashboard,
+  type DashboardTarget,
+} from '../src/backend/services/dashboards/dashboards';
+import { interpolate } from '../src/backend/services/dashboards/interpolate';
 import type { BenchRow } from './report';
 
 const ROOT = path.resolve(import.meta.dir, '..');
@@ -185,6 +194,26 @@ class Plugin {
     return { ms, stats, rows };
   }
 
+  /** One panel's queries in one call, as Grafana sends them; throws unless every one answered. */
+  async panel(targets: DashboardTarget[], fromMs: number, toMs: number, intervalMs: number): Promise<void> {
+    const reply = await this.client.call('Data', 'QueryData', {
+      pluginContext: this.context,
+      queries: targets.map((t) => ({
+        refId: t.refId,
+        queryType: t.queryType ?? '',
+        maxDataPoints: '1000',
+        intervalMS: String(intervalMs),
+        timeRange: { fromEpochMS: String(fromMs), toEpochMS: String(toMs) },
+        json: Buffer.from(JSON.stringify(t)),
+      })),
+    });
+    for (const [refId, r] of Object.entries(reply.responses as Record<string, { status: number; error: string }>)) {
+      if (r.status !== 200) {
+        throw new Error(`${refId}: ${r.status} ${r.error}`);
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     this.client.close();
     await stopPlugin(this.started);
@@ -229,6 +258,43 @@ function dashboardQueries(
       extra: { queryType: 'instant' },
     },
   ];
+}
+
+/**
+ * Grafana's interval for a 7-day panel about 1000 pixels wide (the range over the width, rounded
+ * to the next of its steps): 10 minutes.
+ */
+const DASHBOARD_INTERVAL_MS = 600_000;
+
+/**
+ * Each shipped dashboard opened over the 7 days up to END: every panel's queries sent at once (one
+ * call per panel, variables as a user first sees them), timed until the last panel's answer.
+ */
+async function dashboardLoads(plugin: Plugin, traceId: string): Promise<BenchRow[]> {
+  const ctx = { variables: defaultSelection(traceId), rangeMs: WEEK_MS, intervalMs: DASHBOARD_INTERVAL_MS };
+  const rows: BenchRow[] = [];
+  for (const file of dashboardFiles()) {
+    const dashboard = readDashboard(file);
+    const panels = allPanels(dashboard).filter((p) => (p.targets ?? []).length > 0);
+    const began = performance.now();
+    await Promise.all(
+      panels.map((p) =>
+        plugin.panel(
+          p.targets!.map((t) => ({ ...t, expr: interpolate(t.expr, ctx) })),
+          END_MS - WEEK_MS,
+          END_MS,
+          DASHBOARD_INTERVAL_MS
+        )
+      )
+    );
+    rows.push({
+      name: `dashboard "${dashboard.title}", ${panels.length} panels at once, 7 d`,
+      value: performance.now() - began,
+      unit: 'ms',
+      goalValue: 1000,
+    });
+  }
+  return rows;
 }
 
 /** Milliseconds from `startedAt` until the cache covers every file (to within 1 MiB). */
@@ -354,6 +420,14 @@ export async function benchIndex(): Promise<BenchRow[]> {
       value: peakRssMB(plugin.started.child.pid!),
       unit: 'MB',
       goalValue: 250,
+    });
+    rows.push(...(await dashboardLoads(plugin, ids[0])));
+    // Every panel of a dashboard at once is the load bench's case: its goal.
+    rows.push({
+      name: 'plugin peak RSS after the dashboards',
+      value: peakRssMB(plugin.started.child.pid!),
+      unit: 'MB',
+      goalValue: 300,
     });
     await plugin.stop();
 

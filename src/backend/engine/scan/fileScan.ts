@@ -271,8 +271,10 @@ export class FileScanner {
         const nl = buf.indexOf(10, s);
         const lineTime = format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
         this.budget.stats.linesScanned++;
-        // The window's buffer is reused: records copy their bytes.
-        this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, true);
+        // The window's buffer is reused: records copy their bytes, unless the consumer is done with
+        // them before it asks for the next window's.
+        const copy = this.plan.transient !== true;
+        this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, copy);
       }
       if (this.out.length > 0) {
         yield this.takeOut();

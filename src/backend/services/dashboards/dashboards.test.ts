@@ -31,6 +31,7 @@ import { expandMacros } from '../datasource/macros';
 import {
   allPanels,
   dashboardFiles,
+  defaultSelection,
   DASHBOARDS_DIR,
   linkedDashboardUids,
   readDashboard,
@@ -39,7 +40,7 @@ import {
   type DashboardTarget,
 } from './dashboards';
 import { PANEL_SCHEMAS, schemaMismatch } from './panel-schemas';
-import { interpolate, referencedVariables, type InterpolationContext, type VariableValue } from './interpolate';
+import { interpolate, referencedVariables, type InterpolationContext } from './interpolate';
 
 /**
  * The schema's types with literal unions widened to their base type: a JSON import types `"type":
@@ -266,13 +267,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** What a user has selected: every variable of the five dashboards, as Grafana would hold it. */
 function selection(): InterpolationContext {
-  const variables: Record<string, VariableValue> = {
-    service: { value: ['$__all'], multi: true, includeAll: true, allValue: '.+', all: true },
-    actor: { value: ['$__all'], multi: true, includeAll: true, allValue: '.*', all: true },
-    level: { value: ['critical', 'error', 'warn'], multi: true },
-    [TRACE_ID_VARIABLE]: { value: traceWithError },
-  };
-  return { variables, rangeMs: RANGE.to - RANGE.from, intervalMs: INTERVAL_MS };
+  return { variables: defaultSelection(traceWithError), rangeMs: RANGE.to - RANGE.from, intervalMs: INTERVAL_MS };
 }
 
 /** The query as the backend receives it: variables substituted by Grafana, macros by the backend. */

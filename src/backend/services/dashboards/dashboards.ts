@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TRACE_ID_VARIABLE } from '../../../shared/kamiwaza';
+import type { VariableValue } from './interpolate';
 
 export const DASHBOARDS_DIR = path.resolve(__dirname, '../../../../dashboards');
 
@@ -74,4 +76,17 @@ export function linkedDashboardUids(dashboard: unknown): string[] {
     uids.add(m[1]);
   }
   return [...uids];
+}
+
+/**
+ * The dashboards' variables as a user first sees them, as Grafana holds them: every service and
+ * actor ("All"), the levels critical, error and warn, and the trace `traceId`.
+ */
+export function defaultSelection(traceId: string): Record<string, VariableValue> {
+  return {
+    service: { value: ['$__all'], multi: true, includeAll: true, allValue: '.+', all: true },
+    actor: { value: ['$__all'], multi: true, includeAll: true, allValue: '.*', all: true },
+    level: { value: ['critical', 'error', 'warn'], multi: true },
+    [TRACE_ID_VARIABLE]: { value: traceId },
+  };
 }
