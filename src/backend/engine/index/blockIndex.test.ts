@@ -1,8 +1,9 @@
 /** Index builds and queries: a build waits for the queries that run when it is due. */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLogs } from '../testing/generated';
+import { runQuery } from '../query';
 import { createFileLogStore } from '../store';
 
 let root: string;
@@ -31,4 +32,34 @@ it('starts building only when the query that was running at start-up has ended, 
   expect(status.coveredBytes).toBeLessThan(status.bytes);
   expect(status.coveredBytes).toBeGreaterThan(status.bytes - 4096);
   expect(status.memoryBytes).toBeGreaterThan(0);
+});
+
+it('lists the warning and error records of a file, and none of a file of errors only', async () => {
+  const dir = join(root, 'levels');
+  mkdirSync(dir);
+  const start = Date.UTC(2026, 10, 19);
+  // One error every 20 lines in one file; nothing but errors in the other.
+  const lines = (errorEvery: number) =>
+    Array.from({ length: 10_000 }, (_, i) => {
+      const level = i % errorEvery === 0 ? 'ERROR' : 'INFO';
+      const ts = new Date(start + i * 1000).toISOString();
+      return `{"timestamp":"${ts}","level":"${level}","service":"kamiwaza.api","message":"line ${i}"}\n`;
+    }).join('');
+  writeFileSync(join(dir, 'application.jsonl'), lines(20));
+  writeFileSync(join(dir, 'audit-events.jsonl'), lines(1));
+  const store = createFileLogStore({ roots: [dir] }, { index: { inThread: true } });
+  await store.indexIdle();
+  const errors = (source: string) =>
+    runQuery(store, {
+      query: `{source="${source}"} | detected_level="error"`,
+      startMs: start,
+      endMs: start + 86_400_000,
+      limit: 5000,
+    });
+  const sparse = await errors('application');
+  expect(sparse.stats.indexListedLines).toBe(500);
+  expect(sparse.stats.linesReturned).toBe(500);
+  const dense = await errors('audit');
+  expect(dense.stats.indexListedLines).toBe(0);
+  expect(dense.stats.linesReturned).toBe(5000);
 });

@@ -2,8 +2,9 @@
  * One indexed byte range of a plain log file (a "segment"): its records cut into blocks of about
  * BLOCK_BYTES with a trace-id fingerprint set each (of the records' bytes; for access logs also of
  * their trace_id label), per-minute summaries (line count and line bytes per summary key:
- * service_name, detected_level, level, and an access log's status), and the list of its records at the listed levels (warn,
- * error, critical, fatal: a query for those reads them alone instead of every line).
+ * service_name, detected_level, level, and an access log's status), and the list of its records
+ * at the listed levels (warn, error, critical, fatal: a query for those reads them alone instead of
+ * every line).
  *
  * A segment is built by scanning its range exactly as a query would (same scanner, same records,
  * same times), so what it says about the range is what a scan of the range would see. It starts
@@ -47,9 +48,11 @@ export const LISTED_LEVELS: readonly string[] = ['warn', 'error', 'critical', 'f
 /**
  * A segment lists its records at those levels only while they are at most this share of its
  * records: beyond it, reading them one by one saves little over a scan, and the list's 22 bytes
- * per record would outgrow the rest of the index.
+ * per record would outgrow the rest of the index. A build gives its list up as soon as it holds
+ * more than MIN_LISTED_CHECK records over that share (a log of errors only must not grow one).
  */
 const MAX_LISTED_SHARE = 1 / 8;
+const MIN_LISTED_CHECK = 4096;
 
 export function bucketOf(ts: number): number {
   return Math.ceil(ts / BUCKET_MS);
@@ -215,6 +218,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
     level: [] as number[],
     cut: [] as number[],
   };
+  let listing = !job.gzip;
   // The previous record, added once the next one shows it is not the range's last.
   let pending:
     { offset: number; time: number; key: SummaryKey; bytes: number; fps: number[]; length: number } | undefined;
@@ -223,13 +227,17 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
       return;
     }
     const { offset, time } = pending;
-    const level = job.gzip ? -1 : LISTED_LEVELS.indexOf(pending.key.detected_level);
+    const level = listing ? LISTED_LEVELS.indexOf(pending.key.detected_level) : -1;
     if (level >= 0) {
       listed.offset.push(offset);
       listed.length.push(pending.length);
       listed.time.push(time);
       listed.level.push(level);
       listed.cut.push(pending.key.flags & FLAG_CUT ? 1 : 0);
+      if (listed.offset.length > MIN_LISTED_CHECK && listed.offset.length > lines * MAX_LISTED_SHARE) {
+        listing = false;
+        Object.values(listed).forEach((values) => (values.length = 0));
+      }
     }
     if (blockStart.length === 0 || offset - blockStart[blockStart.length - 1] >= blockBytes) {
       if (blockStart.length > 0) {
@@ -334,7 +342,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
         },
     lines,
     levels:
-      job.gzip || listed.offset.length > lines * MAX_LISTED_SHARE
+      !listing || listed.offset.length > lines * MAX_LISTED_SHARE
         ? undefined
         : {
             offset: Float64Array.from(listed.offset),
