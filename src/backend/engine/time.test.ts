@@ -42,6 +42,16 @@ describe('parseClfDate', () => {
     const b = Buffer.from('20/Nov/2026:12:00:00 +0200');
     expect(parseClfDate(b, 0, b.length)).toBe(Date.UTC(2026, 10, 20, 10, 0, 0));
   });
+
+  it('knows every month by its English abbreviation, in that case only', () => {
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const at = (month: string) => {
+      const b = Buffer.from(`05/${month}/2026:07:08:09 +0000`);
+      return parseClfDate(b, 0, b.length);
+    };
+    expect(months.map(at)).toEqual(months.map((_, i) => Date.UTC(2026, i, 5, 7, 8, 9)));
+    expect([at('NOV'), at('nov'), at('Noe'), at('Xyz')]).toEqual([NaN, NaN, NaN, NaN]);
+  });
 });
 
 describe('nanosecond strings', () => {

@@ -167,7 +167,17 @@ export function timestampFromValue(value: unknown): number {
   return typeof value === 'string' ? parseTimestamp(value) : NaN;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Month numbers by their three bytes as one number (read per line: no string is made for them). */
+const MONTHS = new Map(
+  ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((name, i) => [
+    threeBytes(Buffer.from(name, 'latin1'), 0),
+    i + 1,
+  ])
+);
+
+function threeBytes(b: Uint8Array, at: number): number {
+  return (b[at] << 16) | (b[at + 1] << 8) | b[at + 2];
+}
 
 /** Parses Traefik's common-log date `20/Nov/2026:10:00:00 +0000` at `start`; NaN otherwise. */
 export function parseClfDate(b: Uint8Array, start: number, end: number): number {
@@ -175,7 +185,7 @@ export function parseClfDate(b: Uint8Array, start: number, end: number): number 
     return NaN;
   }
   const day = digits(b, start, 2);
-  const month = MONTHS.indexOf(Buffer.from(b.buffer, b.byteOffset + start + 3, 3).toString('latin1')) + 1;
+  const month = MONTHS.get(threeBytes(b, start + 3)) ?? 0;
   const year = digits(b, start + 7, 4);
   const hour = digits(b, start + 12, 2);
   const minute = digits(b, start + 15, 2);

@@ -112,6 +112,20 @@ describe('range aggregations', () => {
     expect(windows('quantile_over_time', SAMPLES, { param: 2 })).toEqual([Infinity, Infinity]);
   });
 
+  it('quantile orders NaN first, as Go sorts floats (Loki sorts with sort.Float64s)', () => {
+    const withNaN: Array<[number, number]> = [
+      [1, 3],
+      [2, NaN],
+      [3, 1],
+      [4, 2],
+    ];
+    const at = (q: number) => windows('quantile_over_time', withNaN, { param: q, times: [10_000] })[0];
+    expect(at(0)).toBeNaN();
+    expect(at(1)).toBe(3);
+    expect(at(2 / 3)).toBeCloseTo(2, 12); // rank 2 of NaN, 1, 2, 3
+    expect(at(0.5)).toBeCloseTo(1.5, 12);
+  });
+
   it('overlapping windows share samples', () => {
     // range 15s: windows (-5s, 10s] and (5s, 20s]; the sample at exactly 5s is not in the second.
     expect(windows('count_over_time', SAMPLES, { range: 15_000 })).toEqual([3, 3]);

@@ -281,8 +281,59 @@ class SampleListAccumulator implements RangeAccumulator {
   }
 }
 
+/** Every sample value, per cell, for operations that need all values but not their order. */
+class ValueListAccumulator implements RangeAccumulator {
+  private readonly cells: Array<number[] | undefined>;
+
+  constructor(
+    private readonly layout: WindowLayout,
+    private readonly finish: (values: Float64Array) => number
+  ) {
+    this.cells = new Array(layout.cellCount);
+  }
+
+  add(cell: number, _ts: number, value: number): void {
+    (this.cells[cell] ??= []).push(value);
+  }
+
+  windowValue(w: number): number | undefined {
+    let n = 0;
+    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+      n += this.cells[c]?.length ?? 0;
+    }
+    if (n === 0) {
+      return undefined;
+    }
+    const values = new Float64Array(n);
+    let at = 0;
+    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+      for (const value of this.cells[c] ?? []) {
+        values[at++] = value;
+      }
+    }
+    return this.finish(values);
+  }
+}
+
+/**
+ * `values` in Go's `sort.Float64s` order, which Loki's quantile uses: NaN first, then ascending
+ * (a typed array sorts numerically, NaN last; sorted in place).
+ */
+function sortedAsGo(values: Float64Array): Float64Array {
+  values.sort();
+  let nans = 0;
+  while (nans < values.length && Number.isNaN(values[values.length - 1 - nans])) {
+    nans++;
+  }
+  if (nans > 0) {
+    values.copyWithin(nans, 0, values.length - nans);
+    values.fill(NaN, 0, nans);
+  }
+  return values;
+}
+
 /** Loki's `Quantile`: linear interpolation between the two closest ranks. */
-function quantile(q: number, values: number[]): number {
+function quantile(q: number, values: Float64Array): number {
   if (values.length === 0) {
     return NaN;
   }
@@ -292,7 +343,7 @@ function quantile(q: number, values: number[]): number {
   if (q > 1) {
     return Infinity;
   }
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = sortedAsGo(values);
   const rank = q * (sorted.length - 1);
   const lower = Math.max(0, Math.floor(rank));
   const upper = Math.min(sorted.length - 1, lower + 1);
@@ -373,13 +424,7 @@ export function accumulatorFactory(spec: RangeOpSpec, layout: WindowLayout): () 
       return () => new EdgeAccumulator(layout, true);
     case 'quantile_over_time': {
       const q = spec.param ?? NaN;
-      return () =>
-        new SampleListAccumulator(layout, (samples) =>
-          quantile(
-            q,
-            samples.map((s) => s[1])
-          )
-        );
+      return () => new ValueListAccumulator(layout, (values) => quantile(q, values));
     }
     case 'rate_counter':
       return () =>
