@@ -242,8 +242,8 @@ interface SummaryTarget {
   files: SummaryFile[];
   /** Indexed minutes a window edge splits: scanned (`edgePlans`), not read from summaries. */
   edgeBuckets: Set<number>;
-  /** Only access logs' summaries know what the query reads: other files are scanned. */
-  accessOnly: boolean;
+  /** Format-own summary labels the query reads: files of formats without them are scanned. */
+  formatLabels: string[];
   edgePlans: FileScanPlan[];
 }
 
@@ -418,7 +418,7 @@ class FileStore implements FileLogStore {
     const target: SummaryTarget = {
       files: [],
       edgeBuckets: new Set(plan.edgeBuckets),
-      accessOnly: plan.accessOnly,
+      formatLabels: plan.formatLabels,
       edgePlans: [],
     };
     const plans = await this.plansOrClose(opened, stats, () =>
@@ -633,7 +633,7 @@ class FileStore implements FileLogStore {
   ): Promise<FileScanPlan[]> {
     if (
       !coverage.segments.every((s) => s.summary !== undefined) ||
-      (target.accessOnly && plan.format.name !== 'access')
+      target.formatLabels.some((name) => !plan.format.summaryLabels.includes(name))
     ) {
       return [plan];
     }

@@ -404,21 +404,26 @@ export function levelRecords(
   }
   const wanted = new Uint8Array(LISTED_LEVELS.length);
   levels.forEach((l) => (wanted[l] = 1));
-  const picked: Array<{ list: LevelList; i: number }> = [];
+  const picked = { offset: [] as number[], length: [] as number[], time: [] as number[], cut: [] as number[] };
+  let read = 0;
   for (const list of lists) {
     for (let i = 0; i < list.offset.length; i++) {
       const offset = list.offset[i];
       const time = list.time[i];
       if (wanted[list.level[i]] && offset >= start && offset < end && time >= fromMs && time < toMs) {
-        picked.push({ list, i });
+        picked.offset.push(offset);
+        picked.length.push(list.length[i]);
+        picked.time.push(time);
+        picked.cut.push(list.cut[i]);
+        read += list.length[i];
       }
     }
   }
   const records: ListedRecords = {
-    offset: Float64Array.from(picked, (p) => p.list.offset[p.i]),
-    length: Uint32Array.from(picked, (p) => p.list.length[p.i]),
-    time: Float64Array.from(picked, (p) => p.list.time[p.i]),
-    cut: Uint8Array.from(picked, (p) => p.list.cut[p.i]),
+    offset: Float64Array.from(picked.offset),
+    length: Uint32Array.from(picked.length),
+    time: Float64Array.from(picked.time),
+    cut: Uint8Array.from(picked.cut),
   };
-  return { records, read: records.length.reduce((n, l) => n + l, 0) };
+  return { records, read };
 }

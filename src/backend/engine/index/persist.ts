@@ -28,7 +28,7 @@ import { crc32 } from 'node:zlib';
 import type { Coverage } from './blockIndex';
 import { levelListArrays, type Segment, type SummaryKey } from './segment';
 
-const VERSION = 4;
+const VERSION = 5;
 /** Alignment of every array in the file (the widest element, Float64). */
 const ALIGN = 8;
 /** Bytes that bring `length` to a multiple of ALIGN. */

@@ -30,14 +30,14 @@ describe('planRange', () => {
     'sum by (source, level) (bytes_over_time({source=~".+"} [1h]))',
     'sum (rate({service_name="kamiwaza.api"} | detected_level=~"error|warn" and level!="DEBUG" [1h]))',
   ])('answers %s from summaries with no split minute when windows are whole hours', (query) => {
-    expect(plan(query)).toEqual({ plan: 'summaries', edgeBuckets: [], accessOnly: false });
+    expect(plan(query)).toEqual({ plan: 'summaries', edgeBuckets: [], formatLabels: [] });
   });
 
   it.each([
     'sum (rate({source="access"} | DownstreamStatus=~"5.." [1h]))',
     'sum by (DownstreamStatus) (count_over_time({source="access"} [1h]))',
   ])("answers %s from the access logs' summaries (other files scanned)", (query) => {
-    expect(plan(query)).toEqual({ plan: 'summaries', edgeBuckets: [], accessOnly: true });
+    expect(plan(query)).toEqual({ plan: 'summaries', edgeBuckets: [], formatLabels: ['DownstreamStatus'] });
   });
 
   it.each([
@@ -70,7 +70,7 @@ describe('planRange', () => {
       plan: 'summaries',
       // The minute holding the window's end, and the one holding its start an hour earlier.
       edgeBuckets: [(T + 120_000 - HOUR) / 60_000, (T + 120_000) / 60_000],
-      accessOnly: false,
+      formatLabels: [],
     });
   });
 

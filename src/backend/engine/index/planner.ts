@@ -3,15 +3,16 @@
  * which log scans the trace-id index narrows. Every other query scans.
  *
  * Summaries hold, per file and minute ((b-1)·60 s, b·60 s], the line count and line bytes per
- * (service_name, detected_level, level, errored), and for access logs per response status too.
- * A range aggregation is served from them when
+ * (service_name, detected_level, level, errored), and the format's own summary labels (an access
+ * log's response status). A range aggregation is served from them when
  *  - its op counts lines or sums their bytes: count_over_time, rate, bytes_over_time, bytes_rate
  *    (no unwrap: the value would come from the line);
  *  - its series are grouped by summary labels only (`by`, given or pushed down from `sum by`):
  *    without a `by`, series carry every structured-metadata label;
  *  - its selector and stages read summary labels only: stream matchers, and label filters on
  *    string values (no parser, line filter, line_format, label_format, drop, keep, numeric filter);
- *    a query that reads the access logs' status has the other files scanned (`accessOnly`);
+ *    a query that reads a format's own summary label has the files of other formats scanned
+ *    (`formatLabels`);
  *  - window boundaries inside a minute (an instant query's end, a step or range that is not whole
  *    minutes) split at most MAX_EDGE_BUCKETS minutes: those minutes are scanned (their indexed
  *    bytes, found by the time index), every other minute lies in one window cell and is read
@@ -19,7 +20,8 @@
  *    a dashboard's range queries (range = step = $__auto) split no minute at all.
  */
 import type { LabelFilterExpr, RangeAggregationExpr, Stage } from '../logql/ast';
-import { ACCESS_STATUS_LABEL, BUCKET_MS, bucketOf } from './segment';
+import { FORMATS } from '../readers/formats';
+import { BUCKET_MS, bucketOf } from './segment';
 
 /** Labels a summary row knows (stream labels and the keyed metadata). */
 export const SUMMARY_LABELS: ReadonlySet<string> = new Set([
@@ -30,22 +32,22 @@ export const SUMMARY_LABELS: ReadonlySet<string> = new Set([
   'level',
 ]);
 
-/** Labels only the summaries of access logs know. */
-const ACCESS_SUMMARY_LABELS: ReadonlySet<string> = new Set([ACCESS_STATUS_LABEL]);
+/** Labels only the summaries of some formats' files know (`LineFormat.summaryLabels`). */
+const FORMAT_SUMMARY_LABELS: ReadonlySet<string> = new Set(Object.values(FORMATS).flatMap((f) => f.summaryLabels));
 
-const isSummaryLabel = (name: string) => SUMMARY_LABELS.has(name) || ACCESS_SUMMARY_LABELS.has(name);
+const isSummaryLabel = (name: string) => SUMMARY_LABELS.has(name) || FORMAT_SUMMARY_LABELS.has(name);
 
 const SUMMARY_OPS = new Set(['count_over_time', 'rate', 'bytes_over_time', 'bytes_rate']);
 
 /**
- * Summaries, with the edge minutes (bucket numbers) to scan instead, and whether only the access
- * logs' summaries apply (`accessOnly`: other files are scanned); or a scan, and why.
+ * Summaries, with the edge minutes (bucket numbers) to scan instead, and the format's own summary
+ * labels the query reads (the files of formats without them are scanned); or a scan, and why.
  */
 export type RangePlan = SummaryPlan | { plan: 'scan'; reason: string };
 export interface SummaryPlan {
   plan: 'summaries';
   edgeBuckets: number[];
-  accessOnly: boolean;
+  formatLabels: string[];
 }
 
 /** More split minutes than this (e.g. a step that is not whole minutes, over days): scan. */
@@ -64,27 +66,16 @@ function filterLabels(filter: LabelFilterExpr, out: string[]): boolean {
   }
 }
 
-function stageReason(stage: Stage): string | undefined {
+/** Why a stage needs the lines, if it does; the labels it reads go to `names`. */
+function stageReason(stage: Stage, names: string[]): string | undefined {
   if (stage.kind !== 'labelFilter') {
     return `a ${stage.kind} stage reads the line`;
   }
-  const names: string[] = [];
   if (!filterLabels(stage.filter, names)) {
     return 'a numeric label filter';
   }
   const other = names.find((n) => !isSummaryLabel(n));
   return other === undefined ? undefined : `a label filter on ${other}`;
-}
-
-/** The label filters' names (of every stage the planner allows). */
-function filteredLabels(stages: Stage[]): string[] {
-  const names: string[] = [];
-  for (const stage of stages) {
-    if (stage.kind === 'labelFilter') {
-      filterLabels(stage.filter, names);
-    }
-  }
-  return names;
 }
 
 /** The minutes that a window boundary (start or end of a step's window) falls strictly inside. */
@@ -118,12 +109,13 @@ export function planRange(
   if (groupBy === undefined) {
     return { plan: 'scan', reason: 'series without a by grouping keep every label' };
   }
-  const outside = [...groupBy, ...expr.log.matchers.map((m) => m.name)].find((n) => !isSummaryLabel(n));
+  const read = [...groupBy, ...expr.log.matchers.map((m) => m.name)];
+  const outside = read.find((n) => !isSummaryLabel(n));
   if (outside !== undefined) {
     return { plan: 'scan', reason: `${outside} is not a summary label` };
   }
   for (const stage of expr.log.stages) {
-    const reason = stageReason(stage);
+    const reason = stageReason(stage, read);
     if (reason !== undefined) {
       return { plan: 'scan', reason };
     }
@@ -132,6 +124,6 @@ export function planRange(
   if (edges.length > MAX_EDGE_BUCKETS) {
     return { plan: 'scan', reason: `more than ${MAX_EDGE_BUCKETS} window edges inside minutes` };
   }
-  const read = [...groupBy, ...expr.log.matchers.map((m) => m.name), ...filteredLabels(expr.log.stages)];
-  return { plan: 'summaries', edgeBuckets: edges, accessOnly: read.some((n) => ACCESS_SUMMARY_LABELS.has(n)) };
+  const formatLabels = [...new Set(read.filter((n) => FORMAT_SUMMARY_LABELS.has(n)))];
+  return { plan: 'summaries', edgeBuckets: edges, formatLabels };
 }

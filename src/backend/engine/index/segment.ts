@@ -2,7 +2,7 @@
  * One indexed byte range of a plain log file (a "segment"): its records cut into blocks of about
  * BLOCK_BYTES with a trace-id fingerprint set each (of the records' bytes; for access logs also of
  * their trace_id label), per-minute summaries (line count and line bytes per summary key:
- * service_name, detected_level, level, and an access log's status), and the list of its records
+ * service_name, detected_level, level, and the format's own summary labels), and the list of its records
  * at the listed levels (warn, error, critical, fatal: a query for those reads them alone instead of
  * every line).
  *
@@ -12,7 +12,7 @@
  * the next segment (a live file may still append continuation lines to it), so segments tile the
  * file without a record spanning two of them.
  */
-import { emptyStats, type ScanPart } from '../model';
+import { emptyStats, type Labels, type LogRecord, type ScanPart } from '../model';
 import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
 import { FORMATS, isMalformed } from '../readers/formats';
 import { ScanBudget } from '../scan/budget';
@@ -31,11 +31,6 @@ export const BUCKET_MS = 60_000;
  * trace_id values are fingerprinted too, for `| trace_id="..."`.
  */
 export const TRACE_ID_LABEL = 'trace_id';
-/**
- * An access log's response status, summarised like a level (HTTP dashboards count responses by
- * status class); other formats' lines are not read for it.
- */
-export const ACCESS_STATUS_LABEL = 'DownstreamStatus';
 /** Rows of the summary still looked up by (minute, key) while a segment is built. */
 const RECENT_ROWS = 1 << 12;
 /** Summary keys per segment: beyond this (labels nearly unique per line) it keeps no summaries. */
@@ -64,8 +59,8 @@ export interface SummaryKey {
   detected_level: string;
   /** The `level` label, when the line has one. */
   level?: string;
-  /** Access logs only: the response status (`DownstreamStatus`), when the line has one. */
-  status?: string;
+  /** The format's own summary labels (`LineFormat.summaryLabels`) that the line has. */
+  formatLabels?: Labels;
   /** What a scan counts and reports in notices: FLAG_MALFORMED | FLAG_INVALID_UTF8 | FLAG_CUT. */
   flags: number;
 }
@@ -119,8 +114,29 @@ export interface SegmentJob {
 const FEW_KEYS = 16;
 
 function keyText(key: SummaryKey): string {
-  const { service_name, detected_level, level, status, flags } = key;
-  return `${service_name}\u0000${detected_level}\u0000${level ?? '\u0001'}\u0000${status ?? '\u0001'}\u0000${flags}`;
+  const { service_name, detected_level, level, formatLabels, flags } = key;
+  const own = formatLabels === undefined ? '' : JSON.stringify(formatLabels);
+  return `${service_name}\u0000${detected_level}\u0000${level ?? '\u0001'}\u0000${own}\u0000${flags}`;
+}
+
+function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
+  if (a === undefined || b === undefined) {
+    return a === b;
+  }
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
+}
+
+/** The labels of `names` that `record` has; undefined when it has none of them. */
+function labelsOf(record: LogRecord, names: readonly string[]): Labels | undefined {
+  let labels: Labels | undefined;
+  for (const name of names) {
+    const value = record.label(name);
+    if (value !== undefined) {
+      (labels ??= {})[name] = value;
+    }
+  }
+  return labels;
 }
 
 class SummaryBuilder {
@@ -148,7 +164,7 @@ class SummaryBuilder {
       if (
         known.detected_level === key.detected_level &&
         known.level === key.level &&
-        known.status === key.status &&
+        sameLabels(known.formatLabels, key.formatLabels) &&
         known.flags === key.flags
       ) {
         return k;
@@ -270,7 +286,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
         service_name: record.label('service_name') ?? '',
         detected_level: record.label('detected_level') ?? '',
         level: record.label('level'),
-        status: format.name === 'access' ? record.label(ACCESS_STATUS_LABEL) : undefined,
+        formatLabels: labelsOf(record, format.summaryLabels),
         flags:
           (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
           (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)

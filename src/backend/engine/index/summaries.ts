@@ -7,7 +7,7 @@
 import type { Labels, LogRecord, ScanStats } from '../model';
 import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
 import { LINE_TRUNCATED_LABEL } from '../readers/labels';
-import { ACCESS_STATUS_LABEL, BUCKET_MS, FLAG_MALFORMED, type Segment, type SummaryKey } from './segment';
+import { BUCKET_MS, FLAG_MALFORMED, type Segment, type SummaryKey } from './segment';
 
 /** The indexed prefix of one selected file. */
 export interface SummaryFile {
@@ -69,9 +69,7 @@ class KeyRecord implements LogRecord {
     if (key.level !== undefined) {
       this.metadata.level = key.level;
     }
-    if (key.status !== undefined) {
-      this.metadata[ACCESS_STATUS_LABEL] = key.status;
-    }
+    Object.assign(this.metadata, key.formatLabels);
     if (key.flags & FLAG_CUT) {
       this.metadata[LINE_TRUNCATED_LABEL] = 'true';
     }

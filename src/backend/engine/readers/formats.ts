@@ -20,6 +20,12 @@ export interface LineFormat {
   readonly name: 'json' | 'text' | 'access' | 'lines';
   /** Whether lines without a timestamp continue the previous record. */
   readonly multiline: boolean;
+  /**
+   * Labels of this format's lines that the per-minute summaries key on besides service_name,
+   * detected_level and level: an access log's response status (HTTP dashboards count responses
+   * by status class as others count lines by level).
+   */
+  readonly summaryLabels: readonly string[];
   /** The timestamp a line starts a record with; NaN when the line has none. */
   lineTs(b: Buffer, start: number, end: number): number;
   /** A record over `b[start, end)` (several lines joined by "\n" for multi-line records). */
@@ -55,6 +61,7 @@ export function looksLikeJsonObject(b: Buffer, start: number, end: number): bool
 export const jsonFormat: LineFormat = {
   name: 'json',
   multiline: false,
+  summaryLabels: [],
   lineTs: jsonTs,
   record(ctx, ts, b, start, end, offset, flags) {
     return new JsonRecord(ts, b, start, end, offset, ctx, flags, !looksLikeJsonObject(b, start, end));
@@ -75,6 +82,7 @@ function textTs(b: Buffer, start: number, end: number): number {
 export const textFormat: LineFormat = {
   name: 'text',
   multiline: true,
+  summaryLabels: [],
   lineTs: textTs,
   record(ctx, ts, b, start, end, offset, flags) {
     return b[start] === 123 && looksLikeJsonObject(b, start, end)
@@ -86,6 +94,7 @@ export const textFormat: LineFormat = {
 export const linesFormat: LineFormat = {
   name: 'lines',
   multiline: false,
+  summaryLabels: [],
   lineTs: textTs,
   record: textFormat.record,
 };
@@ -101,6 +110,7 @@ function accessTs(b: Buffer, start: number, end: number): number {
 export const accessFormat: LineFormat = {
   name: 'access',
   multiline: false,
+  summaryLabels: ['DownstreamStatus'],
   lineTs: accessTs,
   record(ctx, ts, b, start, end, offset, flags) {
     return b[start] === 123

@@ -264,6 +264,9 @@ export class FileScanner {
   private async *listedRun(fd: number, listed: ListedRecords): AsyncGenerator<LogRecord[]> {
     const { format } = this.plan;
     const forward = this.plan.direction === 'forward';
+    // The window's buffer is reused: records copy their bytes, unless the consumer is done with
+    // them before it asks for the next window's.
+    const copy = this.plan.transient !== true;
     for (const { buf, base, first, last } of listedWindows(fd, listed, this.plan.direction, this.budget)) {
       for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
         const s = listed.offset[k] - base;
@@ -271,9 +274,6 @@ export class FileScanner {
         const nl = buf.indexOf(10, s);
         const lineTime = format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
         this.budget.stats.linesScanned++;
-        // The window's buffer is reused: records copy their bytes, unless the consumer is done with
-        // them before it asks for the next window's.
-        const copy = this.plan.transient !== true;
         this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, copy);
       }
       if (this.out.length > 0) {
