@@ -10,6 +10,7 @@
 
 import type { SummaryPlan } from './index/planner';
 import type { SummaryScan } from './index/summaries';
+import type { ColumnScan } from './scan/columnRows';
 
 /** A label set: Loki label name → value. */
 export type Labels = Record<string, string>;
@@ -82,6 +83,12 @@ export interface ScanRequest {
    * are limited: the store may read only the records its index lists at those levels.
    */
   levels?: string[];
+  /**
+   * Every label the consumer reads, when it reads no line and nothing else of a record (a range
+   * aggregation the planner's `columnLabelsRead` allows): `columnScan` then gives rows of its
+   * index's record columns (`readers/columns.ts`), which answer those labels alone.
+   */
+  columnLabels?: string[];
   signal?: AbortSignal;
   limits?: QueryLimits;
 }
@@ -101,6 +108,8 @@ export interface ScanStats {
   indexBytesSkipped?: number;
   /** Records read alone because a level list named them (plan: index). */
   indexListedLines?: number;
+  /** Records read from the index's columns instead of the file (plan: index). */
+  indexColumnLines?: number;
   /** Summary rows read instead of lines (plan: summaries), and the lines they stand for. */
   summaryRows?: number;
   summaryLines?: number;
@@ -143,6 +152,12 @@ export interface LogStore {
    * edge splits; their rows are not to be used); undefined when the store keeps no summaries.
    */
   summaryScan?(request: ScanRequest, stats: ScanStats, plan: SummaryPlan): Promise<SummaryScan | undefined>;
+  /**
+   * Optional (plan: index, record columns): the rows of the selected files' covered prefixes
+   * whose record columns answer every label in `request.columnLabels`, and a scan of the rest;
+   * undefined when the store has none.
+   */
+  columnScan?(request: ScanRequest, stats: ScanStats): Promise<ColumnScan | undefined>;
   /** Optional: a query started; background work (index builds) gives way until the returned function is called. */
   queryStarted?(): () => void;
 }

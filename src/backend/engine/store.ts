@@ -30,6 +30,8 @@ import type { SummaryPlan } from './index/planner';
 import { countFlagged, edgeRanges, type SummaryFile, type SummaryScan } from './index/summaries';
 import { hasFingerprint, literalFingerprint } from './index/traceIds';
 import { BUCKET_MS, LISTED_LEVELS, TRACE_ID_LABEL } from './index/segment';
+import { answersLabels, ColumnTable, rowsIn } from './readers/columns';
+import type { ColumnPart, ColumnScan } from './scan/columnRows';
 import type { FileContext } from './readers/context';
 import type { LineFormat } from './readers/formats';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './readers/labels';
@@ -79,6 +81,7 @@ export interface FileLogStore extends LogStore {
   locateRecord(id: string): LocatedRecord | undefined;
   splitScan(request: ScanRequest, stats: ScanStats, parts: number): Promise<ScanPart[] | undefined>;
   summaryScan(request: ScanRequest, stats: ScanStats, plan: SummaryPlan): Promise<SummaryScan | undefined>;
+  columnScan(request: ScanRequest, stats: ScanStats): Promise<ColumnScan | undefined>;
   /** Counts a query in until the returned function is called (index builds give way to it). */
   queryStarted(): () => void;
   /** Resolves once the block index has caught up with the files seen so far. */
@@ -205,6 +208,39 @@ function levelPlans(
 }
 
 /**
+ * Record columns for a plain file's covered prefix, for a query that reads only labels
+ * (`columnLabels`), forward: its segments' rows in the plan's byte range (into `parts`), and the
+ * plan of the rest to scan; undefined when a segment has no columns or they lack a label read.
+ */
+function columnPlans(
+  plan: FileScanPlan,
+  coverage: Coverage,
+  labels: string[] | undefined,
+  stats: ScanStats,
+  parts: ColumnPart[]
+): FileScanPlan[] | undefined {
+  const coveredEnd = Math.min(plan.end, coverage.end);
+  if (labels === undefined || plan.gzip || plan.direction !== 'forward' || plan.start >= coveredEnd) {
+    return undefined;
+  }
+  // A snapshot: a build that ends meanwhile must not add segments the scan of the rest also reads.
+  const segments = coverage.segments.filter((s) => s.start < coveredEnd && s.end > plan.start);
+  if (!segments.every((s) => s.columns !== undefined && answersLabels(s.columns, labels))) {
+    return undefined;
+  }
+  stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + (coveredEnd - plan.start);
+  for (const { columns } of segments) {
+    const table = new ColumnTable(columns!, plan.ctx);
+    parts.push({ table, ...rowsIn(columns!, plan.start, coveredEnd), accept: plan.accept });
+  }
+  if (coveredEnd === plan.end) {
+    return [];
+  }
+  const firstTs = Number.isNaN(coverage.nextTs) ? plan.firstTs : coverage.nextTs;
+  return [{ ...plan, start: coveredEnd, firstTs }];
+}
+
+/**
  * Values of `labelEquals` that every kept line contains as raw bytes. JSON and text records read
  * their other labels from the line's own bytes (a JSON string value as written, when it has only
  * PLAIN_VALUE characters, like `serviceLiteral`); access logs are left out (CLF fields are
@@ -237,14 +273,32 @@ function literalsFor(
   return [...new Set(texts)].map((t) => Buffer.from(t, 'utf8')).sort((a, b) => b.length - a.length);
 }
 
+/** Adds what planning counted and noticed (index counters, unreadable files) in `from` to `into`. */
+function addPlanningStats(into: ScanStats, from: ScanStats): void {
+  into.notices.push(...from.notices);
+  const counts = into as unknown as Record<string, number | undefined>;
+  for (const [name, value] of Object.entries(from)) {
+    if (typeof value === 'number') {
+      counts[name] = (counts[name] ?? 0) + value;
+    }
+  }
+}
+
 /** What planning with summaries collects besides the scan plans of the rest. */
 interface SummaryTarget {
+  kind: 'summaries';
   files: SummaryFile[];
   /** Indexed minutes a window edge splits: scanned (`edgePlans`), not read from summaries. */
   edgeBuckets: Set<number>;
   /** Format-own summary labels the query reads: files of formats without them are scanned. */
   formatLabels: string[];
   edgePlans: FileScanPlan[];
+}
+
+/** What planning with record columns collects besides the scan plans of the rest. */
+interface ColumnTarget {
+  kind: 'columns';
+  parts: ColumnPart[];
 }
 
 interface OpenedFile {
@@ -416,6 +470,7 @@ class FileStore implements FileLogStore {
     }
     const opened: OpenedFile[] = [];
     const target: SummaryTarget = {
+      kind: 'summaries',
       files: [],
       edgeBuckets: new Set(plan.edgeBuckets),
       formatLabels: plan.formatLabels,
@@ -433,6 +488,34 @@ class FileStore implements FileLogStore {
       files: target.files,
       rest: this.scanPlans(plans, opened, request, stats, false),
       edges: this.scanPlans(target.edgePlans, opened, request, stats, false),
+      close: () => closeFiles(opened),
+    };
+  }
+
+  /**
+   * Plan: index, record columns. The rows of the selected files' covered prefixes whose columns
+   * answer every label the query reads (`request.columnLabels`), and a scan of the rest; undefined
+   * without a block index or when no file has such columns.
+   */
+  async columnScan(request: ScanRequest, stats: ScanStats): Promise<ColumnScan | undefined> {
+    if (this.blocks === undefined || request.columnLabels === undefined) {
+      return undefined;
+    }
+    const opened: OpenedFile[] = [];
+    const target: ColumnTarget = { kind: 'columns', parts: [] };
+    // Planned apart: without columns, the scan that answers instead plans (and counts) again.
+    const planned = emptyStats();
+    const plans = await this.plansOrClose(opened, stats, () =>
+      this.plans(this.selectReporting(planned), request, planned, opened, target)
+    );
+    if (target.parts.length === 0) {
+      await closeFiles(opened);
+      return undefined;
+    }
+    addPlanningStats(stats, planned);
+    return {
+      parts: target.parts,
+      rest: this.scanPlans(plans, opened, request, stats, false),
       close: () => closeFiles(opened),
     };
   }
@@ -546,14 +629,15 @@ class FileStore implements FileLogStore {
 
   /**
    * Opens the selected sources' files (into `opened`, for the caller to close) and plans each.
-   * With `summaries`, indexed prefixes go there and only the rest is planned for scanning.
+   * With a target, indexed prefixes go there (summaries, or record columns) and only the rest is
+   * planned for scanning.
    */
   private async plans(
     selectFor: (matchers: LabelMatcher[]) => Selection,
     request: ScanRequest,
     stats: ScanStats,
     opened: OpenedFile[],
-    summaries?: SummaryTarget
+    target?: SummaryTarget | ColumnTarget
   ): Promise<FileScanPlan[]> {
     const selection = selectFor(request.matchers);
     const plans: FileScanPlan[] = [];
@@ -564,7 +648,7 @@ class FileStore implements FileLogStore {
       for (let i = 0; i < files.length; i++) {
         const plan = await this.plan(source, files, i, request, literals, selection.accept);
         if (plan !== undefined) {
-          plans.push(...(await this.useIndex(plan, files[i], request, stats, summaries)));
+          plans.push(...(await this.useIndex(plan, files[i], request, stats, target)));
         }
       }
     }
@@ -575,22 +659,28 @@ class FileStore implements FileLogStore {
    * Plan: index | summaries | scan, for one file's plan. Summaries: the indexed prefix is answered
    * from its summaries, the rest scanned. Index: a literal with a trace id is searched only in the
    * blocks whose fingerprints have it, and in the rest; a query for listed levels only reads the
-   * records the level lists name, and the rest. Scan: the plan as it is.
+   * records the level lists name, and the rest. Columns: a query that reads only column labels
+   * takes the indexed prefix's rows from its record columns, the rest is scanned. Scan: the plan as
+   * it is.
    */
   private async useIndex(
     plan: FileScanPlan,
     opened: OpenedFile,
-    request: Pick<ScanRequest, 'labelEquals' | 'levels'>,
+    request: Pick<ScanRequest, 'labelEquals' | 'levels' | 'columnLabels'>,
     stats: ScanStats,
-    summaries: SummaryTarget | undefined
+    target: SummaryTarget | ColumnTarget | undefined
   ): Promise<FileScanPlan[]> {
     const { labelEquals } = request;
     const coverage = this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
     if (coverage === undefined) {
       return [plan];
     }
-    if (summaries !== undefined) {
-      return this.summaryPlans(plan, opened, coverage, stats, summaries);
+    if (target?.kind === 'summaries') {
+      return this.summaryPlans(plan, opened, coverage, stats, target);
+    }
+    const rest = target?.kind === 'columns' && columnPlans(plan, coverage, request.columnLabels, stats, target.parts);
+    if (rest) {
+      return rest;
     }
     const fingerprint = [
       ...plan.literals,

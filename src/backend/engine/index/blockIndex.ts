@@ -9,6 +9,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { LineFormat } from '../readers/formats';
 import type { FileContext } from '../readers/context';
+import { columnBytes } from '../readers/columns';
 import { PARALLEL_PARTS, splitPlan } from '../scan/parts';
 import { fileIdentity } from './timeIndex';
 import { buildSegment, levelListArrays, LISTED_LEVELS, type LevelList, type Segment, type SegmentJob } from './segment';
@@ -208,6 +209,9 @@ export class BlockIndexes {
         }
         if (s.levels) {
           bytes += levelListArrays(s.levels).reduce((n, a) => n + a.byteLength, 0);
+        }
+        if (s.columns) {
+          bytes += columnBytes(s.columns);
         }
       }
     }

@@ -246,3 +246,32 @@ describe('indexCacheDir', () => {
     expect(indexCacheDir({ KAMIWAZA_LOGS_INDEX_DIR: '/logs-cache' }, ['/logs'])).toBe('/logs-cache');
   });
 });
+
+it('restores record columns: the access log fields are read from disk, not from the log', async () => {
+  const accessLogs = join(root, 'access-logs');
+  await generateLogs(accessLogs, [
+    '--size',
+    '1MB',
+    '--days',
+    '1',
+    '--seed',
+    '6',
+    '--only',
+    'access.log',
+    '--no-rotate',
+  ]);
+  const cacheDir = join(root, 'access-cache');
+  await indexedStore(cacheDir, [accessLogs]).indexIdle();
+  const percentiles = {
+    query: 'quantile_over_time(0.5, {source="access"} | unwrap Duration [1h]) by (RequestMethod)',
+    startMs: END_MS - 86_400_000,
+    endMs: END_MS,
+    stepMs: 3_600_000,
+  };
+  const restarted = await runQuery(indexedStore(cacheDir, [accessLogs]), percentiles);
+  expect(restarted.stats.indexColumnLines).toBeGreaterThan(1000);
+  expect(restarted.stats.bytesScanned).toBeLessThan(4096);
+  const expected = await runQuery(createFileLogStore({ roots: [accessLogs] }), percentiles);
+  expect(series(restarted)).toEqual(series(expected));
+  expect(series(expected).length).toBeGreaterThan(1);
+});

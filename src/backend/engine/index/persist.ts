@@ -1,8 +1,8 @@
 /**
  * Segments on disk, so a restarted plugin answers from its index at once: one file per log file
  * in the cache directory, named by a hash of the log file's path. Layout: a JSON header line
- * (format version, path, identity, covered end, per segment its scalars, summary keys and array
- * lengths), then every array's bytes in header order. The header line and each array are padded
+ * (format version, path, identity, covered end, per segment its scalars, summary keys, column
+ * dictionaries and array lengths), then every array's bytes in header order. The header line and each array are padded
  * to 8 bytes, so that a load views the arrays in the file's buffer instead of copying each one.
  * A file whose identity (device, inode, first-line hash) or version differs is ignored, and so is
  * one whose checksum does not match its bytes: damaged bytes (a disk error, a crash before the
@@ -26,9 +26,10 @@ import {
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Coverage } from './blockIndex';
+import { columnArrays } from '../readers/columns';
 import { levelListArrays, type Segment, type SummaryKey } from './segment';
 
-const VERSION = 5;
+const VERSION = 6;
 /** Alignment of every array in the file (the widest element, Float64). */
 const ALIGN = 8;
 /** Bytes that bring `length` to a multiple of ALIGN. */
@@ -53,6 +54,8 @@ interface SegmentHeader {
   rows?: number;
   /** Records in the segment's level list (absent: no list). */
   listed?: number;
+  /** The segment's record columns (one row per line): labels, dictionaries, 16-bit codes or not. */
+  columns?: { labels: string[]; values: string[][]; wide: boolean[] };
 }
 
 interface Header {
@@ -66,9 +69,14 @@ interface Header {
   crc32: number;
 }
 
-/** CRC-32 of the header's other fields (as JSON) and of every byte after the header line. */
+/**
+ * CRC-32 of the header's other fields (as JSON) and of every byte after the header line. Empty
+ * parts are left out: Node's crc32 of an empty view of an empty ArrayBuffer (an access log's
+ * block without trace ids) passes zlib a null pointer, and zlib then returns 0, dropping the
+ * sum of everything before it; a load would never match it.
+ */
 function checksum(fields: Omit<Header, 'crc32'>, body: Uint8Array[]): number {
-  return body.reduce((crc, part) => crc32(part, crc), crc32(JSON.stringify(fields)));
+  return body.reduce((crc, part) => (part.length === 0 ? crc : crc32(part, crc)), crc32(JSON.stringify(fields)));
 }
 
 /** A temporary file this old was left by a process that died while saving. */
@@ -101,6 +109,9 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     if (s.levels) {
       arrays.push(...levelListArrays(s.levels));
     }
+    if (s.columns) {
+      arrays.push(...columnArrays(s.columns));
+    }
     return {
       start: s.start,
       end: s.end,
@@ -112,6 +123,11 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
       keys: s.summary?.keys,
       rows: s.summary?.key.length,
       listed: s.levels?.offset.length,
+      columns: s.columns && {
+        labels: s.columns.labels,
+        values: s.columns.values,
+        wide: s.columns.codes.map((c) => c instanceof Uint16Array),
+      },
     };
   });
   const body = arrays.flatMap((a) => [
@@ -321,6 +337,15 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
               level: take(Uint8Array, listed),
               cut: take(Uint8Array, listed),
             };
+      const columns = h.columns && {
+        labels: h.columns.labels,
+        base: h.start,
+        offset: take(Uint32Array, h.lines),
+        time: take(Float64Array, h.lines),
+        flags: take(Uint8Array, h.lines),
+        values: h.columns.values,
+        codes: h.columns.wide.map((wide) => (wide ? take(Uint16Array, h.lines) : take(Uint8Array, h.lines))),
+      };
       return {
         start: h.start,
         end: h.end,
@@ -332,6 +357,7 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
         fingerprints,
         summary,
         levels,
+        columns,
       };
     });
     return { segments, end: header.end, nextTs: num(header.nextTs) };

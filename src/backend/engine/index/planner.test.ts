@@ -1,6 +1,6 @@
 import type { MetricExpr, RangeAggregationExpr } from '../logql/ast';
 import { parseLogQL } from '../logql/parser';
-import { edgeBuckets, MAX_EDGE_BUCKETS, planRange } from './planner';
+import { columnLabelsRead, edgeBuckets, MAX_EDGE_BUCKETS, planRange } from './planner';
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 10, 20);
@@ -81,5 +81,33 @@ describe('planRange', () => {
       plan: 'scan',
       reason: `more than ${MAX_EDGE_BUCKETS} window edges inside minutes`,
     });
+  });
+});
+
+describe('columnLabelsRead', () => {
+  const read = (query: string) => {
+    const { expr, by } = rangeOf(query);
+    return columnLabelsRead(expr, by)?.sort();
+  };
+
+  it('lists every label a query reads: selector, filters of every kind, unwrap and its filters, grouping', () => {
+    expect(
+      read(
+        'quantile_over_time(0.95, {source="access"} | Duration!="" | RouterName="a" or Size > 2 | unwrap duration(Duration) | __error__="" [1h]) by (RequestPath)'
+      )
+    ).toEqual(['Duration', 'RequestPath', 'RouterName', 'Size', '__error__', '__error_details__', 'source'].sort());
+    expect(read('sum by (ClientHost) (count_over_time({source="access", service_name=~".+"} [1h]))')).toEqual(
+      ['ClientHost', '__error__', '__error_details__', 'service_name', 'source'].sort()
+    );
+  });
+
+  it.each([
+    ['a line filter reads the line', 'sum by (source) (count_over_time({source="access"} |= "GET" [1h]))'],
+    ['a parser rewrites the labels', 'sum by (a) (count_over_time({source="access"} | logfmt [1h]))'],
+    ['bytes ops sum the line', 'sum by (source) (bytes_over_time({source="access"} [1h]))'],
+    ['without a by, series keep every label', 'count_over_time({source="access"} [1h])'],
+    ['without keeps every other label', 'max_over_time({source="access"} | unwrap Duration [1h]) without (Duration)'],
+  ])('reads more than labels when %s', (_, query) => {
+    expect(read(query)).toBeUndefined();
   });
 });

@@ -18,9 +18,15 @@
  *    bytes, found by the time index), every other minute lies in one window cell and is read
  *    from the summaries. Range queries with a step of whole minutes are aligned to the step, so
  *    a dashboard's range queries (range = step = $__auto) split no minute at all.
+ *
+ * Record columns (`readers/columns.ts`) answer a range aggregation that summaries cannot, whatever
+ * its op, when it reads no line and no label but those the columns hold (`columnLabelsRead`): the
+ * store then takes the records of a file's indexed prefix from its segments' columns when they
+ * hold every label read, and scans the rest.
  */
 import type { LabelFilterExpr, RangeAggregationExpr, Stage } from '../logql/ast';
 import { FORMATS } from '../readers/formats';
+import { ERROR_DETAILS_LABEL, ERROR_LABEL } from '../readers/labels';
 import { BUCKET_MS, bucketOf } from './segment';
 
 /** Labels a summary row knows (stream labels and the keyed metadata). */
@@ -52,6 +58,22 @@ export interface SummaryPlan {
 
 /** More split minutes than this (e.g. a step that is not whole minutes, over days): scan. */
 export const MAX_EDGE_BUCKETS = 64;
+
+/** The labels a label filter reads (every kind), into `out`. */
+function filterNames(filter: LabelFilterExpr, out: string[]): void {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      filterNames(filter.left, out);
+      filterNames(filter.right, out);
+      return;
+    case 'string':
+      out.push(filter.matcher.name);
+      return;
+    default:
+      out.push(filter.name);
+  }
+}
 
 function filterLabels(filter: LabelFilterExpr, out: string[]): boolean {
   switch (filter.kind) {
@@ -126,4 +148,31 @@ export function planRange(
   }
   const formatLabels = [...new Set(read.filter((n) => FORMAT_SUMMARY_LABELS.has(n)))];
   return { plan: 'summaries', edgeBuckets: edges, formatLabels };
+}
+
+/** Byte ops sum the line's size: a column record has no line. */
+const LINE_BYTES_OPS = new Set(['bytes_over_time', 'bytes_rate']);
+
+/**
+ * Every label a range aggregation reads (selector, label filters, unwrap, grouping, the error
+ * labels its samples are checked for), when it reads them alone: no stage reads or rewrites the
+ * line or the labels, its op does not sum line bytes, and its series are grouped `by` labels
+ * (without one they keep every label). Undefined otherwise.
+ */
+export function columnLabelsRead(expr: RangeAggregationExpr, groupBy: string[] | undefined): string[] | undefined {
+  if (LINE_BYTES_OPS.has(expr.op) || groupBy === undefined || expr.grouping?.mode === 'without') {
+    return undefined;
+  }
+  const names = [...groupBy, ...expr.log.matchers.map((m) => m.name), ERROR_LABEL, ERROR_DETAILS_LABEL];
+  for (const stage of expr.log.stages) {
+    if (stage.kind !== 'labelFilter') {
+      return undefined;
+    }
+    filterNames(stage.filter, names);
+  }
+  if (expr.unwrap) {
+    names.push(expr.unwrap.label);
+    expr.unwrap.postFilters.forEach((filter) => filterNames(filter, names));
+  }
+  return [...new Set(names)];
 }

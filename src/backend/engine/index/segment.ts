@@ -4,7 +4,8 @@
  * their trace_id label), per-minute summaries (line count and line bytes per summary key:
  * service_name, detected_level, level, and the format's own summary labels), and the list of its records
  * at the listed levels (warn, error, critical, fatal: a query for those reads them alone instead of
- * every line).
+ * every line), and for formats with column labels every record's labels as columns (a query that
+ * reads only those labels reads no line: `readers/columns.ts`).
  *
  * A segment is built by scanning its range exactly as a query would (same scanner, same records,
  * same times), so what it says about the range is what a scan of the range would see. It starts
@@ -13,13 +14,14 @@
  * file without a record spanning two of them.
  */
 import { emptyStats, type Labels, type LogRecord, type ScanPart } from '../model';
-import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
+import { FLAG_CUT, FLAG_INVALID_UTF8, FLAG_MALFORMED } from '../readers/context';
 import { FORMATS, isMalformed } from '../readers/formats';
 import { ScanBudget } from '../scan/budget';
 import { GivingWayBudget } from './giveWay';
 import { partScanner } from '../scan/parts';
 import { FileScanner, type FileScanPlan } from '../scan/fileScan';
 import type { ListedRecords } from '../scan/listedReads';
+import { columnArrays, ColumnsBuilder, type RecordColumns } from '../readers/columns';
 import { collectFingerprints, fingerprintSet } from './traceIds';
 
 /** Bytes per block of the trace-id index: what a trace-id hit costs to read. */
@@ -65,9 +67,6 @@ export interface SummaryKey {
   flags: number;
 }
 
-/** Key flag: the line is malformed for its format (ScanStats.malformedLines). */
-export const FLAG_MALFORMED = 4;
-
 export interface Segment {
   /** Byte range [start, end): both record starts (end may be the file size). */
   start: number;
@@ -91,6 +90,11 @@ export interface Segment {
   lines: number;
   /** Its records at LISTED_LEVELS (undefined: too many, or a gzip file's). */
   levels?: LevelList;
+  /**
+   * Every record's time and the format's column labels (undefined: the format has none, a
+   * record has an error label, or a gzip file's).
+   */
+  columns?: RecordColumns;
 }
 
 /** A segment's records at LISTED_LEVELS, with each one's level (an index into LISTED_LEVELS). */
@@ -235,6 +239,10 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
     cut: [] as number[],
   };
   let listing = !job.gzip;
+  const columns =
+    job.gzip || format.columnLabels.length === 0
+      ? undefined
+      : new ColumnsBuilder(['service_name', ...format.columnLabels], part.start, part.end);
   // The previous record, added once the next one shows it is not the range's last.
   let pending:
     { offset: number; time: number; key: SummaryKey; bytes: number; fps: number[]; length: number } | undefined;
@@ -267,6 +275,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
       blockFingerprints.push(fp);
     }
     summary.add(pending.key, time, pending.bytes);
+    columns?.commit();
     lines++;
   };
   const onRecordBytes: FileScanPlan['onRecordBytes'] = (bytes, start, end, offset, time, flags) => {
@@ -279,20 +288,22 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
       const value = Buffer.from(labelled, 'utf8');
       collectFingerprints(value, 0, value.length, fps);
     }
+    const key: SummaryKey = {
+      service_name: record.label('service_name') ?? '',
+      detected_level: record.label('detected_level') ?? '',
+      level: record.label('level'),
+      formatLabels: labelsOf(record, format.summaryLabels),
+      flags:
+        (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
+        (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)
+          ? FLAG_MALFORMED
+          : 0),
+    };
+    columns?.stage(record, offset, time, key.flags);
     pending = {
       offset,
       time,
-      key: {
-        service_name: record.label('service_name') ?? '',
-        detected_level: record.label('detected_level') ?? '',
-        level: record.label('level'),
-        formatLabels: labelsOf(record, format.summaryLabels),
-        flags:
-          (flags & (FLAG_CUT | FLAG_INVALID_UTF8)) |
-          (isMalformed(format, bytes, start, end, format.name === 'access' ? format.lineTs(bytes, start, end) : 0)
-            ? FLAG_MALFORMED
-            : 0),
-      },
+      key,
       bytes: flags & FLAG_INVALID_UTF8 ? Buffer.byteLength(record.line, 'utf8') : end - start,
       fps,
       length: end - start,
@@ -367,6 +378,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
             level: Uint8Array.from(listed.level),
             cut: Uint8Array.from(listed.cut),
           },
+    columns: columns?.build(),
   };
 }
 
@@ -384,6 +396,9 @@ export function segmentBuffers(segment: Segment): ArrayBuffer[] {
   }
   if (segment.levels) {
     arrays.push(...levelListArrays(segment.levels));
+  }
+  if (segment.columns) {
+    arrays.push(...columnArrays(segment.columns));
   }
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

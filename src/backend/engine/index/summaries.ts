@@ -5,9 +5,9 @@
  * the lines the key stands for; the key's rows then add their counts or bytes to the window cells.
  */
 import type { Labels, LogRecord, ScanStats } from '../model';
-import { FLAG_CUT, FLAG_INVALID_UTF8 } from '../readers/context';
+import { FLAG_CUT, FLAG_INVALID_UTF8, FLAG_MALFORMED } from '../readers/context';
 import { LINE_TRUNCATED_LABEL } from '../readers/labels';
-import { BUCKET_MS, FLAG_MALFORMED, type Segment, type SummaryKey } from './segment';
+import { BUCKET_MS, type Segment, type SummaryKey } from './segment';
 
 /** The indexed prefix of one selected file. */
 export interface SummaryFile {

@@ -201,6 +201,7 @@ async function execute(
     invalidUtf8Lines: scanStats.invalidUtf8Lines,
     indexBytesSkipped: scanStats.indexBytesSkipped ?? 0,
     indexListedLines: scanStats.indexListedLines ?? 0,
+    indexColumnLines: scanStats.indexColumnLines ?? 0,
     summaryRows: scanStats.summaryRows ?? 0,
     summaryLines: scanStats.summaryLines ?? 0,
   };

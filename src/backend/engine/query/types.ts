@@ -64,6 +64,8 @@ export interface QueryStats {
   indexBytesSkipped?: number;
   /** Records read alone because a level list named them. */
   indexListedLines?: number;
+  /** Records read from the index's columns instead of the file. */
+  indexColumnLines?: number;
   /** Per-minute summary rows read instead of lines, and the lines they stand for. */
   summaryRows?: number;
   summaryLines?: number;

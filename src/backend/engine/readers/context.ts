@@ -13,3 +13,5 @@ export interface FileContext {
 /** Record flags set by the scan. */
 export const FLAG_CUT = 1;
 export const FLAG_INVALID_UTF8 = 2;
+/** Not a scan flag: the index's mark of a line malformed for its format (ScanStats.malformedLines). */
+export const FLAG_MALFORMED = 4;

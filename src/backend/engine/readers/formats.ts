@@ -26,6 +26,13 @@ export interface LineFormat {
    * by status class as others count lines by level).
    */
   readonly summaryLabels: readonly string[];
+  /**
+   * Labels of this format's records that the index keeps per record besides service_name
+   * (`readers/columns.ts`): those a dashboard groups by, filters on or unwraps without reading
+   * the line. The formats that have some are single-line and their records are never untimed
+   * lines to count.
+   */
+  readonly columnLabels: readonly string[];
   /** The timestamp a line starts a record with; NaN when the line has none. */
   lineTs(b: Buffer, start: number, end: number): number;
   /** A record over `b[start, end)` (several lines joined by "\n" for multi-line records). */
@@ -62,6 +69,7 @@ export const jsonFormat: LineFormat = {
   name: 'json',
   multiline: false,
   summaryLabels: [],
+  columnLabels: [],
   lineTs: jsonTs,
   record(ctx, ts, b, start, end, offset, flags) {
     return new JsonRecord(ts, b, start, end, offset, ctx, flags, !looksLikeJsonObject(b, start, end));
@@ -83,6 +91,7 @@ export const textFormat: LineFormat = {
   name: 'text',
   multiline: true,
   summaryLabels: [],
+  columnLabels: [],
   lineTs: textTs,
   record(ctx, ts, b, start, end, offset, flags) {
     return b[start] === 123 && looksLikeJsonObject(b, start, end)
@@ -95,6 +104,7 @@ export const linesFormat: LineFormat = {
   name: 'lines',
   multiline: false,
   summaryLabels: [],
+  columnLabels: [],
   lineTs: textTs,
   record: textFormat.record,
 };
@@ -111,6 +121,22 @@ export const accessFormat: LineFormat = {
   name: 'access',
   multiline: false,
   summaryLabels: ['DownstreamStatus'],
+  // Traefik's fields (CLF or JSON names) but two with nearly a value per line, whose dictionaries
+  // would cost a build more than any query gains: RequestCount (a counter), DownstreamContentSize.
+  columnLabels: [
+    'ClientHost',
+    'ClientUsername',
+    'RequestMethod',
+    'RequestPath',
+    'RequestProtocol',
+    'DownstreamStatus',
+    'request_Referer',
+    'request_User_Agent',
+    'RouterName',
+    'ServiceURL',
+    'Duration',
+    'detected_level',
+  ],
   lineTs: accessTs,
   record(ctx, ts, b, start, end, offset, flags) {
     return b[start] === 123

@@ -353,6 +353,8 @@ export function parseClfFields(line: string): Labels | undefined {
 export class ClfRecord extends BaseRecord {
   /** The line's CLF match, once (null: not CLF); `detected_level` (a search of the whole line) apart. */
   private match?: RegExpExecArray | null;
+  /** `detected_level`, once: the index asks for it for its summary key and its columns. */
+  private level?: string;
 
   private clfMatch(): RegExpExecArray | null {
     if (this.match === undefined) {
@@ -368,7 +370,7 @@ export class ClfRecord extends BaseRecord {
   /** The metadata holds the CLF fields, detected_level and the cut-line label: nothing else. */
   protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
     if (name === 'detected_level') {
-      return detectedLevel(undefined, () => this.line);
+      return (this.level ??= detectedLevel(undefined, () => this.line));
     }
     if (name === LINE_TRUNCATED_LABEL) {
       return NOT_QUICK;

@@ -80,7 +80,7 @@ export interface FileScanPlan {
 const YIELD_EVERY_MS = 2;
 let lastYield = performance.now();
 
-async function yieldToEventLoop(): Promise<void> {
+export async function yieldToEventLoop(): Promise<void> {
   if (performance.now() - lastYield >= YIELD_EVERY_MS) {
     await new Promise((resolve) => setImmediate(resolve));
     lastYield = performance.now();

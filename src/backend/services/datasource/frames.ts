@@ -156,6 +156,7 @@ function statsOf(stats: QueryStats): QueryStat[] {
       value: stats.indexBytesSkipped ?? 0,
     },
     { displayName: 'Index: lines read from level lists', value: stats.indexListedLines ?? 0 },
+    { displayName: 'Index: lines read from columns', value: stats.indexColumnLines ?? 0 },
     { displayName: 'Index: summary rows read', value: stats.summaryRows ?? 0 },
     { displayName: 'Index: lines counted from summaries', value: stats.summaryLines ?? 0 },
   ];

@@ -26,8 +26,9 @@ import {
 import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
-import { planRange } from '../../index/planner';
+import { columnLabelsRead, planRange } from '../../index/planner';
 import { addSummaries, type DenseCells } from '../../index/summaries';
+import { readColumnRows, type ColumnScan } from '../../scan/columnRows';
 import { bucketOf } from '../../index/segment';
 import { summarise } from '../../scan/budget';
 
@@ -74,6 +75,12 @@ export function absentLabels(matchers: LabelMatcher[]): Labels {
 
 interface SeriesState {
   id: SeriesId;
+  acc: RangeAccumulator;
+}
+
+/** The sample of a combination of label values read from record columns, and where it goes. */
+interface ColumnSample {
+  value: number;
   acc: RangeAccumulator;
 }
 
@@ -132,6 +139,17 @@ export async function evaluateRange(
     }
     return state;
   };
+  const request: ScanRequest = {
+    matchers: expr.log.matchers,
+    fromMs: layout.fromMs,
+    // The window end is inclusive; the scan's end is exclusive (1 µs = the time resolution).
+    toMs: layout.toMs + 0.001,
+    direction: 'forward',
+    ...scanHints(expr.log),
+    columnLabels: columnLabelsRead(expr, groupBy),
+    signal: ctx.signal,
+    limits: ctx.limits,
+  };
   const addRecords = (batch: LogRecord[]) => {
     throwIfAborted(ctx.signal);
     for (const record of batch) {
@@ -153,6 +171,36 @@ export async function evaluateRange(
       stateOf(labeling.key(extracted.labels), () => labeling.labels(extracted.labels)).acc.add(cell, record.ts, value);
     }
   };
+  /**
+   * Rows of record columns: a combination of label values is judged once, as the first of its
+   * rows in a window would be as a record (its series is created then, as that row's sample lands).
+   */
+  const addColumnRows = (columns: ColumnScan) =>
+    readColumnRows(
+      columns.parts,
+      {
+        fromMs: request.fromMs,
+        toMs: request.toMs,
+        labels: request.columnLabels!,
+        cellOf: (ts) => layout.cellOf(ts),
+        judge: (record): ColumnSample | null => {
+          const value = sample(record, extracted);
+          if (value === null) {
+            return null;
+          }
+          if (extracted.stageFailed) {
+            throw new PipelineError(extracted.labels);
+          }
+          const acc = absent
+            ? presence
+            : stateOf(labeling.key(extracted.labels), () => labeling.labels(extracted.labels)).acc;
+          return { value, acc };
+        },
+        add: (judged, cell, ts) => judged.acc.add(cell, ts, judged.value),
+        checkAborted: () => throwIfAborted(ctx.signal),
+      },
+      ctx.stats
+    );
   /** Samples of one part, in order; `states` maps the part's series indexes (filled as they come). */
   const addSamples = (batch: SampleBatch, keys: Array<{ key: string; labels: Labels }>, states: SeriesState[]) => {
     throwIfAborted(ctx.signal);
@@ -184,22 +232,14 @@ export async function evaluateRange(
     }
   };
 
-  const request: ScanRequest = {
-    matchers: expr.log.matchers,
-    fromMs: layout.fromMs,
-    // The window end is inclusive; the scan's end is exclusive (1 µs = the time resolution).
-    toMs: layout.toMs + 0.001,
-    direction: 'forward',
-    ...scanHints(expr.log),
-    signal: ctx.signal,
-    limits: ctx.limits,
-  };
-  // Plan: summaries when the planner allows it and the store has them; otherwise scan.
+  // Plan: summaries when the planner allows it and the store has them; else record columns when
+  // the query reads only labels and the store has them; otherwise scan.
   const plan = planRange(expr, ctx.steps.times, groupBy);
   const countsLines = expr.op === 'count_over_time' || expr.op === 'rate';
   const edges = new Set(plan.plan === 'summaries' ? plan.edgeBuckets : []);
   const summaries = plan.plan === 'summaries' ? await ctx.store.summaryScan?.(request, ctx.stats, plan) : undefined;
-  const parts = summaries ? undefined : await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
+  const columns = summaries ? undefined : await ctx.store.columnScan?.(request, ctx.stats);
+  const parts = summaries || columns ? undefined : await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
   if (summaries) {
     try {
       addSummaries(
@@ -230,6 +270,16 @@ export async function evaluateRange(
       }
     } finally {
       await summaries.close();
+      summarise(ctx.stats);
+    }
+  } else if (columns) {
+    try {
+      await addColumnRows(columns);
+      for await (const batch of columns.rest) {
+        addRecords(batch);
+      }
+    } finally {
+      await columns.close();
       summarise(ctx.stats);
     }
   } else if (parts !== undefined) {

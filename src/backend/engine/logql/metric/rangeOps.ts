@@ -281,25 +281,41 @@ class SampleListAccumulator implements RangeAccumulator {
   }
 }
 
-/** Every sample value, per cell, for operations that need all values but not their order. */
+/**
+ * Every sample value, per cell, for operations that need all values but not their order. Values
+ * go to a typed array per cell that doubles when full: pushing to a JS array cost more than
+ * anything else in a percentile over an access log's 600 000 durations.
+ */
 class ValueListAccumulator implements RangeAccumulator {
-  private readonly cells: Array<number[] | undefined>;
+  private readonly cells: Array<Float64Array | undefined>;
+  private readonly counts: Uint32Array;
 
   constructor(
     private readonly layout: WindowLayout,
     private readonly finish: (values: Float64Array) => number
   ) {
     this.cells = new Array(layout.cellCount);
+    this.counts = new Uint32Array(layout.cellCount);
   }
 
   add(cell: number, _ts: number, value: number): void {
-    (this.cells[cell] ??= []).push(value);
+    const n = this.counts[cell];
+    let values = this.cells[cell];
+    if (values === undefined || n === values.length) {
+      const grown = new Float64Array(Math.max(8, n * 2));
+      if (values !== undefined) {
+        grown.set(values);
+      }
+      values = this.cells[cell] = grown;
+    }
+    values[n] = value;
+    this.counts[cell] = n + 1;
   }
 
   windowValue(w: number): number | undefined {
     let n = 0;
     for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
-      n += this.cells[c]?.length ?? 0;
+      n += this.counts[c];
     }
     if (n === 0) {
       return undefined;
@@ -307,8 +323,10 @@ class ValueListAccumulator implements RangeAccumulator {
     const values = new Float64Array(n);
     let at = 0;
     for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
-      for (const value of this.cells[c] ?? []) {
-        values[at++] = value;
+      const cell = this.cells[c];
+      if (cell !== undefined) {
+        values.set(cell.subarray(0, this.counts[c]), at);
+        at += this.counts[c];
       }
     }
     return this.finish(values);
