@@ -144,7 +144,7 @@ describe('built executable: the block index built in worker threads', () => {
       const fromScan = await query(scanning, `{source=~".+"} |= "${id}"`);
       expect(fromIndex.bodies.length).toBeGreaterThan(0);
       expect(fromIndex.bodies).toEqual(fromScan.bodies);
-      expect(fromIndex.stats['Index: bytes skipped (trace-id index, level lists)']).toBeGreaterThan(0);
+      expect(fromIndex.stats['Index: bytes skipped (trace-id index, level lists, columns)']).toBeGreaterThan(0);
     }
   });
 
@@ -156,6 +156,20 @@ describe('built executable: the block index built in worker threads', () => {
     const fromScan = await query(scanning, expr);
     expect(fromIndex.stats['Index: lines counted from summaries']).toBeGreaterThan(0);
     expect(fromIndex.frames.length).toBeGreaterThan(1);
+    expect(fromIndex.frames).toEqual(fromScan.frames);
+  });
+
+  it.each([
+    [
+      'latency percentiles',
+      'quantile_over_time(0.95, {source="access"} | Duration!="" | unwrap Duration | __error__="" [$__auto]) by (source)',
+    ],
+    ['top paths', 'topk(5, sum by (RequestPath) (count_over_time({source="access"} [$__auto])))'],
+  ])("answers the HTTP dashboard's %s from the access log's record columns as a scan does", async (_, expr) => {
+    const fromIndex = await query(indexed, expr);
+    const fromScan = await query(scanning, expr);
+    expect(fromIndex.stats['Index: lines read from columns']).toBeGreaterThan(0);
+    expect(fromIndex.frames.length).toBeGreaterThan(0);
     expect(fromIndex.frames).toEqual(fromScan.frames);
   });
 });

@@ -104,7 +104,7 @@ export interface ScanStats {
   cutLines?: number;
   /** Records without a timestamp of their own, given a neighbour's or the file's time. */
   untimedLines?: number;
-  /** File bytes the trace-id index or the level lists ruled out (not read). */
+  /** File bytes the trace-id index, the level lists or the record columns ruled out (not read). */
   indexBytesSkipped?: number;
   /** Records read alone because a level list named them (plan: index). */
   indexListedLines?: number;

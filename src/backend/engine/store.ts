@@ -671,7 +671,11 @@ class FileStore implements FileLogStore {
     target: SummaryTarget | ColumnTarget | undefined
   ): Promise<FileScanPlan[]> {
     const { labelEquals } = request;
-    const coverage = this.blocks?.coverage(plan.path, opened.index.identity, opened.file.size);
+    const { identity } = opened.index;
+    const coverage =
+      target?.kind === 'columns'
+        ? this.blocks?.withColumns(plan.path, identity, opened.file.size)
+        : this.blocks?.coverage(plan.path, identity, opened.file.size);
     if (coverage === undefined) {
       return [plan];
     }

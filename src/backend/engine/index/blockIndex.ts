@@ -16,8 +16,15 @@ import { buildSegment, levelListArrays, LISTED_LEVELS, type LevelList, type Segm
 import type { ListedRecords } from '../scan/listedReads';
 import { buildInWorker } from './buildWorkers';
 import { hasFingerprint } from './traceIds';
-import { forgetIndex, loadIndex, pruneIndexes, saveIndex } from './persist';
+import { forgetIndex, loadColumns, loadIndex, pruneIndexes, saveIndex } from './persist';
 import { RunningQueries } from './giveWay';
+
+/**
+ * Record columns cost about 25 bytes per access-log record, 150 MB per GB of access logs: past
+ * this much in all, segments keep none (queries over them scan). The bench's 7 days of access log
+ * take 19 MB.
+ */
+const COLUMN_BUDGET_BYTES = 64 << 20;
 
 /** A file grown by less than this is not re-indexed yet (queries scan the new bytes). */
 const MIN_GROWTH_BYTES = 1 << 20;
@@ -50,6 +57,8 @@ export interface Coverage {
 
 interface Entry extends Coverage {
   identity: string;
+  /** Restored from a cache whose record columns are still on disk (`withColumns` reads them). */
+  columnsOnDisk?: boolean;
   /** The file's size when last seen. */
   size: number;
   building: boolean;
@@ -65,6 +74,8 @@ export interface BlockIndexOptions {
   /** Growth that triggers a build (default MIN_GROWTH_BYTES) and block size (tests lower both). */
   minGrowthBytes?: number;
   blockBytes?: number;
+  /** Memory for record columns in all (default COLUMN_BUDGET_BYTES; tests lower it). */
+  columnBudgetBytes?: number;
 }
 
 /** What the index covers and whether it is saved, for operators (the data source's health). */
@@ -149,6 +160,50 @@ export class BlockIndexes {
     return entry;
   }
 
+  /**
+   * `coverage`, with the record columns of a restored index read from the cache first (once: a
+   * restart reads them only when a query wants them).
+   */
+  withColumns(path: string, identity: string, size: number): Coverage | undefined {
+    const entry = this.coverage(path, identity, size) as Entry | undefined;
+    if (entry?.columnsOnDisk) {
+      this.readColumns(path, entry);
+    }
+    return entry;
+  }
+
+  private readColumns(path: string, entry: Entry): void {
+    entry.columnsOnDisk = false;
+    const dir = this.options.cacheDir;
+    if (dir !== undefined && loadColumns(dir, path, entry.identity, entry.segments)) {
+      this.keepColumnsWithinBudget(entry.segments);
+    }
+  }
+
+  /**
+   * Drops the record columns of `added` (segments just built or loaded) that would take the
+   * columns of every file past the budget.
+   */
+  private keepColumnsWithinBudget(added: Segment[]): void {
+    const fresh = new Set(added);
+    let held = 0;
+    for (const entry of this.entries.values()) {
+      for (const s of entry.segments) {
+        held += s.columns !== undefined && !fresh.has(s) ? columnBytes(s.columns) : 0;
+      }
+    }
+    const budget = this.options.columnBudgetBytes ?? COLUMN_BUDGET_BYTES;
+    for (const segment of added) {
+      if (segment.columns !== undefined) {
+        held += columnBytes(segment.columns);
+        if (held > budget) {
+          held -= columnBytes(segment.columns);
+          segment.columns = undefined;
+        }
+      }
+    }
+  }
+
   /** Resolves once no build is running (tests, benchmarks, start-up warm-up). */
   async idle(): Promise<void> {
     while (this.pending.size > 0) {
@@ -224,7 +279,13 @@ export class BlockIndexes {
     if (saved === undefined || file.size < saved.end) {
       return undefined;
     }
-    return { ...saved, identity: file.identity, size: file.size, building: false };
+    return {
+      ...saved,
+      identity: file.identity,
+      size: file.size,
+      building: false,
+      columnsOnDisk: file.format.columnLabels.length > 0,
+    };
   }
 
   /**
@@ -285,6 +346,11 @@ export class BlockIndexes {
   }
 
   private append(file: ObservedFile, entry: Entry, segments: Segment[]): void {
+    if (entry.columnsOnDisk) {
+      // The save below writes every segment's columns: those still on disk are read first.
+      this.readColumns(file.path, entry);
+    }
+    this.keepColumnsWithinBudget(segments);
     for (const segment of segments) {
       if (segment.end > segment.start) {
         entry.segments.push(segment);

@@ -372,3 +372,23 @@ it('scans the other files for a status query: only the access log is summarised 
   expect(answer(served, true)).toEqual(answer(expected, true));
   expect(JSON.stringify(expected)).toContain('"application"');
 }, 60_000);
+
+it('keeps no record columns past their memory budget: those queries scan, with the same answer', async () => {
+  const dir = join(root, 'column-budget');
+  cutCopy(dir, 1);
+  const request = {
+    query: 'topk(3, sum by (ClientHost) (count_over_time({source="access"} [1h])))',
+    startMs: END_MS - DAY_MS,
+    endMs: END_MS,
+    stepMs: 3_600_000,
+  };
+  const results = [];
+  for (const columnBudgetBytes of [1, undefined]) {
+    const indexed = createFileLogStore({ roots: [dir] }, { index: { inThread: true, columnBudgetBytes } });
+    await indexed.indexIdle();
+    const result = await runQuery(indexed, request);
+    results.push(result);
+    expect((result.stats.indexColumnLines ?? 0) > 0).toBe(columnBudgetBytes === undefined);
+  }
+  expect(answer(results[0], true)).toEqual(answer(results[1], true));
+}, 60_000);

@@ -247,7 +247,7 @@ describe('indexCacheDir', () => {
   });
 });
 
-it('restores record columns: the access log fields are read from disk, not from the log', async () => {
+it('restores record columns when a query first wants them: the access log fields are read from disk, not from the log', async () => {
   const accessLogs = join(root, 'access-logs');
   await generateLogs(accessLogs, [
     '--size',
@@ -268,7 +268,17 @@ it('restores record columns: the access log fields are read from disk, not from 
     endMs: END_MS,
     stepMs: 3_600_000,
   };
-  const restarted = await runQuery(indexedStore(cacheDir, [accessLogs]), percentiles);
+  expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/\.klc$/), expect.stringMatching(/\.kli$/)]);
+  const store = indexedStore(cacheDir, [accessLogs]);
+  // A query that reads lines loads the index, but not its columns.
+  const lines = await runQuery(store, {
+    ...percentiles,
+    query: 'sum by (source) (count_over_time({source="access"} |= "GET" [1h]))',
+  });
+  expect(lines.stats.indexColumnLines ?? 0).toBe(0);
+  const withoutColumns = (await store.indexStatus())!.memoryBytes;
+  const restarted = await runQuery(store, percentiles);
+  expect((await store.indexStatus())!.memoryBytes).toBeGreaterThan(withoutColumns + 5000 * 10);
   expect(restarted.stats.indexColumnLines).toBeGreaterThan(1000);
   expect(restarted.stats.bytesScanned).toBeLessThan(4096);
   const expected = await runQuery(createFileLogStore({ roots: [accessLogs] }), percentiles);

@@ -1,6 +1,9 @@
 /**
  * Segments on disk, so a restarted plugin answers from its index at once: one file per log file
- * in the cache directory, named by a hash of the log file's path. Layout: a JSON header line
+ * in the cache directory, named by a hash of the log file's path (`.kli`), and for a file whose
+ * segments have record columns a second one (`.klc`), read only when a query first wants them:
+ * an access log's columns are ten times the rest of its index, and reading them at start-up made
+ * a restarted plugin's first answer slower by their size. Layout of both: a JSON header line
  * (format version, path, identity, covered end, per segment its scalars, summary keys, column
  * dictionaries and array lengths), then every array's bytes in header order. The header line and each array are padded
  * to 8 bytes, so that a load views the arrays in the file's buffer instead of copying each one.
@@ -23,7 +26,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Coverage } from './blockIndex';
 import { columnArrays } from '../readers/columns';
@@ -54,19 +57,31 @@ interface SegmentHeader {
   rows?: number;
   /** Records in the segment's level list (absent: no list). */
   listed?: number;
-  /** The segment's record columns (one row per line): labels, dictionaries, 16-bit codes or not. */
-  columns?: { labels: string[]; values: string[][]; wide: boolean[] };
 }
 
-interface Header {
+/** A segment's record columns in the `.klc` file (one row per line): labels, dictionaries, 16-bit codes or not. */
+interface ColumnsHeader {
+  start: number;
+  end: number;
+  lines: number;
+  columns: { labels: string[]; values: string[][]; wide: boolean[] } | null;
+}
+
+/** What both files' headers start with: whose index they hold. */
+interface Owner {
   version: number;
   path: string;
   identity: string;
+}
+
+interface Header extends Owner {
   end: number;
   nextTs: number | null;
   segments: SegmentHeader[];
-  /** See `checksum`. */
-  crc32: number;
+}
+
+interface ColumnsFileHeader extends Owner {
+  segments: ColumnsHeader[];
 }
 
 /**
@@ -75,7 +90,7 @@ interface Header {
  * block without trace ids) passes zlib a null pointer, and zlib then returns 0, dropping the
  * sum of everything before it; a load would never match it.
  */
-function checksum(fields: Omit<Header, 'crc32'>, body: Uint8Array[]): number {
+function checksum(fields: Owner, body: Uint8Array[]): number {
   return body.reduce((crc, part) => (part.length === 0 ? crc : crc32(part, crc)), crc32(JSON.stringify(fields)));
 }
 
@@ -86,13 +101,13 @@ const HEADER_PATH = /^\{"version":\d+,"path":("(?:[^"\\]|\\.)*")/;
 /** Bytes read to find that path (a path longer than this is not a log file's). */
 const HEADER_PATH_BYTES = 8192;
 
-function cacheFile(dir: string, path: string): string {
+function cacheFile(dir: string, path: string, kind: 'kli' | 'klc' = 'kli'): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < path.length; i++) {
     h ^= path.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return join(dir, `${(h >>> 0).toString(16).padStart(8, '0')}.kli`);
+  return join(dir, `${(h >>> 0).toString(16).padStart(8, '0')}.${kind}`);
 }
 
 const num = (v: number | null) => (v === null ? NaN : v);
@@ -109,9 +124,6 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
     if (s.levels) {
       arrays.push(...levelListArrays(s.levels));
     }
-    if (s.columns) {
-      arrays.push(...columnArrays(s.columns));
-    }
     return {
       start: s.start,
       end: s.end,
@@ -123,31 +135,40 @@ export function saveIndex(dir: string, path: string, identity: string, coverage:
       keys: s.summary?.keys,
       rows: s.summary?.key.length,
       listed: s.levels?.offset.length,
-      columns: s.columns && {
-        labels: s.columns.labels,
-        values: s.columns.values,
-        wide: s.columns.codes.map((c) => c instanceof Uint16Array),
-      },
     };
   });
+  const owner: Owner = { version: VERSION, path, identity };
+  const header: Header = { ...owner, end: coverage.end, nextTs: json(coverage.nextTs), segments };
+  const error = writeCache(cacheFile(dir, path), header, arrays);
+  if (error !== undefined || !coverage.segments.some((s) => s.columns !== undefined)) {
+    removeQuietly(cacheFile(dir, path, 'klc'));
+    return error;
+  }
+  const columnsBody: ArrayBufferView[] = [];
+  const columns: ColumnsFileHeader = {
+    ...owner,
+    segments: coverage.segments.map(({ start, end, lines, columns: c }) => {
+      if (c === undefined) {
+        return { start, end, lines, columns: null };
+      }
+      columnsBody.push(...columnArrays(c));
+      const wide = c.codes.map((codes) => codes instanceof Uint16Array);
+      return { start, end, lines, columns: { labels: c.labels, values: c.values, wide } };
+    }),
+  };
+  return writeCache(cacheFile(dir, path, 'klc'), columns, columnsBody);
+}
+
+/** Writes a cache file: its header line with the checksum, then the arrays, each aligned. */
+function writeCache(target: string, fields: Owner, arrays: ArrayBufferView[]): string | undefined {
   const body = arrays.flatMap((a) => [
     Buffer.from(a.buffer, a.byteOffset, a.byteLength),
     PADDING.subarray(0, padLength(a.byteLength)),
   ]);
-  const fields = {
-    version: VERSION,
-    path,
-    identity,
-    end: coverage.end,
-    nextTs: json(coverage.nextTs),
-    segments,
-  };
-  const header: Header = { ...fields, crc32: checksum(fields, body) };
-  const target = cacheFile(dir, path);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    const text = JSON.stringify(header);
+    mkdirSync(dirname(target), { recursive: true });
+    const text = JSON.stringify({ ...fields, crc32: checksum(fields, body) });
     // JSON may end in spaces: they pad the line so that the arrays start aligned.
     const headLength = Buffer.byteLength(text, 'utf8') + 1;
     const head = Buffer.from(text + ' '.repeat(padLength(headLength)) + '\n', 'utf8');
@@ -204,12 +225,13 @@ export function writeParts(file: string, parts: Buffer[], chunkBytes: number): v
 }
 
 /**
- * Removes `path`'s cache file when the log file itself is gone: a dated sibling deleted by
+ * Removes `path`'s cache files when the log file itself is gone: a dated sibling deleted by
  * retention is never read again, and its index would stay on disk for good.
  */
 export function forgetIndex(dir: string, path: string): void {
   if (isGone(path)) {
     removeQuietly(cacheFile(dir, path));
+    removeQuietly(cacheFile(dir, path, 'klc'));
   }
 }
 
@@ -226,11 +248,11 @@ export function pruneIndexes(dir: string): void {
   }
   for (const name of names) {
     const file = join(dir, name);
-    if (/\.kli\.\d+\.tmp$/.test(name)) {
+    if (/\.kl[ic]\.\d+\.tmp$/.test(name)) {
       if (ageMs(file) > STALE_TEMPORARY_MS) {
         removeQuietly(file);
       }
-    } else if (name.endsWith('.kli')) {
+    } else if (name.endsWith('.kli') || name.endsWith('.klc')) {
       const path = savedPath(file);
       if (path !== undefined && isGone(path)) {
         removeQuietly(file);
@@ -274,43 +296,64 @@ function ageMs(file: string): number {
   }
 }
 
-export function loadIndex(dir: string, path: string, identity: string): Coverage | undefined {
+/** Reads `count` elements of a typed array from a cache file's body, in order. */
+type Take = <T>(
+  Type: { new (b: ArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
+  count: number
+) => T;
+
+/**
+ * A cache file of `path`'s index, when its version and identity match and its checksum holds:
+ * its header, and `take` for its arrays (views into the file's buffer). Throws on a damaged file.
+ */
+function readCache<H extends Owner>(
+  file: string,
+  path: string,
+  identity: string
+): { header: H; take: Take } | undefined {
   let data: Buffer;
   try {
-    data = readFileSync(cacheFile(dir, path));
+    data = readFileSync(file);
   } catch {
     return undefined;
   }
+  const nl = data.indexOf(10);
+  const { crc32: saved, ...header } = JSON.parse(data.toString('utf8', 0, nl)) as H & { crc32: number };
+  if (
+    header.version !== VERSION ||
+    header.path !== path ||
+    header.identity !== identity ||
+    saved !== checksum(header, [data.subarray(nl + 1)])
+  ) {
+    return undefined;
+  }
+  let at = nl + 1;
+  const take: Take = (Type, length) => {
+    const bytes = length * Type.BYTES_PER_ELEMENT;
+    if (at + bytes > data.length) {
+      throw new Error('truncated index file');
+    }
+    const offset = data.byteOffset + at;
+    at += bytes + padLength(bytes);
+    if (offset % ALIGN === 0) {
+      return new Type(data.buffer as ArrayBuffer, offset, length);
+    }
+    // A buffer from a shared pool may start unaligned: copy.
+    const copy = new ArrayBuffer(bytes);
+    new Uint8Array(copy).set(new Uint8Array(data.buffer, offset, bytes));
+    return new Type(copy);
+  };
+  return { header: header as unknown as H, take };
+}
+
+/** `path`'s saved segments, without their record columns (`loadColumns`). */
+export function loadIndex(dir: string, path: string, identity: string): Coverage | undefined {
   try {
-    const nl = data.indexOf(10);
-    const { crc32: saved, ...header } = JSON.parse(data.toString('utf8', 0, nl)) as Header;
-    if (
-      header.version !== VERSION ||
-      header.path !== path ||
-      header.identity !== identity ||
-      saved !== checksum(header, [data.subarray(nl + 1)])
-    ) {
+    const saved = readCache<Header>(cacheFile(dir, path), path, identity);
+    if (saved === undefined) {
       return undefined;
     }
-    let at = nl + 1;
-    const take = <T>(
-      Type: { new (b: ArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
-      length: number
-    ): T => {
-      const bytes = length * Type.BYTES_PER_ELEMENT;
-      if (at + bytes > data.length) {
-        throw new Error('truncated index file');
-      }
-      const offset = data.byteOffset + at;
-      at += bytes + padLength(bytes);
-      if (offset % ALIGN === 0) {
-        return new Type(data.buffer as ArrayBuffer, offset, length);
-      }
-      // A buffer from a shared pool may start unaligned: copy.
-      const copy = new ArrayBuffer(bytes);
-      new Uint8Array(copy).set(new Uint8Array(data.buffer, offset, bytes));
-      return new Type(copy);
-    };
+    const { header, take } = saved;
     const segments: Segment[] = header.segments.map((h) => {
       const blockStart = take(Float64Array, h.blocks);
       const blockFirstTs = take(Float64Array, h.blocks);
@@ -337,15 +380,6 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
               level: take(Uint8Array, listed),
               cut: take(Uint8Array, listed),
             };
-      const columns = h.columns && {
-        labels: h.columns.labels,
-        base: h.start,
-        offset: take(Uint32Array, h.lines),
-        time: take(Float64Array, h.lines),
-        flags: take(Uint8Array, h.lines),
-        values: h.columns.values,
-        codes: h.columns.wide.map((wide) => (wide ? take(Uint16Array, h.lines) : take(Uint8Array, h.lines))),
-      };
       return {
         start: h.start,
         end: h.end,
@@ -357,11 +391,44 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
         fingerprints,
         summary,
         levels,
-        columns,
       };
     });
     return { segments, end: header.end, nextTs: num(header.nextTs) };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Gives `segments` (loaded by `loadIndex`) the record columns saved with them; false when there
+ * are none for them (none saved, or saved for other segments: then they are rebuilt).
+ */
+export function loadColumns(dir: string, path: string, identity: string, segments: Segment[]): boolean {
+  try {
+    const saved = readCache<ColumnsFileHeader>(cacheFile(dir, path, 'klc'), path, identity);
+    if (saved === undefined || saved.header.segments.length !== segments.length) {
+      return false;
+    }
+    const { header, take } = saved;
+    const columns = header.segments.map((h, i) => {
+      if (h.start !== segments[i].start || h.end !== segments[i].end || h.lines !== segments[i].lines) {
+        throw new Error('columns of other segments');
+      }
+      return (
+        h.columns && {
+          labels: h.columns.labels,
+          base: h.start,
+          offset: take(Uint32Array, h.lines),
+          time: take(Float64Array, h.lines),
+          flags: take(Uint8Array, h.lines),
+          values: h.columns.values,
+          codes: h.columns.wide.map((wide) => (wide ? take(Uint16Array, h.lines) : take(Uint8Array, h.lines))),
+        }
+      );
+    });
+    columns.forEach((c, i) => (segments[i].columns = c ?? undefined));
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -151,7 +151,7 @@ function statsOf(stats: QueryStats): QueryStat[] {
     { displayName: 'Summary: log files read', value: stats.filesRead },
     { displayName: 'Summary: malformed lines', value: stats.malformedLines },
     {
-      displayName: 'Index: bytes skipped (trace-id index, level lists)',
+      displayName: 'Index: bytes skipped (trace-id index, level lists, columns)',
       unit: 'decbytes',
       value: stats.indexBytesSkipped ?? 0,
     },
