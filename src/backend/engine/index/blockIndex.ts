@@ -16,7 +16,7 @@ import { buildSegment, levelListArrays, LISTED_LEVELS, type LevelList, type Segm
 import type { ListedRecords } from '../scan/listedReads';
 import { buildInWorker } from './buildWorkers';
 import { hasFingerprint } from './traceIds';
-import { forgetIndex, loadColumns, loadIndex, pruneIndexes, saveIndex } from './persist';
+import { forgetIndex, loadColumns, loadIndex, pruneIndexes, saveIndex, savedColumnBytes } from './persist';
 import { RunningQueries } from './giveWay';
 
 /**
@@ -57,8 +57,10 @@ export interface Coverage {
 
 interface Entry extends Coverage {
   identity: string;
-  /** Restored from a cache whose record columns are still on disk (`withColumns` reads them). */
+  /** Its record columns are saved and not read yet (`withColumns` reads them). */
   columnsOnDisk?: boolean;
+  /** Bytes of its record columns, in memory or saved (the budget counts both). */
+  columnBytes: number;
   /** The file's size when last seen. */
   size: number;
   building: boolean;
@@ -127,6 +129,7 @@ export class BlockIndexes {
         end: 0,
         nextTs: NaN,
         building: false,
+        columnBytes: 0,
       };
       this.entries.set(file.path, entry);
     }
@@ -175,32 +178,40 @@ export class BlockIndexes {
   private readColumns(path: string, entry: Entry): void {
     entry.columnsOnDisk = false;
     const dir = this.options.cacheDir;
+    entry.columnBytes = 0;
     if (dir !== undefined && loadColumns(dir, path, entry.identity, entry.segments)) {
-      this.keepColumnsWithinBudget(entry.segments);
+      this.fitColumns(entry, entry.segments);
     }
   }
 
   /**
-   * Drops the record columns of `added` (segments just built or loaded) that would take the
-   * columns of every file past the budget.
+   * Keeps the record columns of `added` (segments of `entry` just built or loaded) while the
+   * columns of every file, in memory or saved, stay within the budget; drops the others.
    */
-  private keepColumnsWithinBudget(added: Segment[]): void {
-    const fresh = new Set(added);
+  private fitColumns(entry: Entry, added: Segment[]): void {
     let held = 0;
-    for (const entry of this.entries.values()) {
-      for (const s of entry.segments) {
-        held += s.columns !== undefined && !fresh.has(s) ? columnBytes(s.columns) : 0;
-      }
+    for (const other of this.entries.values()) {
+      held += other === entry ? 0 : other.columnBytes;
     }
     const budget = this.options.columnBudgetBytes ?? COLUMN_BUDGET_BYTES;
     for (const segment of added) {
-      if (segment.columns !== undefined) {
-        held += columnBytes(segment.columns);
-        if (held > budget) {
-          held -= columnBytes(segment.columns);
-          segment.columns = undefined;
-        }
+      const bytes = segment.columns === undefined ? 0 : columnBytes(segment.columns);
+      if (held + entry.columnBytes + bytes > budget) {
+        segment.columns = undefined;
+      } else {
+        entry.columnBytes += bytes;
       }
+    }
+  }
+
+  /**
+   * Once saved, record columns wait on disk until a query wants them (`withColumns`): a plugin
+   * whose dashboards never read an access log's fields does not hold them.
+   */
+  private columnsToDisk(entry: Entry): void {
+    if (entry.segments.some((s) => s.columns !== undefined)) {
+      entry.segments.forEach((s) => (s.columns = undefined));
+      entry.columnsOnDisk = true;
     }
   }
 
@@ -285,6 +296,7 @@ export class BlockIndexes {
       size: file.size,
       building: false,
       columnsOnDisk: file.format.columnLabels.length > 0,
+      columnBytes: dir === undefined ? 0 : savedColumnBytes(dir, file.path),
     };
   }
 
@@ -350,7 +362,7 @@ export class BlockIndexes {
       // The save below writes every segment's columns: those still on disk are read first.
       this.readColumns(file.path, entry);
     }
-    this.keepColumnsWithinBudget(segments);
+    this.fitColumns(entry, segments);
     for (const segment of segments) {
       if (segment.end > segment.start) {
         entry.segments.push(segment);
@@ -360,6 +372,9 @@ export class BlockIndexes {
     }
     if (this.options.cacheDir !== undefined) {
       this.saveError = saveIndex(this.options.cacheDir, file.path, file.identity, entry);
+      if (this.saveError === undefined) {
+        this.columnsToDisk(entry);
+      }
     }
   }
 

@@ -399,6 +399,15 @@ export function loadIndex(dir: string, path: string, identity: string): Coverage
   }
 }
 
+/** The size of `path`'s saved record columns (0: none), what reading them would hold. */
+export function savedColumnBytes(dir: string, path: string): number {
+  try {
+    return statSync(cacheFile(dir, path, 'klc')).size;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Gives `segments` (loaded by `loadIndex`) the record columns saved with them; false when there
  * are none for them (none saved, or saved for other segments: then they are rebuilt).
