@@ -14,7 +14,7 @@ import type { LogRecord } from '../model';
 import { parseClfDate, parseIsoPrefix, parseTimestampBytes } from '../time';
 import type { FileContext } from './context';
 import { FOUND, findTopLevel, keyBytes, type ValueSpan } from './jsonScan';
-import { ClfRecord, JsonRecord, TextRecord } from './records';
+import { CLF_FIELD_NAMES, ClfRecord, JsonRecord, TextRecord } from './records';
 
 export interface LineFormat {
   readonly name: 'json' | 'text' | 'access' | 'lines';
@@ -124,17 +124,7 @@ export const accessFormat: LineFormat = {
   // Traefik's fields (CLF or JSON names) but two with nearly a value per line, whose dictionaries
   // would cost a build more than any query gains: RequestCount (a counter), DownstreamContentSize.
   columnLabels: [
-    'ClientHost',
-    'ClientUsername',
-    'RequestMethod',
-    'RequestPath',
-    'RequestProtocol',
-    'DownstreamStatus',
-    'request_Referer',
-    'request_User_Agent',
-    'RouterName',
-    'ServiceURL',
-    'Duration',
+    ...CLF_FIELD_NAMES.filter((name) => name !== 'RequestCount' && name !== 'DownstreamContentSize'),
     'detected_level',
   ],
   lineTs: accessTs,

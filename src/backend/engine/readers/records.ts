@@ -322,6 +322,9 @@ const CLF_GROUPS: ReadonlyMap<string, number> = new Map([
   ['Duration', 15],
 ]);
 
+/** The labels an access-log record reads from its line, by their Traefik JSON names. */
+export const CLF_FIELD_NAMES: readonly string[] = [...CLF_GROUPS.keys()];
+
 /** One field of a CLF match: absent when the line has none or writes "-". */
 function clfValue(m: RegExpExecArray, name: string, group: number): string | undefined {
   const value = m[group];
