@@ -21,8 +21,8 @@ import { RunningQueries } from './giveWay';
 
 /**
  * Record columns cost about 25 bytes per access-log record, 150 MB per GB of access logs: past
- * this much in all, segments keep none (queries over them scan). The bench's 7 days of access log
- * take 19 MB.
+ * this much in all, in memory or saved, segments keep none (queries over them scan). The bench's
+ * 7 days of access log take 19 MB.
  */
 const COLUMN_BUDGET_BYTES = 64 << 20;
 
@@ -76,7 +76,7 @@ export interface BlockIndexOptions {
   /** Growth that triggers a build (default MIN_GROWTH_BYTES) and block size (tests lower both). */
   minGrowthBytes?: number;
   blockBytes?: number;
-  /** Memory for record columns in all (default COLUMN_BUDGET_BYTES; tests lower it). */
+  /** Bytes of record columns in all, in memory or saved (default COLUMN_BUDGET_BYTES; tests lower it). */
   columnBudgetBytes?: number;
 }
 
