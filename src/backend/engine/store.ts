@@ -501,12 +501,18 @@ class FileStore implements FileLogStore {
     if (this.blocks === undefined || request.columnLabels === undefined) {
       return undefined;
     }
+    // Most such queries select no format with columns (an application log's errors by trace):
+    // they go to the scan at once, without opening and planning every file first.
+    const discovery = this.discover();
+    if (!select(discovery.sources, request.matchers).sources.some((s) => s.format.columnLabels.length > 0)) {
+      return undefined;
+    }
     const opened: OpenedFile[] = [];
     const target: ColumnTarget = { kind: 'columns', parts: [] };
     // Planned apart: without columns, the scan that answers instead plans (and counts) again.
     const planned = emptyStats();
     const plans = await this.plansOrClose(opened, stats, () =>
-      this.plans(this.selectReporting(planned), request, planned, opened, target)
+      this.plans(this.selectReporting(planned, discovery), request, planned, opened, target)
     );
     if (target.parts.length === 0) {
       await closeFiles(opened);
@@ -521,8 +527,7 @@ class FileStore implements FileLogStore {
   }
 
   /** The request's selection; discovery problems become notices. */
-  private selectReporting(stats: ScanStats): (matchers: LabelMatcher[]) => Selection {
-    const discovery = this.discover();
+  private selectReporting(stats: ScanStats, discovery = this.discover()): (matchers: LabelMatcher[]) => Selection {
     const skipped = discoveryNotice(discovery.problems);
     if (skipped) {
       stats.notices.push(skipped);

@@ -59,31 +59,19 @@ export interface SummaryPlan {
 /** More split minutes than this (e.g. a step that is not whole minutes, over days): scan. */
 export const MAX_EDGE_BUCKETS = 64;
 
-/** The labels a label filter reads (every kind), into `out`. */
-function filterNames(filter: LabelFilterExpr, out: string[]): void {
+/** The labels a label filter reads (every kind), into `out`; whether it compares strings only. */
+function filterNames(filter: LabelFilterExpr, out: string[]): boolean {
   switch (filter.kind) {
     case 'and':
-    case 'or':
-      filterNames(filter.left, out);
-      filterNames(filter.right, out);
-      return;
-    case 'string':
-      out.push(filter.matcher.name);
-      return;
-    default:
-      out.push(filter.name);
-  }
-}
-
-function filterLabels(filter: LabelFilterExpr, out: string[]): boolean {
-  switch (filter.kind) {
-    case 'and':
-    case 'or':
-      return filterLabels(filter.left, out) && filterLabels(filter.right, out);
+    case 'or': {
+      const left = filterNames(filter.left, out);
+      return filterNames(filter.right, out) && left;
+    }
     case 'string':
       out.push(filter.matcher.name);
       return true;
     default:
+      out.push(filter.name);
       return false;
   }
 }
@@ -93,7 +81,7 @@ function stageReason(stage: Stage, names: string[]): string | undefined {
   if (stage.kind !== 'labelFilter') {
     return `a ${stage.kind} stage reads the line`;
   }
-  if (!filterLabels(stage.filter, names)) {
+  if (!filterNames(stage.filter, names)) {
     return 'a numeric label filter';
   }
   const other = names.find((n) => !isSummaryLabel(n));

@@ -5,7 +5,8 @@
  * the lines the key stands for; the key's rows then add their counts or bytes to the window cells.
  */
 import type { Labels, LogRecord, ScanStats } from '../model';
-import { FLAG_CUT, FLAG_INVALID_UTF8, FLAG_MALFORMED } from '../readers/context';
+import { FLAG_CUT } from '../readers/context';
+import { countFlaggedLines } from '../scan/budget';
 import { LINE_TRUNCATED_LABEL } from '../readers/labels';
 import { BUCKET_MS, type Segment, type SummaryKey } from './segment';
 
@@ -178,15 +179,7 @@ export function countFlagged(
       if (flags === 0 || bucket[r] < first || bucket[r] > last || edgeBuckets.has(bucket[r])) {
         continue;
       }
-      if (flags & FLAG_MALFORMED) {
-        stats.malformedLines += count[r];
-      }
-      if (flags & FLAG_INVALID_UTF8) {
-        stats.invalidUtf8Lines += count[r];
-      }
-      if (flags & FLAG_CUT) {
-        stats.cutLines = (stats.cutLines ?? 0) + count[r];
-      }
+      countFlaggedLines(stats, flags, count[r]);
     }
   }
 }

@@ -81,7 +81,11 @@ export class ColumnsBuilder {
     if (this.gaveUp) {
       return;
     }
-    if (offset - this.base > 0xffffffff || NEVER_SET.some((name) => record.label(name) !== undefined)) {
+    if (
+      offset - this.base > 0xffffffff ||
+      record.label(ERROR_LABEL) !== undefined ||
+      record.label(ERROR_DETAILS_LABEL) !== undefined
+    ) {
       this.gaveUp = true;
       return;
     }

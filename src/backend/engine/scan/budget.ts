@@ -3,6 +3,7 @@
  * sets `stats.truncated` and adds one notice; from then on `ok()` stays false.
  */
 import type { QueryLimits, ScanStats } from '../model';
+import { FLAG_CUT, FLAG_INVALID_UTF8, FLAG_MALFORMED } from '../readers/context';
 
 export class ScanBudget {
   private readonly deadline: number;
@@ -48,6 +49,22 @@ export class ScanBudget {
     this.stats.truncated = reason;
     this.stats.notices.push({ severity: 'warning', text });
     return false;
+  }
+}
+
+/**
+ * Counts `lines` damaged lines of the index's `flags` (FLAG_INVALID_UTF8 | FLAG_CUT |
+ * FLAG_MALFORMED) as a scan counts each one it reads (`FileScanner.emit`), for the notices.
+ */
+export function countFlaggedLines(stats: ScanStats, flags: number, lines: number): void {
+  if (flags & FLAG_INVALID_UTF8) {
+    stats.invalidUtf8Lines += lines;
+  }
+  if (flags & FLAG_CUT) {
+    stats.cutLines = (stats.cutLines ?? 0) + lines;
+  }
+  if (flags & FLAG_MALFORMED) {
+    stats.malformedLines += lines;
   }
 }
 

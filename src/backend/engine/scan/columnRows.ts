@@ -8,7 +8,7 @@
  */
 import type { LogRecord, ScanStats } from '../model';
 import { codeKey, ColumnRecord, type ColumnTable } from '../readers/columns';
-import { FLAG_CUT, FLAG_INVALID_UTF8, FLAG_MALFORMED } from '../readers/context';
+import { countFlaggedLines } from './budget';
 import { yieldToEventLoop } from './fileScan';
 
 /** Rows [first, end) of one segment's columns (those of the scan's byte range), and the selector's check. */
@@ -66,6 +66,7 @@ export async function readColumnRows<T>(
     const { time, flags } = table.columns;
     const key = codeKey(table, request.labels);
     let known = new Map<number, Verdict<T>>();
+    let read = 0;
     for (let row = first; row < end; row++) {
       if ((row - first) % ROWS_PER_TURN === 0) {
         request.checkAborted();
@@ -89,11 +90,10 @@ export async function readColumnRows<T>(
       if (verdict === REJECTED) {
         continue;
       }
-      const f = flags[row];
-      if (f !== 0) {
-        countFlags(f, stats);
+      if (flags[row] !== 0) {
+        countFlaggedLines(stats, flags[row], 1);
       }
-      stats.indexColumnLines = (stats.indexColumnLines ?? 0) + 1;
+      read++;
       const cell = cellOf(ts);
       if (cell < 0) {
         continue;
@@ -108,18 +108,6 @@ export async function readColumnRows<T>(
         add(verdict, cell, ts);
       }
     }
-  }
-}
-
-/** A damaged line's counts, as a scan's (`FileScanner.emit`) for the notices. */
-function countFlags(f: number, stats: ScanStats): void {
-  if (f & FLAG_INVALID_UTF8) {
-    stats.invalidUtf8Lines++;
-  }
-  if (f & FLAG_CUT) {
-    stats.cutLines = (stats.cutLines ?? 0) + 1;
-  }
-  if (f & FLAG_MALFORMED) {
-    stats.malformedLines++;
+    stats.indexColumnLines = (stats.indexColumnLines ?? 0) + read;
   }
 }
