@@ -178,9 +178,11 @@ const NOT_FROM_LINE = new Set([
 ]);
 
 /**
- * A plain file's plan for a query of listed levels only (`levels`, all in LISTED_LEVELS): the
- * records the level lists name in the covered prefix, then a scan of the rest; the plan as it is
- * when the query's levels are not all listed or a segment has no list.
+ * A file's plan for a query of listed levels only (`levels`, all in LISTED_LEVELS): the records
+ * the level lists name in the covered prefix, then a scan of the rest; the plan as it is when the
+ * query's levels are not all listed or a segment has no list. A gzip file is covered whole, and
+ * its list names decompressed offsets: none when it has no such record, else those records, read
+ * as it inflates (unless this read is to learn its time span, which needs every line).
  */
 function levelPlans(
   plan: FileScanPlan,
@@ -189,8 +191,18 @@ function levelPlans(
   stats: ScanStats
 ): FileScanPlan[] {
   const codes = (levels ?? []).map((l) => LISTED_LEVELS.indexOf(l));
-  if (levels === undefined || codes.includes(-1) || plan.gzip) {
+  if (levels === undefined || codes.includes(-1) || (plan.gzip && plan.onComplete !== undefined)) {
     return [plan];
+  }
+  if (plan.gzip) {
+    const listed = levelRecords(coverage, codes, { start: 0, end: Infinity, fromMs: plan.fromMs, toMs: plan.toMs });
+    if (listed === undefined) {
+      return [plan];
+    }
+    const none = listed.records.offset.length === 0;
+    stats.indexListedLines = (stats.indexListedLines ?? 0) + listed.records.offset.length;
+    stats.indexBytesSkipped = (stats.indexBytesSkipped ?? 0) + (none ? plan.end - plan.start : 0);
+    return none ? [] : [{ ...plan, listed: listed.records }];
   }
   const coveredEnd = Math.min(plan.end, coverage.end);
   const listed = plan.start < coveredEnd ? levelRecords(coverage, codes, { ...plan, end: coveredEnd }) : undefined;
@@ -577,7 +589,7 @@ class FileStore implements FileLogStore {
   /**
    * Literal searches of large plain-file ranges, each cut into parts for two threads, and of gzip
    * files, whole, for the worker (`scan/search.ts`), in the order the scan reads them; undefined
-   * for a plan scanned whole in this thread. None when a byte limit could be reached (parts count
+   * for a plan scanned whole in this thread (and for listed records: few, each read alone). None when a byte limit could be reached (parts count
    * their bytes apart).
    */
   private searchSplits(plans: FileScanPlan[], request: ScanRequest, stats: ScanStats): Array<ScanPart[] | undefined> {
@@ -587,7 +599,7 @@ class FileStore implements FileLogStore {
       return plans.map(() => undefined);
     }
     return plans.map((plan) => {
-      if (plan.literals.length === 0) {
+      if (plan.literals.length === 0 || plan.listed !== undefined) {
         return undefined;
       }
       const gzip = gzipPart(plan, request.matchers);

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { generateLogs } from '../testing/generated';
 import { runQuery } from '../query';
 import { createFileLogStore } from '../store';
@@ -66,4 +67,56 @@ it('lists the warning and error records of a file, reads those of the asked leve
   const dense = await records('audit', 'error');
   expect(dense.stats.indexListedLines).toBe(0);
   expect(dense.stats.linesReturned).toBe(5000);
+});
+
+it("reads only a gzip sibling's listed records, completing those that run past an inflated chunk, and skips one without any", async () => {
+  const dir = join(root, 'gzip-levels');
+  mkdirSync(dir);
+  const day = Date.UTC(2026, 10, 18);
+  const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+  // Every tenth record an error with a 2 KB traceback: the 4 MB file's inflated chunks (1 MiB)
+  // end inside some of them.
+  const text = (errors: boolean) =>
+    Array.from({ length: 20_000 }, (_, i) => {
+      const head = `${stamp(day + i * 4000)} [${errors && i % 10 === 0 ? 'ERROR' : 'INFO'}] kamiwazad.supervisor:`;
+      if (!(errors && i % 10 === 0)) {
+        return `${head} heartbeat ${i}\n`;
+      }
+      const frames = Array.from({ length: 24 }, (_, f) => `  File "/opt/kamiwaza/step_${f}.py", line ${f}, in run\n`);
+      return `${head} service worker-${i} failed\nTraceback (most recent call last):\n${frames.join('')}RuntimeError: ${i}\n`;
+    }).join('');
+  writeFileSync(join(dir, 'kamiwazad.log.2026-11-18.gz'), gzipSync(text(true)));
+  writeFileSync(join(dir, 'kamiwazad.log.2026-11-17.gz'), gzipSync(text(false).replaceAll('2026-11-18', '2026-11-17')));
+  writeFileSync(join(dir, 'kamiwazad.log'), `${stamp(day + 86_400_000)} [INFO] kamiwazad.main: started\n`);
+  const indexed = createFileLogStore({ roots: [dir] }, { index: { inThread: true } });
+  await indexed.indexIdle();
+  const plain = createFileLogStore({ roots: [dir] });
+  const request = (query: string) => ({ query, startMs: day - 86_400_000, endMs: day + 2 * 86_400_000, limit: 5000 });
+  // A gzip file's first whole read learns its time span (a listed read would not see it all).
+  await runQuery(indexed, {
+    ...request('sum(count_over_time({source="kamiwazad"} |= "heartbeat" [1d]))'),
+    stepMs: 86_400_000,
+  });
+  for (const query of [
+    '{source="kamiwazad"} | detected_level="error"',
+    'sum by (detected_level) (count_over_time({source="kamiwazad"} | detected_level="error" |= "RuntimeError" [1h]))',
+  ]) {
+    const expected = await runQuery(plain, { ...request(query), stepMs: 3_600_000 });
+    const served = await runQuery(indexed, { ...request(query), stepMs: 3_600_000 });
+    expect(served.stats.indexListedLines).toBe(2000);
+    // And the live file's last line, which its index leaves to the next build; the sibling
+    // without errors is not even opened.
+    expect(served.stats.linesScanned).toBe(2001);
+    expect(served.stats.filesRead).toBe(2);
+    expect(served.stats.indexBytesSkipped).toBeGreaterThanOrEqual(
+      statSync(join(dir, 'kamiwazad.log.2026-11-17.gz')).size
+    );
+    expect(expected.stats.linesScanned).toBeGreaterThan(40_000);
+    expect({ ...served, stats: undefined }).toEqual({ ...expected, stats: undefined });
+  }
+  // Whole records: each one's traceback ends with its own number.
+  const logs = await runQuery(indexed, request('{source="kamiwazad"} | detected_level="error"'));
+  const entries = logs.resultType === 'streams' ? logs.streams.flatMap((s) => s.entries) : [];
+  expect(entries).toHaveLength(2000);
+  expect(entries.filter((e) => !e.line.endsWith(`RuntimeError: ${/worker-(\d+)/.exec(e.line)?.[1]}`))).toEqual([]);
 });

@@ -32,7 +32,7 @@ import type { Coverage } from './blockIndex';
 import { columnArrays } from '../readers/columns';
 import { levelListArrays, type Segment, type SummaryKey } from './segment';
 
-const VERSION = 6;
+const VERSION = 7;
 /** Alignment of every array in the file (the widest element, Float64). */
 const ALIGN = 8;
 /** Bytes that bring `length` to a multiple of ALIGN. */

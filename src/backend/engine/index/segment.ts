@@ -88,7 +88,7 @@ export interface Segment {
     bytes: Float64Array;
   };
   lines: number;
-  /** Its records at LISTED_LEVELS (undefined: too many, or a gzip file's). */
+  /** Its records at LISTED_LEVELS (undefined: too many); a gzip file's by decompressed offsets. */
   levels?: LevelList;
   /**
    * Every record's time and the format's column labels (undefined: the format has none, a
@@ -238,7 +238,7 @@ export async function buildSegment(job: SegmentJob, signal?: AbortSignal): Promi
     level: [] as number[],
     cut: [] as number[],
   };
-  let listing = !job.gzip;
+  let listing = true;
   const columns =
     job.gzip || format.columnLabels.length === 0
       ? undefined

@@ -155,7 +155,8 @@ export class FileScanner {
     this.budget.stats.filesRead++;
     if (plan.gzip) {
       try {
-        yield* this.run(gzipChunks(plan.path, this.budget));
+        const chunks = gzipChunks(plan.path, this.budget);
+        yield* plan.listed === undefined ? this.run(chunks) : this.listedGzipRun(chunks, plan.listed);
       } catch (e) {
         this.budget.stats.notices.push({
           severity: 'warning',
@@ -264,7 +265,6 @@ export class FileScanner {
 
   /** The listed records, read by windows (`listedReads.ts`), in scan direction. */
   private async *listedRun(fd: number, listed: ListedRecords): AsyncGenerator<LogRecord[]> {
-    const { format } = this.plan;
     const forward = this.plan.direction === 'forward';
     // The window's buffer is reused: records copy their bytes, unless the consumer is done with
     // them before it asks for the next window's. Copied records go out in batches: most windows
@@ -272,12 +272,7 @@ export class FileScanner {
     const copy = this.plan.transient !== true;
     for (const { buf, base, first, last } of listedWindows(fd, listed, this.plan.direction, this.budget)) {
       for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
-        const s = listed.offset[k] - base;
-        const e = s + listed.length[k];
-        const nl = buf.indexOf(10, s);
-        const lineTime = format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
-        this.budget.stats.linesScanned++;
-        this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, copy);
+        this.emitListed(buf, listed.offset[k] - base, listed, k, copy);
       }
       if (this.out.length >= (copy ? LISTED_BATCH : 1)) {
         yield this.takeOut();
@@ -287,6 +282,53 @@ export class FileScanner {
     if (this.out.length > 0) {
       yield this.takeOut();
     }
+  }
+
+  /**
+   * A gzip file's listed records (their offsets decompressed ones), picked out of its chunks as it
+   * inflates, forward: the lines between them are not parsed, and inflating stops after the last.
+   * A record that runs on past a chunk (continuation lines) is completed from the next one. Its
+   * bytes are always contiguous: the chunks skip only the rest of a line cut at MAX_LINE_BYTES,
+   * after the end of the record that holds it.
+   */
+  private async *listedGzipRun(chunks: AsyncGenerator<LineChunk>, listed: ListedRecords): AsyncGenerator<LogRecord[]> {
+    const n = listed.offset.length;
+    let k = 0;
+    /** The bytes of the last chunk from record k's start, when the record runs on past it. */
+    let carry: { buf: Buffer; base: number } | undefined;
+    for await (const read of chunks) {
+      const { buf, base } =
+        carry !== undefined && carry.base + carry.buf.length === read.base
+          ? { buf: Buffer.concat([carry.buf, read.buf]), base: carry.base }
+          : read;
+      carry = undefined;
+      const end = base + buf.length;
+      for (; k < n && listed.offset[k] + listed.length[k] <= end; k++) {
+        if (listed.offset[k] >= base) {
+          this.emitListed(buf, listed.offset[k] - base, listed, k, true);
+        }
+      }
+      if (k < n && listed.offset[k] < end) {
+        carry = { buf: Buffer.from(buf.subarray(listed.offset[k] - base)), base: listed.offset[k] };
+      }
+      if (this.out.length > 0) {
+        yield this.takeOut();
+      }
+      if (k === n) {
+        await chunks.return(undefined);
+        return;
+      }
+      await yieldToEventLoop();
+    }
+  }
+
+  /** Listed record k, at `buf[s]`: counted and checked as the scan that listed it saw it. */
+  private emitListed(buf: Buffer, s: number, listed: ListedRecords, k: number, copy: boolean): void {
+    const e = s + listed.length[k];
+    const nl = buf.indexOf(10, s);
+    const lineTime = this.plan.format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
+    this.budget.stats.linesScanned++;
+    this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, copy);
   }
 
   /** Backward: the records of `[start, end)` read forward, handed out newest first. */
