@@ -47,8 +47,8 @@ export function labelPairKey(name: string, value: string): string {
 export class SeriesTable {
   private readonly byKey = new Map<string, SeriesId>();
 
-  get(labels: Labels): SeriesId {
-    const key = labelsKey(labels);
+  /** `key`: the labels' `labelsKey`, when the caller has it already. */
+  get(labels: Labels, key = labelsKey(labels)): SeriesId {
     let id = this.byKey.get(key);
     if (!id) {
       id = { labels: withoutEmpty(labels), key };

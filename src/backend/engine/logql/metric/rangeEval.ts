@@ -134,7 +134,7 @@ export async function evaluateRange(
       if (series.size >= seriesCap) {
         throw new SeriesLimitError(seriesCap);
       }
-      state = { id: ctx.table.get(labels()), acc: newAccumulator() };
+      state = { id: ctx.table.get(labels(), key), acc: newAccumulator() };
       series.set(key, state);
     }
     return state;
