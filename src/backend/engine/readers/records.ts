@@ -23,6 +23,8 @@ const span: ValueSpan = { start: 0, end: 0, keyIndex: 0 };
 abstract class BaseRecord implements LogRecord {
   private lineText?: string;
   private metadataCache?: Labels;
+  /** Read once: the selector's check and the pipeline's stream labels both ask for it. */
+  private service?: string;
 
   constructor(
     readonly ts: number,
@@ -46,7 +48,7 @@ abstract class BaseRecord implements LogRecord {
   }
 
   get stream(): Labels {
-    return { source: this.ctx.source, service_name: this.serviceName(), filename: this.ctx.filename };
+    return { source: this.ctx.source, service_name: this.serviceLabel(), filename: this.ctx.filename };
   }
 
   get metadata(): Labels {
@@ -67,7 +69,7 @@ abstract class BaseRecord implements LogRecord {
       case 'filename':
         return this.ctx.filename;
       case 'service_name':
-        return this.serviceName();
+        return this.serviceLabel();
     }
     if (this.metadataCache === undefined) {
       const quick = this.quickLabel(name);
@@ -76,6 +78,11 @@ abstract class BaseRecord implements LogRecord {
       }
     }
     return this.metadata[name];
+  }
+
+  private serviceLabel(): string {
+    this.service ??= this.serviceName();
+    return this.service;
   }
 
   protected abstract serviceName(): string;
