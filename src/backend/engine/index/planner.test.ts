@@ -1,6 +1,6 @@
 import type { MetricExpr, RangeAggregationExpr } from '../logql/ast';
 import { parseLogQL } from '../logql/parser';
-import { columnLabelsRead, edgeBuckets, MAX_EDGE_BUCKETS, planRange } from './planner';
+import { columnLabelsRead, columnSampleLabels, edgeBuckets, MAX_EDGE_BUCKETS, planRange } from './planner';
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 10, 20);
@@ -109,5 +109,29 @@ describe('columnLabelsRead', () => {
     ['without keeps every other label', 'max_over_time({source="access"} | unwrap Duration [1h]) without (Duration)'],
   ])('reads more than labels when %s', (_, query) => {
     expect(read(query)).toBeUndefined();
+  });
+});
+
+describe('columnSampleLabels', () => {
+  const sampled = (query: string) => columnSampleLabels(rangeOf(query).expr)?.sort();
+
+  it('lists the labels a sample depends on, apart from the selector and the grouping', () => {
+    expect(
+      sampled(
+        'quantile_over_time(0.95, {source="access"} | DownstreamStatus=~"5.." | unwrap Duration | __error__="" [1h]) by (RequestPath)'
+      )
+    ).toEqual(['Duration', 'DownstreamStatus', '__error__', '__error_details__'].sort());
+    // A filter on a grouping label: the sample depends on it too.
+    expect(sampled('sum by (RequestPath) (count_over_time({source="access"} | RequestPath!="/health" [1h]))')).toEqual(
+      ['RequestPath', '__error__', '__error_details__'].sort()
+    );
+  });
+
+  it.each([
+    ['a line filter', 'sum by (source) (count_over_time({source="access"} |= "GET" [1h]))'],
+    ['a parser', 'sum by (a) (count_over_time({source="access"} | logfmt [1h]))'],
+    ['a bytes op', 'sum by (source) (bytes_over_time({source="access"} [1h]))'],
+  ])('is undefined for %s', (_, query) => {
+    expect(sampled(query)).toBeUndefined();
   });
 });

@@ -148,10 +148,24 @@ const LINE_BYTES_OPS = new Set(['bytes_over_time', 'bytes_rate']);
  * (without one they keep every label). Undefined otherwise.
  */
 export function columnLabelsRead(expr: RangeAggregationExpr, groupBy: string[] | undefined): string[] | undefined {
-  if (LINE_BYTES_OPS.has(expr.op) || groupBy === undefined || expr.grouping?.mode === 'without') {
+  const sampled = columnSampleLabels(expr);
+  if (sampled === undefined || groupBy === undefined || expr.grouping?.mode === 'without') {
     return undefined;
   }
-  const names = [...groupBy, ...expr.log.matchers.map((m) => m.name), ERROR_LABEL, ERROR_DETAILS_LABEL];
+  return [...new Set([...groupBy, ...expr.log.matchers.map((m) => m.name), ...sampled])];
+}
+
+/**
+ * The labels a range aggregation's sample of a record depends on (kept or not, and its value):
+ * those its label filters, unwrap and unwrap filters read, and the error labels; undefined when a
+ * stage reads or rewrites more than labels, or the op sums line bytes. No stage then changes a
+ * label, so a record's series depends on its grouping labels alone.
+ */
+export function columnSampleLabels(expr: RangeAggregationExpr): string[] | undefined {
+  if (LINE_BYTES_OPS.has(expr.op)) {
+    return undefined;
+  }
+  const names = [ERROR_LABEL, ERROR_DETAILS_LABEL];
   for (const stage of expr.log.stages) {
     if (stage.kind !== 'labelFilter') {
       return undefined;

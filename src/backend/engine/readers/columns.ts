@@ -239,18 +239,21 @@ export class ColumnTable {
     columns.labels.forEach((name, i) => this.position.set(name, i));
   }
 
-  /** The code arrays of the coded labels among `names`; undefined when one is neither coded nor the same on every row. */
-  codesOf(names: readonly string[]): Array<Uint8Array | Uint16Array> | undefined {
-    const codes: Array<Uint8Array | Uint16Array> = [];
+  /**
+   * The positions of the coded labels among `names` (in `columns.codes` and `columns.values`);
+   * undefined when one is neither coded nor the same on every row.
+   */
+  positionsOf(names: readonly string[]): number[] | undefined {
+    const positions: number[] = [];
     for (const name of names) {
       const i = this.position.get(name);
       if (i !== undefined) {
-        codes.push(this.columns.codes[i]);
+        positions.push(i);
       } else if (!ALWAYS_ANSWERED.has(name)) {
         return undefined;
       }
     }
-    return codes;
+    return positions;
   }
 
   label(row: number, name: string): string | undefined {
@@ -274,25 +277,36 @@ export class ColumnTable {
   }
 }
 
+/** A key per row, and how many keys there can be (every key is below `size`). */
+export interface CodeKey {
+  of(row: number): number;
+  size: number;
+}
+
 /**
  * A key per row of `table` that is the same for two rows exactly when their values of `names` are
  * (the codes of the coded ones, the cut flag for line_truncated; the stream's and the error labels
  * are the same on every row); undefined when more than three labels are coded (a key would pass
  * 2^53).
  */
-export function codeKey(table: ColumnTable, names: readonly string[]): ((row: number) => number) | undefined {
-  const codes = table.codesOf(names);
-  if (codes === undefined || codes.length > 3) {
+export function codeKey(table: ColumnTable, names: readonly string[]): CodeKey | undefined {
+  const positions = table.positionsOf(names);
+  if (positions === undefined || positions.length > 3) {
     return undefined;
   }
-  const { flags } = table.columns;
+  const { flags, codes, values } = table.columns;
+  const coded = positions.map((i) => ({ codes: codes[i], count: values[i].length + 1 }));
   const cut = names.includes(LINE_TRUNCATED_LABEL);
-  return (row) => {
-    let key = cut ? flags[row] & FLAG_CUT : 0;
-    for (const c of codes) {
-      key = key * 0x10000 + c[row];
-    }
-    return key;
+  // Mixed radix: each label's code (0 for none, up to its dictionary's size) is a digit.
+  return {
+    of: (row) => {
+      let key = cut ? flags[row] & FLAG_CUT : 0;
+      for (const c of coded) {
+        key = key * c.count + c.codes[row];
+      }
+      return key;
+    },
+    size: coded.reduce((n, c) => n * c.count, cut ? FLAG_CUT + 1 : 1),
   };
 }
 

@@ -26,7 +26,7 @@ import {
 import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
-import { columnLabelsRead, planRange } from '../../index/planner';
+import { columnLabelsRead, columnSampleLabels, planRange } from '../../index/planner';
 import { addSummaries, type DenseCells } from '../../index/summaries';
 import { readColumnRows, type ColumnScan } from '../../scan/columnRows';
 import { bucketOf } from '../../index/segment';
@@ -75,12 +75,6 @@ export function absentLabels(matchers: LabelMatcher[]): Labels {
 
 interface SeriesState {
   id: SeriesId;
-  acc: RangeAccumulator;
-}
-
-/** The sample of a combination of label values read from record columns, and where it goes. */
-interface ColumnSample {
-  value: number;
   acc: RangeAccumulator;
 }
 
@@ -172,8 +166,9 @@ export async function evaluateRange(
     }
   };
   /**
-   * Rows of record columns: a combination of label values is judged once, as the first of its
-   * rows in a window would be as a record (its series is created then, as that row's sample lands).
+   * Rows of record columns: a row's sample is judged once per combination of the values its
+   * pipeline reads, its series once per combination of its grouping's (created when the first
+   * sample lands in it, as a scan creates it).
    */
   const addColumnRows = (columns: ColumnScan) =>
     readColumnRows(
@@ -181,22 +176,25 @@ export async function evaluateRange(
       {
         fromMs: request.fromMs,
         toMs: request.toMs,
-        labels: request.columnLabels!,
+        selectorLabels: expr.log.matchers.map((m) => m.name),
+        // columnLabelsRead allowed the columns: the sample's labels are known, and a grouping.
+        sampleLabels: columnSampleLabels(expr)!,
+        seriesLabels: groupBy!,
         cellOf: (ts) => layout.cellOf(ts),
-        judge: (record): ColumnSample | null => {
+        sample: (record) => {
           const value = sample(record, extracted);
-          if (value === null) {
-            return null;
-          }
-          if (extracted.stageFailed) {
+          if (value !== null && extracted.stageFailed) {
             throw new PipelineError(extracted.labels);
           }
-          const acc = absent
+          return value;
+        },
+        series: (record): RangeAccumulator => {
+          sample(record, extracted);
+          return absent
             ? presence
             : stateOf(labeling.key(extracted.labels), () => labeling.labels(extracted.labels)).acc;
-          return { value, acc };
         },
-        add: (judged, cell, ts) => judged.acc.add(cell, ts, judged.value),
+        add: (acc, cell, ts, value) => acc.add(cell, ts, value),
         checkAborted: () => throwIfAborted(ctx.signal),
       },
       ctx.stats
