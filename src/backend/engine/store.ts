@@ -589,8 +589,8 @@ class FileStore implements FileLogStore {
   /**
    * Literal searches of large plain-file ranges, each cut into parts for two threads, and of gzip
    * files, whole, for the worker (`scan/search.ts`), in the order the scan reads them; undefined
-   * for a plan scanned whole in this thread (and for listed records: few, each read alone). None when a byte limit could be reached (parts count
-   * their bytes apart).
+   * for a plan scanned whole in this thread (and for listed records: few, each read alone). None
+   * when a byte limit could be reached (parts count their bytes apart).
    */
   private searchSplits(plans: FileScanPlan[], request: ScanRequest, stats: ScanStats): Array<ScanPart[] | undefined> {
     const maxBytes = request.limits?.maxBytesScanned;
