@@ -330,8 +330,11 @@ export class FileScanner {
   private emitListed(buf: Buffer, s: number, listed: ListedRecords, k: number, copy: boolean): void {
     const { format } = this.plan;
     const e = s + listed.length[k];
-    const nl = buf.indexOf(10, s);
-    const lineTime = format.name === 'json' ? NaN : format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
+    let lineTime = NaN;
+    if (format.name !== 'json') {
+      const nl = buf.indexOf(10, s);
+      lineTime = format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
+    }
     this.budget.stats.linesScanned++;
     this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, copy);
   }
