@@ -57,7 +57,7 @@ export interface FileScanPlan {
   onComplete?: (span: FileSpan) => void;
   /**
    * The consumer is done with a yielded batch (its records and their bytes) when it asks for the
-   * next one: chunk memory is then reused (single-line formats, forward).
+   * next one: chunk memory is then reused (forward).
    */
   transient?: boolean;
   /**
@@ -413,12 +413,30 @@ export class FileScanner {
       }
       s = nl + 1;
     }
+    if (format.multiline && this.recycles()) {
+      this.detachGroup(buf);
+    }
   }
 
   /** Whether every-line forward scans reuse chunk memory once their batch is consumed. */
   private recycles(): boolean {
-    const { transient, format, direction } = this.plan;
-    return transient === true && !format.multiline && direction === 'forward';
+    const { transient, direction } = this.plan;
+    return transient === true && direction === 'forward';
+  }
+
+  /**
+   * The record still open at a chunk's end is completed (or emitted) while the next chunk is read,
+   * into the same memory when chunks are recycled: it keeps a copy of its last line. Recycling
+   * spares a text-log build a fresh buffer per chunk, whose first touches (page faults in `pread`)
+   * cost this machine a fifth of the build's time (measured: 1 s of 5.5 s for 563 MB).
+   */
+  private detachGroup(buf: Buffer): void {
+    const g = this.group;
+    if (g !== undefined && g.buf === buf) {
+      g.buf = Buffer.from(buf.subarray(g.s, g.e));
+      g.e -= g.s;
+      g.s = 0;
+    }
   }
 
   private forwardCandidates(chunk: LineChunk, needle: Buffer): void {

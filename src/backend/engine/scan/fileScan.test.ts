@@ -1,0 +1,73 @@
+/**
+ * A transient scan (index builds, metric queries) reads each chunk into the memory of the one
+ * before: what it returns must not depend on it.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emptyStats, type ScanPart } from '../model';
+import { ScanBudget } from './budget';
+import { CHUNK_BYTES } from './chunks';
+import { partScanner } from './parts';
+
+const T0 = Date.UTC(2026, 10, 19);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kw-filescan-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A Python text log of about 5 MiB: every seventh record has a traceback of a few KB. */
+function pythonLog(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 24_000; i++) {
+    const stamp = new Date(T0 + i * 1000).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+    const failed = i % 7 === 0;
+    lines.push(`${stamp} - kamiwaza.api - ${failed ? 'ERROR' : 'INFO'} - request ${i}`);
+    if (failed) {
+      lines.push('Traceback (most recent call last):');
+      for (let f = 0; f < 20; f++) {
+        lines.push(`  File "/opt/kamiwaza/handler_${f}.py", line ${f + 1}, in step_${i}`);
+      }
+      lines.push(`RuntimeError: request ${i}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+it('returns the same whole multi-line records when chunk memory is reused as when it is kept', async () => {
+  const path = join(dir, 'application.log');
+  writeFileSync(path, pythonLog());
+  const size = statSync(path).size;
+  expect(size).toBeGreaterThan(4 * CHUNK_BYTES);
+  const part: ScanPart = {
+    path,
+    format: 'text',
+    ctx: { source: 'application', filename: path, defaultService: 'kamiwaza', fileKey: path },
+    direction: 'forward',
+    start: 0,
+    end: size,
+    holdTail: false,
+    fromMs: T0 - 1000,
+    toMs: T0 + 86_400_000,
+    literals: [],
+    matchers: [],
+    firstTs: T0,
+  };
+  // Each batch is read before the next is asked for: a transient scan's records are valid until then.
+  const scan = async (transient: boolean) => {
+    const seen: Array<[number, string]> = [];
+    for await (const batch of partScanner(part, new ScanBudget(emptyStats()), { transient }).records()) {
+      seen.push(...batch.map((r): [number, string] => [r.ts, r.line]));
+    }
+    return seen;
+  };
+  const kept = await scan(false);
+  expect(kept).toHaveLength(24_000);
+  const failures = kept.filter(([, line]) => line.includes('Traceback'));
+  expect(failures).toHaveLength(Math.ceil(24_000 / 7));
+  // Each record whole: its last line names its own request.
+  expect(failures.filter(([, line]) => !line.endsWith(`RuntimeError: ${/request \d+/.exec(line)?.[0]}`))).toEqual([]);
+  expect(await scan(true)).toEqual(kept);
+});
