@@ -5,6 +5,8 @@
  * never mistaken for top-level ones) and reports malformed input so callers can fall back.
  */
 
+import { recurringText } from './recurringText';
+
 export const FOUND = 1;
 export const ABSENT = 0;
 export const MALFORMED = -1;
@@ -157,12 +159,15 @@ function hasByte(b: Uint8Array, byte: number, start: number, end: number): boole
 /**
  * A found value as Loki's json parser renders scalars: strings unquoted, numbers and booleans as
  * written, `null` as "". Objects and arrays give undefined (not a single label value).
+ * `recurring`: a field whose few values recur on nearly every line (service, level).
  */
-export function scalarText(b: Buffer, span: ValueSpan): string | undefined {
+export function scalarText(b: Buffer, span: ValueSpan, recurring = false): string | undefined {
   const c = b[span.start];
   if (c === QUOTE) {
     if (!hasByte(b, BACKSLASH, span.start + 1, span.end - 1)) {
-      return b.toString('utf8', span.start + 1, span.end - 1);
+      return recurring
+        ? recurringText(b, span.start + 1, span.end - 1)
+        : b.toString('utf8', span.start + 1, span.end - 1);
     }
     try {
       return JSON.parse(b.toString('utf8', span.start, span.end)) as string;

@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import type { LogRecord } from '../model';
 import { FLAG_CUT, type FileContext } from './context';
 import { accessFormat, jsonFormat, textFormat, type LineFormat } from './formats';
 import { sanitizeLabelName } from './labels';
 import { detectedLevel } from './level';
-import { parseTextHeader } from './records';
+import { dashedHeaderBytes, parseTextHeader } from './records';
 
 function ctx(source: string, defaultService = 'unknown_service'): FileContext {
   return { source, filename: `/logs/${source}`, defaultService, fileKey: 'k' };
@@ -161,6 +162,71 @@ describe('text records', () => {
     const header = parseTextHeader(line);
     expect(header.level).toBe(level);
     expect(header.service).toBe(service);
+  });
+
+  it('reads a header from its bytes as the regexes read its text, or leaves it to them', () => {
+    const word = fc.constantFrom(
+      '2026-11-20',
+      '10:00:00,123',
+      '-',
+      '--',
+      'kamiwaza.api',
+      'serving',
+      'INFO',
+      'warning',
+      'Err',
+      'NOTICE',
+      '[INFO]',
+      'level=warn',
+      'a_b9',
+      'x',
+      'été',
+      'ERROR\u00a0',
+      '\u3000',
+      '[trace_id=abc',
+      'span_id=12]'
+    );
+    const gap = fc.constantFrom(' ', ' - ', '  ', '\t', '', ' -', '- ', ' \u00a0- ');
+    const words = fc
+      .array(fc.tuple(word, gap), { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.map(([w, g]) => w + g).join(''));
+    const dash = fc.oneof({ weight: 8, arbitrary: fc.constant(' - ') }, { weight: 1, arbitrary: gap });
+    // Mostly near Python logging's layout: `time[ time] - name - LEVEL - rest`, any part varied.
+    const dashed = fc
+      .tuple(word, fc.option(word), dash, word, dash, word, dash, words)
+      .map(
+        ([t1, t2, g1, name, g2, level, g3, rest]) =>
+          `${t1}${t2 === null ? '' : ` ${t2}`}${g1}${name}${g2}${level}${g3}${rest}`
+      );
+    const line = fc.oneof(dashed, words);
+    let decided = 0;
+    fc.assert(
+      fc.property(line, (text) => {
+        const b = Buffer.from(text);
+        const header = dashedHeaderBytes(b, 0, b.length);
+        if (header !== undefined) {
+          decided++;
+          const expected = parseTextHeader(text);
+          expect(header).toEqual({ service: expected.service, level: expected.level });
+        }
+      }),
+      { numRuns: 5000, seed: 11 }
+    );
+    // The byte reading decides often enough for the comparison to mean something.
+    expect(decided).toBeGreaterThan(100);
+  });
+
+  it('reads trace and span ids when asked, whichever reading found the service and level', () => {
+    for (const first of [
+      '2026-11-20 10:00:01,456 - kamiwaza.api - INFO - [trace_id=4bf92f35 span_id=00f067aa] done',
+      '2026-11-20 10:00:01,456 [INFO] kamiwaza.api: trace_id=4bf92f35 span_id=00f067aa done',
+    ]) {
+      const b = Buffer.from(`${first}\ncontinued trace_id=ffff`);
+      const r = textFormat.record(ctx('application-text'), 0, b, 0, b.length, 0, 0);
+      expect([r.label('level'), r.label('service_name')]).toEqual(['INFO', 'kamiwaza.api']);
+      expect([r.label('trace_id'), r.label('span_id')]).toEqual(['4bf92f35', '00f067aa']);
+      expect(r.metadata).toMatchObject({ trace_id: '4bf92f35', span_id: '00f067aa', level: 'INFO' });
+    }
   });
 
   it('does not start a record on a line without a leading timestamp', () => {

@@ -16,6 +16,7 @@ import {
   sanitizeLabelName,
 } from './labels';
 import { detectedLevel, knownLevelBytes, LEVEL_KEYS } from './level';
+import { recurringText } from './recurringText';
 
 const span: ValueSpan = { start: 0, end: 0, keyIndex: 0 };
 
@@ -124,14 +125,12 @@ export class JsonRecord extends BaseRecord {
     super(ts, bytes, start, end, offset, ctx, flags);
   }
 
-  private field(keys: Uint8Array[]): string | undefined {
-    return findTopLevel(this.bytes, this.start, this.end, keys, span) === FOUND
-      ? scalarText(this.bytes, span)
-      : undefined;
-  }
-
   protected serviceName(): string {
-    return this.ctx.source === 'access' ? this.ctx.defaultService : this.field(SERVICE_KEYS) || this.ctx.defaultService;
+    if (this.ctx.source === 'access') {
+      return this.ctx.defaultService;
+    }
+    const found = findTopLevel(this.bytes, this.start, this.end, SERVICE_KEYS, span) === FOUND;
+    return (found && scalarText(this.bytes, span, true)) || this.ctx.defaultService;
   }
 
   protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
@@ -149,7 +148,7 @@ export class JsonRecord extends BaseRecord {
     }
     const result = findTopLevel(this.bytes, this.start, this.end, singleKey(name), span);
     if (result === FOUND) {
-      return scalarText(this.bytes, span);
+      return scalarText(this.bytes, span, LEVEL_KEYS.includes(name));
     }
     // Absent under its own name: only derived names (audit aliases, sanitised keys) can still exist.
     if (result === ABSENT && !name.includes('_') && !(this.ctx.source === 'audit' && name in AUDIT_ALIASES)) {
@@ -224,14 +223,17 @@ const SPAN_ID = /\bspan_?id=([0-9A-Za-z-]+)/;
 /** How many leading words after the timestamp may carry the level and the logger name. */
 const HEADER_WORDS = 6;
 
+/** Trace and span ids of a text record's first line. */
+function traceIds(firstLine: string): Pick<TextHeader, 'trace_id' | 'span_id'> {
+  // They only appear as `…id=`: most lines have none and skip both searches.
+  return firstLine.includes('id=')
+    ? { trace_id: TRACE_ID.exec(firstLine)?.[1], span_id: SPAN_ID.exec(firstLine)?.[1] }
+    : {};
+}
+
 /** Level, logger/service and trace ids from the first line of a text record (after its timestamp). */
 export function parseTextHeader(firstLine: string): TextHeader {
-  const header: TextHeader = {};
-  // The trace and span ids only appear as `…id=`: most lines have none and skip both searches.
-  if (firstLine.includes('id=')) {
-    header.trace_id = TRACE_ID.exec(firstLine)?.[1];
-    header.span_id = SPAN_ID.exec(firstLine)?.[1];
-  }
+  const header: TextHeader = traceIds(firstLine);
   // Python logging's layout names the service and level outright, overriding any word found
   // below: when it matches, the word-by-word reading can only be overwritten, so it is skipped.
   const dashed = DASHED_HEADER.exec(firstLine);
@@ -261,17 +263,123 @@ export function parseTextHeader(firstLine: string): TextHeader {
   return header;
 }
 
+/** Whether JavaScript's `\s` matches the ASCII byte `c`. */
+function isSpaceByte(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** End of the `\S+` run of ASCII bytes at `at`: -1 when it is empty, -2 at a non-ASCII byte. */
+function nonSpaceRunEnd(b: Buffer, at: number, end: number): number {
+  let i = at;
+  while (i < end && !isSpaceByte(b[i])) {
+    if (b[i] >= 0x80) {
+      return -2;
+    }
+    i++;
+  }
+  return i > at ? i : -1;
+}
+
+/** End of the `\w+` run at `at`, or -1 when it is empty. */
+function wordRunEnd(b: Buffer, at: number, end: number): number {
+  let i = at;
+  for (; i < end; i++) {
+    const c = b[i] | 0x20; // lower case for letters
+    if (!((c >= 97 && c <= 122) || (b[i] >= 48 && b[i] <= 57) || b[i] === 95)) {
+      break;
+    }
+  }
+  return i > at ? i : -1;
+}
+
+/** Whether `b[at..]` is " - ". */
+function isDash(b: Buffer, at: number, end: number): boolean {
+  return at + 3 <= end && b[at] === 32 && b[at + 1] === 45 && b[at + 2] === 32;
+}
+
+/** Sentinel: a non-ASCII byte was met, the regexes must decide. */
+const UNDECIDED = -2;
+
+/**
+ * DASHED_HEADER and LEVEL_WORD's verdict read from the bytes of an ASCII header: service and
+ * level of Python logging's layout without decoding the line, which a build of a text log did
+ * for every line (with the two id searches, half the build's time per line). undefined where
+ * the string reading must decide: another layout, a level that is not a level word, or a
+ * non-ASCII byte before the verdict. Ids are left to `traceIds`.
+ */
+export function dashedHeaderBytes(b: Buffer, start: number, end: number): TextHeader | undefined {
+  const first = nonSpaceRunEnd(b, start, end);
+  if (first < 0) {
+    return undefined;
+  }
+  // `\S+(?: \S+)? - `: with the optional second word first, as the regex tries it.
+  if (b[first] === 32) {
+    const second = nonSpaceRunEnd(b, first + 1, end);
+    if (second === UNDECIDED) {
+      return undefined;
+    }
+    if (second >= 0 && isDash(b, second, end)) {
+      const header = dashedRest(b, second + 3, end);
+      if (header !== null) {
+        return header;
+      }
+    }
+  }
+  if (!isDash(b, first, end)) {
+    return undefined;
+  }
+  return dashedRest(b, first + 3, end) ?? undefined;
+}
+
+/** `(\S+) - (\w+) - ` at `at`, the level checked: null where it does not match, undefined when undecided. */
+function dashedRest(b: Buffer, at: number, end: number): TextHeader | null | undefined {
+  const name = nonSpaceRunEnd(b, at, end);
+  if (name === UNDECIDED) {
+    return undefined;
+  }
+  if (name < 0 || !isDash(b, name, end)) {
+    return null;
+  }
+  const word = wordRunEnd(b, name + 3, end);
+  if (word < 0 || !isDash(b, word, end)) {
+    return null;
+  }
+  const level = recurringText(b, name + 3, word);
+  return LEVEL_WORD.test(level) ? { service: recurringText(b, at, name), level } : undefined;
+}
+
 /** A text record (possibly several physical lines: the first and its continuation lines). */
 export class TextRecord extends BaseRecord {
   private header?: TextHeader;
+  /** Whether `header` holds the trace and span ids (the bytes' reading leaves them until asked). */
+  private idsRead = false;
+
+  /** End of the part of the first line a header is read from (4 KiB at most). */
+  private headerEnd(): number {
+    const nl = this.bytes.indexOf(10, this.start);
+    const firstEnd = nl < 0 || nl > this.end ? this.end : nl;
+    return Math.min(firstEnd, this.start + 4096);
+  }
 
   private fields(): TextHeader {
     if (this.header === undefined) {
-      const nl = this.bytes.indexOf(10, this.start);
-      const firstEnd = nl < 0 || nl > this.end ? this.end : nl;
-      this.header = parseTextHeader(this.bytes.toString('utf8', this.start, Math.min(firstEnd, this.start + 4096)));
+      const end = this.headerEnd();
+      this.header = dashedHeaderBytes(this.bytes, this.start, end);
+      if (this.header === undefined) {
+        this.header = parseTextHeader(this.bytes.toString('utf8', this.start, end));
+        this.idsRead = true;
+      }
     }
     return this.header;
+  }
+
+  private withIds(): TextHeader {
+    const header = this.fields();
+    if (!this.idsRead) {
+      Object.assign(header, traceIds(this.bytes.toString('utf8', this.start, this.headerEnd())));
+      this.idsRead = true;
+    }
+    return header;
   }
 
   protected serviceName(): string {
@@ -281,9 +389,10 @@ export class TextRecord extends BaseRecord {
   protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
     switch (name) {
       case 'level':
+        return this.fields().level;
       case 'trace_id':
       case 'span_id':
-        return this.fields()[name];
+        return this.withIds()[name];
       case 'detected_level':
         return detectedLevel(this.fields().level, () => this.line);
       default:
@@ -292,7 +401,7 @@ export class TextRecord extends BaseRecord {
   }
 
   protected computeMetadata(): Labels {
-    const fields = this.fields();
+    const fields = this.withIds();
     const labels: Labels = {};
     for (const name of ['level', 'trace_id', 'span_id'] as const) {
       const value = fields[name];
