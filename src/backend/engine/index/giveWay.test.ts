@@ -101,17 +101,37 @@ describe('build jobs start once the running queries end', () => {
     expect(await settled(new RunningQueries().ended())).toBe(true);
   });
 
-  it('waits for the last of the running queries, which the workers also see', async () => {
+  it('waits for the last of the running queries, which the workers also see, and for its answer to go out', async () => {
+    jest.useFakeTimers();
     const queries = new RunningQueries();
     const first = queries.started();
     const second = queries.started();
     expect(Atomics.load(queries.counter, 0)).toBe(2);
     const start = queries.ended();
     first();
+    jest.advanceTimersByTime(100);
     expect(await settled(start)).toBe(false);
     second();
-    expect(await settled(start)).toBe(true);
     expect(Atomics.load(queries.counter, 0)).toBe(0);
+    jest.advanceTimersByTime(29);
+    expect(await settled(start)).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(await settled(start)).toBe(true);
+  });
+
+  it('keeps waiting when a query starts right after the last one ended', async () => {
+    jest.useFakeTimers();
+    const queries = new RunningQueries();
+    const first = queries.started();
+    const start = queries.ended();
+    first();
+    jest.advanceTimersByTime(10);
+    const next = queries.started();
+    jest.advanceTimersByTime(100);
+    expect(await settled(start)).toBe(false);
+    next();
+    jest.advanceTimersByTime(30);
+    expect(await settled(start)).toBe(true);
   });
 
   it('starts after a bounded wait when a query goes on', async () => {
