@@ -50,7 +50,7 @@ export class RunningQueries {
     const ended = countQuery(this.counter);
     return () => {
       ended();
-      if (Atomics.load(this.counter, 0) === 0) {
+      if (Atomics.load(this.counter, 0) === 0 && this.waiting.size > 0) {
         setTimeout(() => {
           if (Atomics.load(this.counter, 0) === 0) {
             for (const start of [...this.waiting]) {

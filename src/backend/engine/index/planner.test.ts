@@ -1,6 +1,6 @@
 import type { MetricExpr, RangeAggregationExpr } from '../logql/ast';
 import { parseLogQL } from '../logql/parser';
-import { columnLabelsRead, columnSampleLabels, edgeBuckets, MAX_EDGE_BUCKETS, planRange } from './planner';
+import { columnLabelsRead, edgeBuckets, MAX_EDGE_BUCKETS, planRange } from './planner';
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 10, 20);
@@ -87,7 +87,7 @@ describe('planRange', () => {
 describe('columnLabelsRead', () => {
   const read = (query: string) => {
     const { expr, by } = rangeOf(query);
-    return columnLabelsRead(expr, by)?.sort();
+    return columnLabelsRead(expr, by)?.all.sort();
   };
 
   it('lists every label a query reads: selector, filters of every kind, unwrap and its filters, grouping', () => {
@@ -112,26 +112,26 @@ describe('columnLabelsRead', () => {
   });
 });
 
-describe('columnSampleLabels', () => {
-  const sampled = (query: string) => columnSampleLabels(rangeOf(query).expr)?.sort();
+describe('columnLabelsRead, apart', () => {
+  const parts = (query: string) => {
+    const { expr, by } = rangeOf(query);
+    const labels = columnLabelsRead(expr, by)!;
+    return { selector: labels.selector.sort(), sample: labels.sample.sort(), series: labels.series.sort() };
+  };
 
-  it('lists the labels a sample depends on, apart from the selector and the grouping', () => {
+  it('lists the labels the selector, the sample and the series each depend on', () => {
     expect(
-      sampled(
-        'quantile_over_time(0.95, {source="access"} | DownstreamStatus=~"5.." | unwrap Duration | __error__="" [1h]) by (RequestPath)'
+      parts(
+        'quantile_over_time(0.95, {source="access", service_name=~".+"} | DownstreamStatus=~"5.." | unwrap Duration | __error__="" [1h]) by (RequestPath)'
       )
-    ).toEqual(['Duration', 'DownstreamStatus', '__error__', '__error_details__'].sort());
+    ).toEqual({
+      selector: ['service_name', 'source'],
+      sample: ['Duration', 'DownstreamStatus', '__error__', '__error_details__'].sort(),
+      series: ['RequestPath'],
+    });
     // A filter on a grouping label: the sample depends on it too.
-    expect(sampled('sum by (RequestPath) (count_over_time({source="access"} | RequestPath!="/health" [1h]))')).toEqual(
-      ['RequestPath', '__error__', '__error_details__'].sort()
-    );
-  });
-
-  it.each([
-    ['a line filter', 'sum by (source) (count_over_time({source="access"} |= "GET" [1h]))'],
-    ['a parser', 'sum by (a) (count_over_time({source="access"} | logfmt [1h]))'],
-    ['a bytes op', 'sum by (source) (bytes_over_time({source="access"} [1h]))'],
-  ])('is undefined for %s', (_, query) => {
-    expect(sampled(query)).toBeUndefined();
+    expect(
+      parts('sum by (RequestPath) (count_over_time({source="access"} | RequestPath!="/health" [1h]))').sample
+    ).toEqual(['RequestPath', '__error__', '__error_details__'].sort());
   });
 });

@@ -141,18 +141,31 @@ export function planRange(
 /** Byte ops sum the line's size: a column record has no line. */
 const LINE_BYTES_OPS = new Set(['bytes_over_time', 'bytes_rate']);
 
+/** The labels a range aggregation answered from record columns reads, by what each decides. */
+export interface ColumnLabels {
+  /** The selector's: whether a record is selected. */
+  selector: string[];
+  /** Those a record's sample depends on (kept or not, and its value). */
+  sample: string[];
+  /** The grouping's: a record's series. */
+  series: string[];
+  /** Every one of them, once. */
+  all: string[];
+}
+
 /**
  * Every label a range aggregation reads (selector, label filters, unwrap, grouping, the error
  * labels its samples are checked for), when it reads them alone: no stage reads or rewrites the
  * line or the labels, its op does not sum line bytes, and its series are grouped `by` labels
  * (without one they keep every label). Undefined otherwise.
  */
-export function columnLabelsRead(expr: RangeAggregationExpr, groupBy: string[] | undefined): string[] | undefined {
-  const sampled = columnSampleLabels(expr);
-  if (sampled === undefined || groupBy === undefined || expr.grouping?.mode === 'without') {
+export function columnLabelsRead(expr: RangeAggregationExpr, groupBy: string[] | undefined): ColumnLabels | undefined {
+  const sample = columnSampleLabels(expr);
+  if (sample === undefined || groupBy === undefined || expr.grouping?.mode === 'without') {
     return undefined;
   }
-  return [...new Set([...groupBy, ...expr.log.matchers.map((m) => m.name), ...sampled])];
+  const selector = expr.log.matchers.map((m) => m.name);
+  return { selector, sample, series: groupBy, all: [...new Set([...groupBy, ...selector, ...sample])] };
 }
 
 /**
@@ -161,7 +174,7 @@ export function columnLabelsRead(expr: RangeAggregationExpr, groupBy: string[] |
  * stage reads or rewrites more than labels, or the op sums line bytes. No stage then changes a
  * label, so a record's series depends on its grouping labels alone.
  */
-export function columnSampleLabels(expr: RangeAggregationExpr): string[] | undefined {
+function columnSampleLabels(expr: RangeAggregationExpr): string[] | undefined {
   if (LINE_BYTES_OPS.has(expr.op)) {
     return undefined;
   }

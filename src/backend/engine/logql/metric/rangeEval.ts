@@ -26,7 +26,7 @@ import {
 import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
-import { columnLabelsRead, columnSampleLabels, planRange } from '../../index/planner';
+import { columnLabelsRead, planRange, type ColumnLabels } from '../../index/planner';
 import { addSummaries, type DenseCells } from '../../index/summaries';
 import { readColumnRows, type ColumnScan } from '../../scan/columnRows';
 import { bucketOf } from '../../index/segment';
@@ -133,6 +133,7 @@ export async function evaluateRange(
     }
     return state;
   };
+  const columnLabels = columnLabelsRead(expr, groupBy);
   const request: ScanRequest = {
     matchers: expr.log.matchers,
     fromMs: layout.fromMs,
@@ -140,7 +141,7 @@ export async function evaluateRange(
     toMs: layout.toMs + 0.001,
     direction: 'forward',
     ...scanHints(expr.log),
-    columnLabels: columnLabelsRead(expr, groupBy),
+    columnLabels: columnLabels?.all,
     signal: ctx.signal,
     limits: ctx.limits,
   };
@@ -170,16 +171,15 @@ export async function evaluateRange(
    * pipeline reads, its series once per combination of its grouping's (created when the first
    * sample lands in it, as a scan creates it).
    */
-  const addColumnRows = (columns: ColumnScan) =>
+  const addColumnRows = (columns: ColumnScan, labels: ColumnLabels) =>
     readColumnRows(
       columns.parts,
       {
         fromMs: request.fromMs,
         toMs: request.toMs,
-        selectorLabels: expr.log.matchers.map((m) => m.name),
-        // columnLabelsRead allowed the columns: the sample's labels are known, and a grouping.
-        sampleLabels: columnSampleLabels(expr)!,
-        seriesLabels: groupBy!,
+        selectorLabels: labels.selector,
+        sampleLabels: labels.sample,
+        seriesLabels: labels.series,
         cellOf: (ts) => layout.cellOf(ts),
         sample: (record) => {
           const value = sample(record, extracted);
@@ -236,7 +236,7 @@ export async function evaluateRange(
   const countsLines = expr.op === 'count_over_time' || expr.op === 'rate';
   const edges = new Set(plan.plan === 'summaries' ? plan.edgeBuckets : []);
   const summaries = plan.plan === 'summaries' ? await ctx.store.summaryScan?.(request, ctx.stats, plan) : undefined;
-  const columns = summaries ? undefined : await ctx.store.columnScan?.(request, ctx.stats);
+  const columns = summaries || !columnLabels ? undefined : await ctx.store.columnScan?.(request, ctx.stats);
   const parts = summaries || columns ? undefined : await ctx.store.splitScan?.(request, ctx.stats, PARALLEL_PARTS);
   if (summaries) {
     try {
@@ -270,9 +270,9 @@ export async function evaluateRange(
       await summaries.close();
       summarise(ctx.stats);
     }
-  } else if (columns) {
+  } else if (columns && columnLabels) {
     try {
-      await addColumnRows(columns);
+      await addColumnRows(columns, columnLabels);
       for await (const batch of columns.rest) {
         addRecords(batch);
       }
