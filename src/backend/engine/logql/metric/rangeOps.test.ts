@@ -126,6 +126,19 @@ describe('range aggregations', () => {
     expect(at(0.5)).toBeCloseTo(1.5, 12);
   });
 
+  it('quantile of a window with one filled cell reorders that cell, which a later window still reads whole', () => {
+    // Range 15s: window 0 = (-5s, 10s] has samples in its cell (5s, 10s] only; window 1 = (5s, 20s]
+    // shares that cell and adds (10s, 20s].
+    const shared: Array<[number, number]> = [
+      [6, 9],
+      [7, 1],
+      [8, 5],
+      [15, 2],
+    ];
+    expect(windows('quantile_over_time', shared, { range: 15_000, param: 0.5 })).toEqual([5, 3.5]);
+    expect(windows('quantile_over_time', shared, { range: 15_000, param: 0 })).toEqual([1, 1]);
+  });
+
   it('overlapping windows share samples', () => {
     // range 15s: windows (-5s, 10s] and (5s, 20s]; the sample at exactly 5s is not in the second.
     expect(windows('count_over_time', SAMPLES, { range: 15_000 })).toEqual([3, 3]);

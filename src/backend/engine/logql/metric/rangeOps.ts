@@ -8,6 +8,7 @@
  */
 import type { RangeOp } from '../ast';
 import type { WindowLayout } from './windows';
+import { quantile } from './quantile';
 
 export interface RangeAccumulator {
   add(cell: number, ts: number, value: number): void;
@@ -284,7 +285,10 @@ class SampleListAccumulator implements RangeAccumulator {
 /**
  * Every sample value, per cell, for operations that need all values but not their order. Values
  * go to a typed array per cell that doubles when full: pushing to a JS array cost more than
- * anything else in a percentile over an access log's 600 000 durations.
+ * anything else in a percentile over an access log's 600 000 durations. `finish` may reorder the
+ * values it is given: a window of one cell (an instant query's, or a range query's whose range is
+ * its step) gives the cell's own values, not a copy; later windows that share the cell still see
+ * the same values.
  */
 class ValueListAccumulator implements RangeAccumulator {
   private readonly cells: Array<Float64Array | undefined>;
@@ -313,16 +317,27 @@ class ValueListAccumulator implements RangeAccumulator {
   }
 
   windowValue(w: number): number | undefined {
+    const first = this.layout.firstCell[w];
+    const end = this.layout.endCell[w];
     let n = 0;
-    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
-      n += this.counts[c];
+    let filled = 0;
+    let last: Float64Array | undefined;
+    for (let c = first; c < end; c++) {
+      if (this.counts[c] > 0) {
+        n += this.counts[c];
+        filled++;
+        last = this.cells[c];
+      }
     }
-    if (n === 0) {
+    if (last === undefined) {
       return undefined;
+    }
+    if (filled === 1) {
+      return this.finish(last.subarray(0, n));
     }
     const values = new Float64Array(n);
     let at = 0;
-    for (let c = this.layout.firstCell[w]; c < this.layout.endCell[w]; c++) {
+    for (let c = first; c < end; c++) {
       const cell = this.cells[c];
       if (cell !== undefined) {
         values.set(cell.subarray(0, this.counts[c]), at);
@@ -331,42 +346,6 @@ class ValueListAccumulator implements RangeAccumulator {
     }
     return this.finish(values);
   }
-}
-
-/**
- * `values` in Go's `sort.Float64s` order, which Loki's quantile uses: NaN first, then ascending
- * (a typed array sorts numerically, NaN last; sorted in place).
- */
-function sortedAsGo(values: Float64Array): Float64Array {
-  values.sort();
-  let nans = 0;
-  while (nans < values.length && Number.isNaN(values[values.length - 1 - nans])) {
-    nans++;
-  }
-  if (nans > 0) {
-    values.copyWithin(nans, 0, values.length - nans);
-    values.fill(NaN, 0, nans);
-  }
-  return values;
-}
-
-/** Loki's `Quantile`: linear interpolation between the two closest ranks. */
-function quantile(q: number, values: Float64Array): number {
-  if (values.length === 0) {
-    return NaN;
-  }
-  if (q < 0) {
-    return -Infinity;
-  }
-  if (q > 1) {
-    return Infinity;
-  }
-  const sorted = sortedAsGo(values);
-  const rank = q * (sorted.length - 1);
-  const lower = Math.max(0, Math.floor(rank));
-  const upper = Math.min(sorted.length - 1, lower + 1);
-  const weight = rank - Math.floor(rank);
-  return sorted[lower] * (1 - weight) + sorted[upper] * weight;
 }
 
 /**
