@@ -142,4 +142,18 @@ describe('gzip files', () => {
     expect(await firstTsOf(whole.subarray(0, 3000), 'cut.jsonl.2.gz')).toBe(file.lines[0].ts);
     expect(await firstTsOf(Buffer.from('not gzip at all\n'), 'junk.jsonl.3.gz')).toBeNaN();
   });
+
+  it('reads further when the first lines of the head have no time (a stack trace)', async () => {
+    const rnd = prng(12);
+    const file = writeLog(
+      times(50, rnd, () => 1000),
+      rnd
+    );
+    // Random hex compresses about twofold: the first compressed KiB holds untimed lines only.
+    const hex = () => Math.floor(rnd() * 2 ** 32).toString(16);
+    const untimed = Array.from({ length: 300 }, () => hex() + hex() + hex() + hex()).join('\n');
+    const gz = gzipSync(Buffer.concat([Buffer.from(`${untimed}\n`), readFileSync(file.path)]));
+    expect(gz.length).toBeGreaterThan(2 << 10);
+    expect(await firstTsOf(gz, 'traced.jsonl.4.gz')).toBe(file.lines[0].ts);
+  });
 });
