@@ -488,14 +488,17 @@ class FileStore implements FileLogStore {
       formatLabels: plan.formatLabels,
       edgePlans: [],
     };
+    // Planned apart: without summaries, the scan that answers instead plans (and counts) again.
+    const planned = emptyStats();
     const plans = await this.plansOrClose(opened, stats, () =>
-      this.plans(this.selectReporting(stats), request, stats, opened, target)
+      this.plans(this.selectReporting(planned), request, planned, opened, target)
     );
     if (target.files.length === 0) {
       // Nothing indexed yet: the plain scan (split across threads) is faster than this one.
       await closeFiles(opened);
       return undefined;
     }
+    addPlanningStats(stats, planned);
     return {
       files: target.files,
       rest: this.scanPlans(plans, opened, request, stats, false),

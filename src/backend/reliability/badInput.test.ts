@@ -244,6 +244,22 @@ describe('bad input', () => {
     expect(notices).toMatch(/application\.jsonl is not a regular file/);
   });
 
+  it('a metric query tried on summaries before the index covers a file reports a problem once', async () => {
+    write('audit-events.jsonl', app(T0, 'audit') + '\n');
+    fs.symlinkSync(path.join(dir, 'nowhere.log'), path.join(dir, 'kamiwazad.log'));
+    // A fresh block index covers nothing yet: the summaries plan finds no file and the scan answers.
+    const store = createFileLogStore({ roots: [dir] }, { index: {} });
+    const result = await runQuery(store, {
+      query: 'sum by (detected_level) (count_over_time({source=~".+"} [1h]))',
+      startMs: T0 - HOUR,
+      endMs: T0 + HOUR,
+      stepMs: HOUR,
+    });
+    expect(result.resultType).toBe('matrix');
+    expect(result.notices.filter((n) => /problem\(s\) under the log roots/.test(n.text))).toHaveLength(1);
+    await store.indexIdle();
+  });
+
   it('an unreadable file (mode 000), read by the built CLI running as nobody', () => {
     // Root reads any file, so the check runs the CLI without privileges: setpriv switches to
     // nobody with no capabilities; the directory is world-readable, the one file is not.
