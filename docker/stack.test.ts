@@ -499,7 +499,7 @@ describe('README', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-test-health-'));
     // The index as Grafana's container keeps it (GF_PATHS_DATA=/var/lib/grafana), once built.
     const index: IndexStatus = {
-      cacheDir: '/var/lib/grafana/plugins/kamiwaza-logs/index',
+      cacheDir: '/var/lib/grafana/kamiwaza-logs/index',
       files: 14,
       coveredFiles: 14,
       bytes: 210_300_000,

@@ -26,7 +26,7 @@ test('the health check reads the mounted log directory', async ({ readProvisione
   }
   // Its second line is the block index's state; Grafana's data directory is writable in the stack.
   expect(health.message).toMatch(/\nIndex: (covers all|building)/);
-  expect(health.message).toContain('saved in /var/lib/grafana/plugins/kamiwaza-logs/index');
+  expect(health.message).toContain('saved in /var/lib/grafana/kamiwaza-logs/index');
   expect(health.details?.index).toMatchObject({ failed: [] });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Where the block index is persisted: `KAMIWAZA_LOGS_INDEX_DIR` when set (`off`: memory only),
- * else Grafana's data directory (`$GF_PATHS_DATA/plugins/kamiwaza-logs/index`), else the user's
+ * else Grafana's data directory (`$GF_PATHS_DATA/kamiwaza-logs/index`: beside grafana.db, not in
+ * its plugins folder, which Grafana walks for plugin.json files at every start), else the user's
  * cache directory (`$XDG_CACHE_HOME` or `~/.cache`, `/kamiwaza-logs/index`). Never inside a log
  * root: such a choice falls back to memory only (the backend must not write among the logs).
  */
@@ -13,7 +14,7 @@ export function indexCacheDir(env: NodeJS.ProcessEnv, logRoots: string[]): strin
   if (explicit !== undefined && explicit !== '') {
     dir = explicit === 'off' ? undefined : resolve(explicit);
   } else if (env.GF_PATHS_DATA) {
-    dir = join(resolve(env.GF_PATHS_DATA), 'plugins', 'kamiwaza-logs', 'index');
+    dir = join(resolve(env.GF_PATHS_DATA), 'kamiwaza-logs', 'index');
   } else {
     const home = env.HOME ?? homedir();
     const cache = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : home ? join(home, '.cache') : undefined;

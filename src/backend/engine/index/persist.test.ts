@@ -234,7 +234,7 @@ describe('indexCacheDir', () => {
     );
     expect(indexCacheDir({ KAMIWAZA_LOGS_INDEX_DIR: 'off', GF_PATHS_DATA: '/g' }, ['/logs'])).toBeUndefined();
     expect(indexCacheDir({ GF_PATHS_DATA: '/var/lib/grafana' }, ['/logs'])).toBe(
-      '/var/lib/grafana/plugins/kamiwaza-logs/index'
+      '/var/lib/grafana/kamiwaza-logs/index'
     );
     expect(indexCacheDir({ XDG_CACHE_HOME: '/home/u/.cache' }, ['/logs'])).toBe('/home/u/.cache/kamiwaza-logs/index');
     expect(indexCacheDir({ HOME: '/home/u' }, ['/logs'])).toBe('/home/u/.cache/kamiwaza-logs/index');

@@ -3,7 +3,7 @@ import type { IndexStatus } from '../../engine/index/blockIndex';
 import { describeIndex } from './health';
 
 const covered: IndexStatus = {
-  cacheDir: '/var/lib/grafana/plugins/kamiwaza-logs/index',
+  cacheDir: '/var/lib/grafana/kamiwaza-logs/index',
   files: 7,
   coveredFiles: 7,
   bytes: 1_840_000_000,
@@ -25,14 +25,14 @@ describe('describeIndex', () => {
 
   it('says what a complete index covers, its memory and where it is saved', () => {
     expect(describeIndex(covered)).toBe(
-      'Index: covers all 7 log files (1.8 GB), 16.5 MB in memory, saved in /var/lib/grafana/plugins/kamiwaza-logs/index.'
+      'Index: covers all 7 log files (1.8 GB), 16.5 MB in memory, saved in /var/lib/grafana/kamiwaza-logs/index.'
     );
   });
 
   it('says how far a build is, and that queries scan the rest meanwhile', () => {
     expect(describeIndex({ ...covered, coveredFiles: 3, coveredBytes: 420_000_000 })).toBe(
       'Index: building, 3 of 7 log files covered so far (420.0 MB of 1.8 GB; queries scan the rest), ' +
-        '16.5 MB in memory, saved in /var/lib/grafana/plugins/kamiwaza-logs/index.'
+        '16.5 MB in memory, saved in /var/lib/grafana/kamiwaza-logs/index.'
     );
   });
 
@@ -43,7 +43,7 @@ describe('describeIndex', () => {
     expect(
       describeIndex({ ...covered, saveError: "EACCES: permission denied, open '/cache/1a2b.kli.7.tmp'" })
     ).toContain(
-      "cannot be saved in /var/lib/grafana/plugins/kamiwaza-logs/index (EACCES: permission denied, open '/cache/1a2b.kli.7.tmp'), rebuilt after a restart."
+      "cannot be saved in /var/lib/grafana/kamiwaza-logs/index (EACCES: permission denied, open '/cache/1a2b.kli.7.tmp'), rebuilt after a restart."
     );
   });
 
