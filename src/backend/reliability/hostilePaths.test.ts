@@ -16,6 +16,7 @@ import { dataSourcePluginContext } from '../protocol/testing/contexts';
 import { createDataSourceService } from '../services/datasource/datasource';
 import { generateSample, SAMPLE_END_MS } from '../testing/sample';
 import { recordOpenedPaths } from './openedFiles';
+import { SERVICE_TEST_ENV } from '../testing/serviceEnv';
 
 jest.setTimeout(60_000);
 
@@ -101,7 +102,7 @@ describe('hostile paths', () => {
       { logDirs: [rootLink], accessLogPath: '%2e%2e/%2e%2e/etc/passwd' },
       { logDirs: [realRoot], accessLogPath: 'sub/secret.log' },
     ];
-    const { handlers } = createDataSourceService({ logger, env: { KAMIWAZA_ROOT: base } });
+    const { handlers } = createDataSourceService({ logger, env: { KAMIWAZA_ROOT: base, ...SERVICE_TEST_ENV } });
     const stop = recordOpenedPaths();
     const answers: string[] = [];
     let opened;
@@ -150,7 +151,7 @@ describe('hostile paths', () => {
   });
 
   it('a tail never follows a live file swapped for a link outside the root', async () => {
-    const { handlers } = createDataSourceService({ logger, env: {} });
+    const { handlers } = createDataSourceService({ logger, env: SERVICE_TEST_ENV });
     const pluginContext = dataSourcePluginContext({ logDirs: [rootLink] }, { uid: 'tail' });
     const live = path.join(realRoot, 'kamiwazad-core.log');
     const stop = recordOpenedPaths();

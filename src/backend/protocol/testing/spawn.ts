@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -20,7 +21,14 @@ export function hostExecutable(): string {
   return file;
 }
 
-/** The variables go-plugin and Grafana set (grafana-plugin-protocol.md §1.3). */
+/**
+ * Grafana's data directory for the plugins that tests and benchmarks start, in the system's
+ * temporary directory. Grafana's image sets GF_PATHS_DATA and its plugins inherit it; without it
+ * they keep their index cache under the user's ~/.cache.
+ */
+const GRAFANA_DATA_DIR = path.join(os.tmpdir(), 'kamiwaza-logs-tests-grafana-data');
+
+/** The variables go-plugin and Grafana set (grafana-plugin-protocol.md §1.3), and Grafana's image. */
 export function grafanaEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     grafana_plugin_type: 'datasource',
@@ -30,6 +38,7 @@ export function grafanaEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GF_VERSION: '12.4.0',
     GF_EDITION: 'Open Source',
     GF_PLUGIN_LOG_LEVEL: 'debug',
+    GF_PATHS_DATA: GRAFANA_DATA_DIR,
     ...extra,
   };
 }

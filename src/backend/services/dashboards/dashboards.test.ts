@@ -41,6 +41,7 @@ import {
 } from './dashboards';
 import { PANEL_SCHEMAS, schemaMismatch } from './panel-schemas';
 import { interpolate, referencedVariables, type InterpolationContext } from './interpolate';
+import { SERVICE_TEST_ENV } from '../../testing/serviceEnv';
 
 /**
  * The schema's types with literal unions widened to their base type: a JSON import types `"type":
@@ -276,7 +277,7 @@ function sentExpr(target: DashboardTarget, ctx: InterpolationContext): string {
 }
 
 const logger = createHclogLogger({ write: () => undefined });
-const service = createDataSourceService({ logger, env: {} });
+const service = createDataSourceService({ logger, env: SERVICE_TEST_ENV });
 
 async function run(target: DashboardTarget, ctx: InterpolationContext): Promise<DecodedFrame[]> {
   const json = { ...target, expr: sentExpr(target, ctx) };

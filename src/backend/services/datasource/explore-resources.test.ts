@@ -11,6 +11,7 @@ import { dataSourcePluginContext } from '../../protocol/testing/contexts';
 import { generateSample, SAMPLE_END_MS } from '../../testing/sample';
 import type { DetectedFieldsResponse, IndexStatsResponse, LogContextResponse } from '../../../shared/resources';
 import { createDataSourceService } from './datasource';
+import { SERVICE_TEST_ENV } from '../../testing/serviceEnv';
 
 jest.setTimeout(30_000);
 
@@ -45,7 +46,7 @@ function rawLines(file: string): RawLine[] {
 
 describe('label and Explore resources', () => {
   let dir: string;
-  const ds = createDataSourceService({ logger, env: {} });
+  const ds = createDataSourceService({ logger, env: SERVICE_TEST_ENV });
   const resource = (url: string) =>
     ds.handlers.callResource!(
       {

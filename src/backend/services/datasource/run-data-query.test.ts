@@ -12,6 +12,7 @@ import type { DataQuery, QueryDataRequest, StreamRequest } from '../../protocol/
 import { decodeGrafanaFrame } from '../../protocol/testing/grafana-frame';
 import { dataSourcePluginContext } from '../../protocol/testing/contexts';
 import { createDataSourceService } from './datasource';
+import { SERVICE_TEST_ENV } from '../../testing/serviceEnv';
 
 const logger = createHclogLogger({ write: () => undefined });
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -45,7 +46,7 @@ function dataQuery(json: object, range = { from: T0 - 1000, to: T0 + 120_000 }, 
   };
 }
 
-const service = createDataSourceService({ logger, env: {} });
+const service = createDataSourceService({ logger, env: SERVICE_TEST_ENV });
 const ctx = context({ logDirs: [root], tracesDatasourceUid: 'tempo' });
 
 async function query(json: object, range?: { from: number; to: number }, headers: Record<string, string> = {}) {

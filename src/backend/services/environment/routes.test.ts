@@ -18,6 +18,7 @@ import { generateSample, SAMPLE_END_MS, sampleErrorsByService } from '../../test
 import { createInstance, type DataSourceInstance } from '../datasource/instance';
 import { ResourceRouter } from '../datasource/resources';
 import { addEnvironmentResources } from './routes';
+import { SERVICE_TEST_ENV } from '../../testing/serviceEnv';
 
 jest.setTimeout(30000);
 
@@ -86,7 +87,7 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-const processEnv = () => ({ KAMIWAZA_ROOT: root, GF_PLUGIN_CUSTOMER_OTLP_ENDPOINT: undefined });
+const processEnv = () => ({ KAMIWAZA_ROOT: root, GF_PLUGIN_CUSTOMER_OTLP_ENDPOINT: undefined, ...SERVICE_TEST_ENV });
 
 function setup(now = SAMPLE_END_MS, env: Record<string, string | undefined> = processEnv()) {
   const router = addEnvironmentResources(new ResourceRouter(), env, () => now);
