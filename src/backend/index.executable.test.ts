@@ -170,4 +170,28 @@ describe('built executable: the block index built in worker threads', () => {
     expect(fromIndex.frames.length).toBeGreaterThan(0);
     expect(fromIndex.frames).toEqual(fromScan.frames);
   });
+
+  it('restarted, answers from the saved index and record columns at once, as a scan does', async () => {
+    const restarted = await start({ KAMIWAZA_LOGS_INDEX_DIR: cacheDir });
+    try {
+      const percentile =
+        'quantile_over_time(0.95, {source="access"} | Duration!="" | unwrap Duration | __error__="" [$__auto]) by (source)';
+      for (const [expr, stat] of [
+        [percentile, COLUMNS],
+        ['sum by (source, detected_level) (count_over_time({source=~".+"} [$__auto]))', SUMMARIES],
+      ]) {
+        const fromSaved = await query(restarted, expr);
+        expect(fromSaved.stats[stat]).toBeGreaterThan(0);
+        expect(fromSaved.frames).toEqual((await query(scanning, expr)).frames);
+      }
+      const live = fs.readFileSync(path.join(logDir, 'application.jsonl'), 'latin1');
+      const id = /"trace_id":"([0-9a-f]{32})"/.exec(live.slice(live.length / 3))![1];
+      const fromSaved = await query(restarted, `{source=~".+"} |= "${id}"`);
+      expect(fromSaved.stats['Index: bytes skipped (trace-id index, level lists, columns)']).toBeGreaterThan(0);
+      expect(fromSaved.bodies).toEqual((await query(scanning, `{source=~".+"} |= "${id}"`)).bodies);
+    } finally {
+      restarted.client.close();
+      await stopPlugin(restarted.plugin);
+    }
+  });
 });
