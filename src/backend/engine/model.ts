@@ -113,6 +113,8 @@ export interface ScanStats {
   /** Summary rows read instead of lines (plan: summaries), and the lines they stand for. */
   summaryRows?: number;
   summaryLines?: number;
+  /** Series whose samples came from a sibling query's collection (another quantile of them). */
+  siblingSeries?: number;
   notices: Notice[];
   /** Set when a limit, the deadline or cancellation ended the scan early. */
   truncated?: 'bytes' | 'time' | 'cancelled';
@@ -160,6 +162,12 @@ export interface LogStore {
   columnScan?(request: ScanRequest, stats: ScanStats): Promise<ColumnScan | undefined>;
   /** Optional: a query started; background work (index builds) gives way until the returned function is called. */
   queryStarted?(): () => void;
+  /**
+   * Optional: the state of the files `matchers` select, as discovery finds them now (paths,
+   * identities, sizes, modification times, and what it skipped): while it stays the same, so does
+   * every answer over them.
+   */
+  selectedFilesVersion?(matchers: LabelMatcher[]): string;
 }
 
 /** A byte range of one plain file, scanned alone (plain data: it is posted to worker threads). */

@@ -364,6 +364,14 @@ class FileStore implements FileLogStore {
     return this.blocks?.queryStarted() ?? (() => {});
   }
 
+  selectedFilesVersion(matchers: LabelMatcher[]): string {
+    const discovery = this.discover();
+    const files = select(discovery.sources, matchers).sources.flatMap((source) =>
+      source.files.map((f) => [f.path, f.dev, f.ino, f.size, f.mtimeMs])
+    );
+    return JSON.stringify([files, discovery.problems]);
+  }
+
   async indexIdle(): Promise<void> {
     await this.warming;
     await this.blocks?.idle();

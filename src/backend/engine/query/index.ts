@@ -204,6 +204,7 @@ async function execute(
     indexColumnLines: scanStats.indexColumnLines ?? 0,
     summaryRows: scanStats.summaryRows ?? 0,
     summaryLines: scanStats.summaryLines ?? 0,
+    siblingSeries: scanStats.siblingSeries ?? 0,
   };
   return { ...result, stats, notices };
 }

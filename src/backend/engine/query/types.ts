@@ -69,6 +69,8 @@ export interface QueryStats {
   /** Per-minute summary rows read instead of lines, and the lines they stand for. */
   summaryRows?: number;
   summaryLines?: number;
+  /** Series whose samples came from a sibling query's collection (another quantile of them). */
+  siblingSeries?: number;
 }
 
 /** Stats of a result that read nothing (a tail batch, a query answered before any file was opened). */

@@ -159,5 +159,6 @@ function statsOf(stats: QueryStats): QueryStat[] {
     { displayName: 'Index: lines read from columns', value: stats.indexColumnLines ?? 0 },
     { displayName: 'Index: summary rows read', value: stats.summaryRows ?? 0 },
     { displayName: 'Index: lines counted from summaries', value: stats.summaryLines ?? 0 },
+    { displayName: 'Cache: series from a sibling query (other quantile)', value: stats.siblingSeries ?? 0 },
   ];
 }

@@ -23,7 +23,16 @@ import {
   type SampleBatch,
   type SampleSpec,
 } from './samples';
-import { accumulatorFactory, type RangeAccumulator } from './rangeOps';
+import { accumulatorFactory, quantileReader, type RangeAccumulator } from './rangeOps';
+import {
+  addCollected,
+  keepForSiblings,
+  siblingCollection,
+  siblingKey,
+  statsAdded,
+  statsSnapshot,
+  type CollectedSeries,
+} from './siblingSamples';
 import type { EvalSteps } from './steps';
 import { WindowLayout } from './windows';
 import { columnLabelsRead, planRange, type ColumnLabels } from '../../index/planner';
@@ -133,6 +142,25 @@ export async function evaluateRange(
     }
     return state;
   };
+  // A percentile's siblings (another φ of the same values) take the values it collected.
+  const siblings =
+    expr.op === 'quantile_over_time' && ctx.store.selectedFilesVersion !== undefined
+      ? {
+          key: siblingKey(expr, { groupBy, seriesCap, stepTimes: ctx.steps.times, limits: ctx.limits }),
+          version: ctx.store.selectedFilesVersion(expr.log.matchers),
+          before: statsSnapshot(ctx.stats),
+        }
+      : undefined;
+  const collected = siblings && siblingCollection(ctx.store, siblings.key, siblings.version);
+  if (collected) {
+    addCollected(ctx.stats, collected);
+    ctx.stats.siblingSeries = (ctx.stats.siblingSeries ?? 0) + collected.series.length;
+    const scratch = new WindowScratch(layout.windowCount);
+    return collected.series.map(({ key, labels, quantile }) =>
+      accumulatedPoints(ctx.table.get(labels, key), quantile(expr.param ?? NaN), scratch)
+    );
+  }
+
   const columnLabels = columnLabelsRead(expr, groupBy);
   const request: ScanRequest = {
     matchers: expr.log.matchers,
@@ -303,6 +331,18 @@ export async function evaluateRange(
         presence.windowValue(w) === undefined ? 1 : undefined
       ),
     ];
+  }
+  if (siblings && ctx.stats.truncated === undefined) {
+    const kept: CollectedSeries[] = [...series].flatMap(([key, state]) => {
+      const quantile = quantileReader(state.acc);
+      return quantile ? [{ key, labels: state.id.labels, quantile }] : [];
+    });
+    if (kept.length === series.size) {
+      keepForSiblings(ctx.store, siblings.key, siblings.version, {
+        series: kept,
+        ...statsAdded(siblings.before, ctx.stats),
+      });
+    }
   }
   const scratch = new WindowScratch(layout.windowCount);
   return [...series.values()].map((state) => accumulatedPoints(state.id, state.acc, scratch));

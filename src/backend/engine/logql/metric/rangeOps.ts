@@ -291,15 +291,16 @@ class SampleListAccumulator implements RangeAccumulator {
  * the same values.
  */
 class ValueListAccumulator implements RangeAccumulator {
-  private readonly cells: Array<Float64Array | undefined>;
-  private readonly counts: Uint32Array;
-
   constructor(
     private readonly layout: WindowLayout,
-    private readonly finish: (values: Float64Array) => number
-  ) {
-    this.cells = new Array(layout.cellCount);
-    this.counts = new Uint32Array(layout.cellCount);
+    private readonly finish: (values: Float64Array) => number,
+    private readonly cells: Array<Float64Array | undefined> = new Array(layout.cellCount),
+    private readonly counts = new Uint32Array(layout.cellCount)
+  ) {}
+
+  /** The same values, finished another way (another quantile of them). */
+  withFinish(finish: (values: Float64Array) => number): ValueListAccumulator {
+    return new ValueListAccumulator(this.layout, finish, this.cells, this.counts);
   }
 
   add(cell: number, _ts: number, value: number): void {
@@ -387,6 +388,14 @@ function extrapolatedCounterRate(samples: Array<[number, number]>, rangeMs: numb
   }
   const extrapolated = sampledInterval + durationToStart + durationToEnd;
   return (result * (extrapolated / sampledInterval)) / (rangeMs / 1000);
+}
+
+/**
+ * Accumulators of any φ-quantile of the values a `quantile_over_time` accumulator collected, or
+ * undefined when `acc` is not such an accumulator.
+ */
+export function quantileReader(acc: RangeAccumulator): ((q: number) => RangeAccumulator) | undefined {
+  return acc instanceof ValueListAccumulator ? (q) => acc.withFinish((values) => quantile(q, values)) : undefined;
 }
 
 /** A factory of per-series accumulators for one range aggregation. */
