@@ -10,8 +10,11 @@ import type { RangeAggregationExpr } from '../ast';
 import type { Labels, LogStore, Notice, QueryLimits, ScanStats } from '../../model';
 import type { RangeAccumulator } from './rangeOps';
 
-/** How long a collection waits for its siblings (queued right behind it, they come within ms). */
-const KEEP_MS = 2000;
+/**
+ * How long a collection waits for its siblings: queued right behind it (one panel's queries arrive
+ * together), they start within milliseconds. Not longer: it holds all the values.
+ */
+const KEEP_MS = 1000;
 
 export interface CollectedSeries {
   key: string;
