@@ -315,11 +315,15 @@ const runtime = globalThis as { Bun?: { mmap(path: string, options: { shared: bo
  * The mapping is private: writes to the views would stay in this process.
  */
 function cacheBytes(file: string): Buffer {
-  if (runtime.Bun === undefined) {
-    return readFileSync(file);
+  if (runtime.Bun !== undefined) {
+    try {
+      const mapped = runtime.Bun.mmap(file, { shared: false });
+      return Buffer.from(mapped.buffer, mapped.byteOffset, mapped.byteLength);
+    } catch {
+      // Not mapped (an empty file, a file system or platform without mappings): read instead.
+    }
   }
-  const mapped = runtime.Bun.mmap(file, { shared: false });
-  return Buffer.from(mapped.buffer, mapped.byteOffset, mapped.byteLength);
+  return readFileSync(file);
 }
 
 /**
