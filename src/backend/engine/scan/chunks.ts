@@ -160,7 +160,7 @@ export function forwardChunks(
 const INFLATE_AT_ONCE_BYTES = 8 << 20;
 const INFLATE_AT_ONCE_OUTPUT = 64 << 20;
 
-/** This thread's recently inflated siblings (scans that run together share them). */
+/** Siblings this thread inflated, while still in memory (scans that run together share them). */
 const inflatedSiblings = new InflatedSiblings();
 
 /**

@@ -1,10 +1,11 @@
 /**
- * Inflated gzip siblings, shared by the scans that read them within KEEP_MS of each other. A
- * dashboard's panels query the same text logs at once, and each query inflated every rotated
- * sibling for itself: the platform start-up dashboard's eleven queries inflated 8 MB of siblings
- * seven to eleven times over, all alive together. A sibling is kept under its identity (device,
- * inode, size, modification time and gzip trailer), so a file rotated into its name or rewritten
- * in place is read afresh; at most MAX_BYTES are kept, the least recently used going first.
+ * Inflated gzip siblings, shared by the scans that read them while an earlier scan's copy is still
+ * in memory. A dashboard's panels query the same text logs at once, and each query inflated every
+ * rotated sibling for itself: the platform start-up dashboard's eleven queries inflated 8 MB of
+ * siblings seven to eleven times over. A copy is held weakly, so sharing keeps nothing alive that
+ * the garbage collector would have freed; it is found under the file's identity (device, inode,
+ * size, modification time and gzip trailer), so a file rotated into its name or rewritten in
+ * place is read afresh.
  */
 
 /** A sibling inflated whole; `cut`: it ends early (a copy interrupted), with this error after its lines. */
@@ -13,81 +14,45 @@ export interface InflatedSibling {
   cut?: Error;
 }
 
-/** Long enough for a dashboard's panels, which arrive together; short, as it holds the bytes. */
-const KEEP_MS = 1000;
-/** Kamiwaza's text logs rotate daily: a week of siblings of the three of them is about 8 MB inflated. */
-const MAX_BYTES = 16 << 20;
-
 interface Entry {
-  sibling: InflatedSibling;
-  usedAt: number;
+  /** The inflated bytes' memory, which every view a scan holds keeps alive. */
+  memory: WeakRef<ArrayBufferLike>;
+  byteOffset: number;
+  length: number;
+  cut?: Error;
 }
 
 export class InflatedSiblings {
-  /** In order of last use, oldest first. */
   private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
-  private sweep: NodeJS.Timeout | undefined;
+  /** Forgets an entry once its memory is collected (unless a newer copy replaced it). */
+  private readonly collected = new FinalizationRegistry<string>((identity) => {
+    if (this.entries.get(identity)?.memory.deref() === undefined) {
+      this.entries.delete(identity);
+    }
+  });
 
-  constructor(
-    private readonly maxBytes = MAX_BYTES,
-    private readonly keepMs = KEEP_MS
-  ) {}
-
-  /** The sibling kept under `identity`, if any (then kept KEEP_MS longer). */
+  /** The sibling under `identity`, while a copy of it is still in memory. */
   get(identity: string): InflatedSibling | undefined {
     const entry = this.entries.get(identity);
-    if (entry === undefined) {
+    const memory = entry?.memory.deref();
+    if (entry === undefined || memory === undefined) {
       return undefined;
     }
-    this.entries.delete(identity);
-    entry.usedAt = Date.now();
-    this.entries.set(identity, entry);
-    return entry.sibling;
+    return { inflated: Buffer.from(memory, entry.byteOffset, entry.length), cut: entry.cut };
   }
 
-  /** Keeps `sibling` unless it alone exceeds MAX_BYTES, dropping the least recently used to make room. */
-  put(identity: string, sibling: InflatedSibling): void {
-    const size = sibling.inflated.length;
-    if (size > this.maxBytes || this.entries.has(identity)) {
-      return;
-    }
-    for (const [oldest, entry] of this.entries) {
-      if (this.bytes + size <= this.maxBytes) {
-        break;
-      }
-      this.drop(oldest, entry);
-    }
-    this.entries.set(identity, { sibling, usedAt: Date.now() });
-    this.bytes += size;
-    this.scheduleSweep();
+  put(identity: string, { inflated, cut }: InflatedSibling): void {
+    this.entries.set(identity, {
+      memory: new WeakRef(inflated.buffer),
+      byteOffset: inflated.byteOffset,
+      length: inflated.length,
+      cut,
+    });
+    this.collected.register(inflated.buffer, identity);
   }
 
-  /** Bytes kept now. */
-  keptBytes(): number {
-    return this.bytes;
-  }
-
-  private drop(identity: string, entry: Entry): void {
-    this.entries.delete(identity);
-    this.bytes -= entry.sibling.inflated.length;
-  }
-
-  private scheduleSweep(): void {
-    if (this.sweep !== undefined || this.entries.size === 0) {
-      return;
-    }
-    this.sweep = setTimeout(() => {
-      this.sweep = undefined;
-      const now = Date.now();
-      for (const [identity, entry] of this.entries) {
-        if (now - entry.usedAt < this.keepMs) {
-          break; // the rest were used later
-        }
-        this.drop(identity, entry);
-      }
-      this.scheduleSweep();
-    }, this.keepMs);
-    this.sweep.unref();
+  /** Siblings listed now, collected or not (for tests). */
+  size(): number {
+    return this.entries.size;
   }
 }
