@@ -89,6 +89,12 @@ export interface ScanRequest {
    * index's record columns (`readers/columns.ts`), which answer those labels alone.
    */
   columnLabels?: string[];
+  /**
+   * The consumer is done with a yielded batch (its records and their bytes) when it asks for the
+   * next one, as a range aggregation is: a scan of one file may then reuse its read memory instead
+   * of copying each record out of it.
+   */
+  transient?: boolean;
   signal?: AbortSignal;
   limits?: QueryLimits;
 }

@@ -580,7 +580,8 @@ class FileStore implements FileLogStore {
       for (const [i, plan] of plans.entries()) {
         const parts = splits[i];
         if (parts === undefined) {
-          streams.push(local.track(new FileScanner(plan, budget).records()));
+          const scanPlan = request.transient === true ? { ...plan, transient: true } : plan;
+          streams.push(local.track(new FileScanner(scanPlan, budget).records()));
         } else {
           streams.push(searchParts({ parts, searches, firstJob, local, onComplete: plan.onComplete }, budget));
           firstJob += workerParts[i].length;

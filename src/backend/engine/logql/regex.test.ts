@@ -57,8 +57,11 @@ describe('literal fast paths', () => {
   });
 
   it('fast paths agree with the regex engine', () => {
-    const values = ['', 'foo', 'xfoox', 'bar', 'FOO', 'status=404', 'status=4xx', 'a\nb'];
-    for (const pattern of ['foo', 'foo|bar', '(?i)foo', 'status=4\\d\\d', '.*', '.+', 'a\\.b']) {
+    const values = ['', 'foo', 'xfoox', 'bar', 'FOO', 'status=404', 'status=4xx', 'a\nb', 'foo\nx', 'x\nfoo'];
+    values.push('xFOO', 'FOOx', 'foo\r', 'a...', 'a\\x', 'a.', 'Permission denied: key', '\u212a.x', 'k.x');
+    const wildcards = ['foo.*', '.*foo', '.*foo.*', '(?i)foo.*', '(?i).*foo', '(?i).*foo.*', '(?i)permission denied.*'];
+    wildcards.push('a\\.*', 'a\\\\.*', '.*\\.x', '(?i)k\\..*', '.*.*', '(?i).*', 'fo.*o.*');
+    for (const pattern of ['foo', 'foo|bar', '(?i)foo', 'status=4\\d\\d', '.*', '.+', 'a\\.b', ...wildcards]) {
       const re = compileRegex(pattern);
       for (const v of values) {
         expect([pattern, v, unanchoredTest(pattern)(v)]).toEqual([pattern, v, re.test(v)]);

@@ -84,6 +84,12 @@ function literalAlternatives(pattern: string): string[] | undefined {
 }
 
 const CASE_INSENSITIVE_PREFIX = '(?i)';
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** `literal` as a JavaScript regular expression's source that matches exactly it. */
+function escapeForRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
 
 /**
  * The longest literal every match of `pattern` must contain, when a conservative scan can prove
@@ -184,6 +190,16 @@ function skipBracketed(pattern: string, start: number): number {
   return -1;
 }
 
+/** Whether `s` contains one of `literals` (a loop: a callback would be a function made per line). */
+function includesAny(s: string, literals: readonly string[]): boolean {
+  for (const literal of literals) {
+    if (s.includes(literal)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Unanchored test: does `pattern` match anywhere in the value (line filters)? */
 export function unanchoredTest(pattern: string): StringTest {
   const re = compileRegex(pattern); // validates even when a fast path answers
@@ -193,14 +209,14 @@ export function unanchoredTest(pattern: string): StringTest {
       const literal = alternatives[0];
       return (s) => s.includes(literal);
     }
-    return (s) => alternatives.some((a) => s.includes(a));
+    return (s) => includesAny(s, alternatives);
   }
   if (pattern.startsWith(CASE_INSENSITIVE_PREFIX)) {
     const literal = regexLiteral(pattern.slice(CASE_INSENSITIVE_PREFIX.length));
-    if (literal !== undefined && /^[\x20-\x7e]*$/.test(literal)) {
+    if (literal !== undefined && PRINTABLE_ASCII.test(literal)) {
       // A pure literal cannot backtrack, so the native engine is safe here; the `u` flag gives
       // Unicode simple case folding like RE2's (?i) (e.g. the Kelvin sign matches "k").
-      const native = new RegExp(literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'iu');
+      const native = new RegExp(escapeForRegExp(literal), 'iu');
       return (s) => native.test(s);
     }
   }
@@ -229,7 +245,38 @@ export function anchoredTest(pattern: string): StringTest {
     const set = new Set(alternatives);
     return (s) => set.has(s);
   }
-  return (s) => re.matches(s);
+  return wildcardLiteralTest(pattern) ?? ((s) => re.matches(s));
+}
+
+/**
+ * Whole-value tests of a literal with `.*` before it, after it or both, case-insensitive after
+ * `(?i)` (`foo.*`, `.*foo.*`, `(?i)permission denied.*`): the literal's place in the value, and no
+ * newline in it (RE2's `.` is anything but one). RE2JS allocated several objects per value tested.
+ * Undefined for any other pattern.
+ */
+function wildcardLiteralTest(pattern: string): StringTest | undefined {
+  const caseless = pattern.startsWith(CASE_INSENSITIVE_PREFIX);
+  let body = caseless ? pattern.slice(CASE_INSENSITIVE_PREFIX.length) : pattern;
+  const before = body.startsWith('.*');
+  body = before ? body.slice(2) : body;
+  // `a\.*` (an escaped dot, repeated) leaves `a\`, which is no literal.
+  const after = body.endsWith('.*');
+  body = after ? body.slice(0, -2) : body;
+  const literal = regexLiteral(body);
+  if (!(before || after) || literal === undefined || literal === '' || !PRINTABLE_ASCII.test(literal)) {
+    return undefined;
+  }
+  if (caseless) {
+    // As for unanchored (?i) literals: the native engine on a literal cannot backtrack, and its
+    // `u` flag folds case as RE2 does.
+    const escaped = escapeForRegExp(literal);
+    const native = new RegExp(before && after ? escaped : after ? `^${escaped}` : `${escaped}$`, 'iu');
+    return (s) => native.test(s) && !s.includes('\n');
+  }
+  if (before && after) {
+    return (s) => s.includes(literal) && !s.includes('\n');
+  }
+  return after ? (s) => s.startsWith(literal) && !s.includes('\n') : (s) => s.endsWith(literal) && !s.includes('\n');
 }
 
 /**

@@ -1,8 +1,11 @@
 /** Label-name rules shared by the readers (see docs/labels.md). */
 
+/** Module-level: a regular expression literal in a function is a new object per call. */
+const NOT_NAME_CHARS = /[^a-zA-Z0-9_]/g;
+
 /** Loki label names are `[a-zA-Z_][a-zA-Z0-9_]*`: other characters become `_`, a leading digit gets `_`. */
 export function sanitizeLabelName(name: string): string {
-  let out = name.replace(/[^a-zA-Z0-9_]/g, '_');
+  let out = name.replace(NOT_NAME_CHARS, '_');
   if (out === '' || (out.charCodeAt(0) >= 48 && out.charCodeAt(0) <= 57)) {
     out = '_' + out;
   }

@@ -7,7 +7,7 @@ describe('knownLevelBytes', () => {
     'reads %s as detectedLevel does',
     (value) => {
       const b = quoted(value);
-      expect(knownLevelBytes(b, 0, b.length)).toBe(detectedLevel(value, () => ''));
+      expect(knownLevelBytes(b, 0, b.length)).toBe(detectedLevel(value, { line: '' }));
     }
   );
 
@@ -40,14 +40,14 @@ describe('detectedLevel', () => {
     ['ERR', 'error'],
     ['Fatal', 'fatal'],
   ])('reads the field value %s in any case as %s', (value, level) => {
-    expect(detectedLevel(value, () => 'no level word here')).toBe(level);
+    expect(detectedLevel(value, { line: 'no level word here' })).toBe(level);
   });
 
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
     'takes the field value %s for an unknown spelling, not an object property',
     (value) => {
-      expect(detectedLevel(value, () => 'the request failed with an ERROR')).toBe('error');
-      expect(detectedLevel(value, () => 'nothing to go by')).toBe('unknown');
+      expect(detectedLevel(value, { line: 'the request failed with an ERROR' })).toBe('error');
+      expect(detectedLevel(value, { line: 'nothing to go by' })).toBe('unknown');
     }
   );
 });

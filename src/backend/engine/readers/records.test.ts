@@ -115,12 +115,12 @@ describe('detected_level (Loki mapping)', () => {
     ['TRC', 'trace'],
     ['inf', 'info'],
   ])('%s → %s', (value, expected) => {
-    expect(detectedLevel(value, () => '')).toBe(expected);
+    expect(detectedLevel(value, { line: '' })).toBe(expected);
   });
 
   it('falls back to Loki line heuristics', () => {
-    expect(detectedLevel(undefined, () => 'something ERROR happened')).toBe('error');
-    expect(detectedLevel('notice', () => 'plain')).toBe('unknown');
+    expect(detectedLevel(undefined, { line: 'something ERROR happened' })).toBe('error');
+    expect(detectedLevel('notice', { line: 'plain' })).toBe('unknown');
     expect(read(jsonFormat, 'x', '{"ts":"2026-11-20T10:00:00Z","severity":"warning"}').label('detected_level')).toBe(
       'warn'
     );

@@ -136,12 +136,9 @@ export class JsonRecord extends BaseRecord {
   protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
     if (name === 'detected_level') {
       if (findTopLevel(this.bytes, this.start, this.end, LEVEL_KEY_BYTES, span) !== FOUND) {
-        return detectedLevel(undefined, () => this.line);
+        return detectedLevel(undefined, this);
       }
-      return (
-        knownLevelBytes(this.bytes, span.start, span.end) ??
-        detectedLevel(scalarText(this.bytes, span), () => this.line)
-      );
+      return knownLevelBytes(this.bytes, span.start, span.end) ?? detectedLevel(scalarText(this.bytes, span), this);
     }
     if (this.malformed || !SIMPLE_NAME.test(name)) {
       return NOT_QUICK;
@@ -189,7 +186,7 @@ export class JsonRecord extends BaseRecord {
         }
       }
     }
-    labels.detected_level = detectedLevel(level, () => this.line);
+    labels.detected_level = detectedLevel(level, this);
     return labels;
   }
 }
@@ -220,6 +217,9 @@ const LOGGER_WORD = /^\[?([A-Za-z_][\w-]*(?:\.[\w-]+)+)\]?:?$/;
 const DASHED_HEADER = /^\S+(?: \S+)? - (\S+) - (\w+) - /;
 const TRACE_ID = /\btrace_?id=([0-9A-Za-z-]+)/;
 const SPAN_ID = /\bspan_?id=([0-9A-Za-z-]+)/;
+/** A word of the timestamp (date, time, zone), which the header's words skip. */
+const TIME_WORD = /^[\d:.,+TZ-]+$/;
+const WHITESPACE = /\s+/;
 /** How many leading words after the timestamp may carry the level and the logger name. */
 const HEADER_WORDS = 6;
 
@@ -242,11 +242,11 @@ export function parseTextHeader(firstLine: string): TextHeader {
     header.level = dashed[2];
     return header;
   }
-  const words = firstLine.split(/\s+/, HEADER_WORDS + 3);
+  const words = firstLine.split(WHITESPACE, HEADER_WORDS + 3);
   let seen = 0;
   for (let i = 0; i < words.length && seen < HEADER_WORDS; i++) {
     const w = words[i];
-    if (w === '' || w === '-' || (i < 3 && /^[\d:.,+TZ-]+$/.test(w))) {
+    if (w === '' || w === '-' || (i < 3 && TIME_WORD.test(w))) {
       continue;
     }
     seen++;
@@ -394,7 +394,7 @@ export class TextRecord extends BaseRecord {
       case 'span_id':
         return this.withIds()[name];
       case 'detected_level':
-        return detectedLevel(this.fields().level, () => this.line);
+        return detectedLevel(this.fields().level, this);
       default:
         return NOT_QUICK;
     }
@@ -409,7 +409,7 @@ export class TextRecord extends BaseRecord {
         labels[name] = value;
       }
     }
-    labels.detected_level = detectedLevel(fields.level, () => this.line);
+    labels.detected_level = detectedLevel(fields.level, this);
     return labels;
   }
 }
@@ -489,7 +489,7 @@ export class ClfRecord extends BaseRecord {
   /** The metadata holds the CLF fields, detected_level and the cut-line label: nothing else. */
   protected quickLabel(name: string): string | undefined | typeof NOT_QUICK {
     if (name === 'detected_level') {
-      return (this.level ??= detectedLevel(undefined, () => this.line));
+      return (this.level ??= detectedLevel(undefined, this));
     }
     if (name === LINE_TRUNCATED_LABEL) {
       return NOT_QUICK;
@@ -501,6 +501,6 @@ export class ClfRecord extends BaseRecord {
 
   protected computeMetadata(): Labels {
     const m = this.clfMatch();
-    return { ...(m === null ? {} : clfLabels(m)), detected_level: detectedLevel(undefined, () => this.line) };
+    return { ...(m === null ? {} : clfLabels(m)), detected_level: detectedLevel(undefined, this) };
   }
 }

@@ -27,7 +27,7 @@ import {
   SEARCH_CHUNK_BYTES,
   type LineChunk,
 } from './chunks';
-import { listedWindows, type ListedRecords } from './listedReads';
+import { listedBatches, type ListedRecords } from './listedReads';
 
 export interface FileScanPlan {
   path: string;
@@ -263,16 +263,20 @@ export class FileScanner {
     }
   }
 
-  /** The listed records, read by windows (`listedReads.ts`), in scan direction. */
+  /** The listed records, read by windows in batches (`listedReads.ts`), in scan direction. */
   private async *listedRun(fd: number, listed: ListedRecords): AsyncGenerator<LogRecord[]> {
     const forward = this.plan.direction === 'forward';
-    // The window's buffer is reused: records copy their bytes, unless the consumer is done with
-    // them before it asks for the next window's. Copied records go out in batches: most windows
-    // hold one or two records, and a batch each cost a tenth of a listed read's time (measured).
+    // A batch's buffer is reused: records copy their bytes, unless the consumer is done with them
+    // before it asks for the next batch. Copied records go out in larger batches (each one handed
+    // out cost a tenth of a listed read's time, measured).
     const copy = this.plan.transient !== true;
-    for (const { buf, base, first, last } of listedWindows(fd, listed, this.plan.direction, this.budget)) {
-      for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
-        this.emitListed(buf, listed.offset[k] - base, listed, k, copy);
+    for (const { buf, bytes, windows } of listedBatches(fd, listed, this.plan.direction, this.budget)) {
+      // Windows start and end at line ends: when all of a batch is UTF-8, so is each record.
+      const invalid = !isUtf8(buf.subarray(0, bytes));
+      for (const { at, base, first, last } of windows) {
+        for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
+          this.emitListed(buf, at + listed.offset[k] - base, listed, k, invalid, copy);
+        }
       }
       if (this.out.length >= (copy ? LISTED_BATCH : 1)) {
         yield this.takeOut();
@@ -305,7 +309,7 @@ export class FileScanner {
       const end = base + buf.length;
       for (; k < n && listed.offset[k] + listed.length[k] <= end; k++) {
         if (listed.offset[k] >= base) {
-          this.emitListed(buf, listed.offset[k] - base, listed, k, true);
+          this.emitListed(buf, listed.offset[k] - base, listed, k, true, true);
         }
       }
       if (k < n && listed.offset[k] < end) {
@@ -326,8 +330,9 @@ export class FileScanner {
    * Listed record k, at `buf[s]`: counted and checked as the scan that listed it saw it. Its time
    * is listed; its line's own time only tells `emit` whether the line is damaged or untimed, which
    * a JSON line's never does (reading it was a tenth of a listed read's time, measured).
+   * `invalid`: its UTF-8 is to be checked (its buffer may hold invalid bytes).
    */
-  private emitListed(buf: Buffer, s: number, listed: ListedRecords, k: number, copy: boolean): void {
+  private emitListed(buf: Buffer, s: number, listed: ListedRecords, k: number, invalid: boolean, copy: boolean): void {
     const { format } = this.plan;
     const e = s + listed.length[k];
     let lineTime = NaN;
@@ -336,7 +341,7 @@ export class FileScanner {
       lineTime = format.lineTs(buf, s, lineEnd(buf, s, nl < 0 || nl > e ? e : nl));
     }
     this.budget.stats.linesScanned++;
-    this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, true, true, false, copy);
+    this.emit(buf, s, e, listed.offset[k], listed.time[k], lineTime, listed.cut[k] === 1, invalid, true, false, copy);
   }
 
   /** Backward: the records of `[start, end)` read forward, handed out newest first. */

@@ -101,6 +101,19 @@ describe('gzip siblings read by scans that run together', () => {
     expect((await read(path)).text).toBe(lines('bbb', 300));
   });
 
+  it('keep one buffer of the inflated size, and read every member of a file of several', async () => {
+    const path = join(dir, 'kamiwazad.log.4.gz');
+    const text = lines('one', 2000);
+    writeFileSync(path, gzipSync(text));
+    const one = await read(path);
+    expect(one.text).toBe(text);
+    expect(one.chunks[0].buf.buffer.byteLength).toBeLessThan(text.length + 4096);
+    // The trailer gives the last member's size only: the first one's lines need more room.
+    const several = join(dir, 'kamiwazad.log.5.gz');
+    writeFileSync(several, Buffer.concat([gzipSync(lines('a', 3000)), gzipSync(lines('b', 10))]));
+    expect((await read(several)).text).toBe(lines('a', 3000) + lines('b', 10));
+  });
+
   it('each get a cut sibling’s readable lines and then its error', async () => {
     const path = join(dir, 'kamiwazad.log.2.gz');
     const whole = gzipSync(lines('cut', 2000));

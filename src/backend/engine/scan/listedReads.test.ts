@@ -1,10 +1,13 @@
-/** Reading listed records: close ones share a read, in scan direction; a shrunk file ends the reads. */
+/**
+ * Reading listed records: close ones share a read, in scan direction, reads batched into one
+ * reused buffer; a shrunk file ends the reads.
+ */
 import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyStats } from '../model';
 import { ScanBudget } from './budget';
-import { listedWindows, type ListedRecords } from './listedReads';
+import { listedBatches, type ListedRecords } from './listedReads';
 
 let dir: string;
 let file: string;
@@ -28,21 +31,30 @@ function listed(lines: number[]): ListedRecords {
   };
 }
 
-/** Each window's records as [first, last] and the text of every record it holds. */
-function read(records: ListedRecords, direction: 'forward' | 'backward') {
+/**
+ * Each window's records as [first, last] and the text of every record it holds (read before the
+ * next batch, which reuses the buffer), and each batch's windows.
+ */
+function read(records: ListedRecords, direction: 'forward' | 'backward', batchBytes?: number) {
   const stats = emptyStats();
   const fd = openSync(file, 'r');
   try {
     const windows: Array<{ span: [number, number]; texts: string[] }> = [];
-    for (const w of listedWindows(fd, records, direction, new ScanBudget(stats, {}))) {
-      const texts: string[] = [];
-      for (let k = w.first; k <= w.last; k++) {
-        const s = records.offset[k] - w.base;
-        texts.push(w.buf.toString('latin1', s, s + records.length[k]));
+    const batches: number[] = [];
+    const buffers = new Set<Buffer>();
+    for (const batch of listedBatches(fd, records, direction, new ScanBudget(stats, {}), batchBytes)) {
+      buffers.add(batch.buf);
+      batches.push(batch.windows.length);
+      for (const w of batch.windows) {
+        const texts: string[] = [];
+        for (let k = w.first; k <= w.last; k++) {
+          const s = w.at + records.offset[k] - w.base;
+          texts.push(batch.buf.toString('latin1', s, s + records.length[k]));
+        }
+        windows.push({ span: [w.first, w.last], texts });
       }
-      windows.push({ span: [w.first, w.last], texts });
     }
-    return { windows, bytes: stats.bytesScanned };
+    return { windows, batches, buffers: buffers.size, bytes: stats.bytesScanned };
   } finally {
     closeSync(fd);
   }
@@ -69,6 +81,27 @@ it('goes from the end backward, and caps a window at 64 KiB', () => {
   expect(windows.flatMap((w) => w.texts)).toEqual([...lines.slice(35), ...lines.slice(0, 35)].map(lineText));
 });
 
+it('hands out windows in batches that reuse one buffer', () => {
+  // Six far-apart records, 1 000 bytes each: a 2 500-byte batch holds two of them.
+  const lines = [0, 50, 100, 150, 200, 250];
+  const { windows, batches, buffers } = read(listed(lines), 'forward', 2500);
+  expect(batches).toEqual([2, 2, 2]);
+  expect(buffers).toBe(1);
+  expect(windows.flatMap((w) => w.texts)).toEqual(lines.map(lineText));
+});
+
+it('reads a window larger than a batch whole, in a batch of its own', () => {
+  const lines = [5, 100, 101, 102, 300]; // 100-102 adjacent: one window of 3 KB
+  const { windows, batches } = read(listed(lines), 'backward', 2000);
+  expect(batches).toEqual([1, 1, 1]);
+  expect(windows.map((w) => w.span)).toEqual([
+    [4, 4],
+    [1, 3],
+    [0, 0],
+  ]);
+  expect(windows.flatMap((w) => w.texts)).toEqual([300, 100, 101, 102, 5].map(lineText));
+});
+
 it('stops at a read that comes back short: the file shrank under the index', () => {
   const copy = join(dir, 'shrunk.log');
   writeFileSync(copy, Array.from({ length: 400 }, (_, k) => lineText(k) + '\n').join(''));
@@ -76,7 +109,8 @@ it('stops at a read that comes back short: the file shrank under the index', () 
   const fd = openSync(copy, 'r');
   try {
     const records = listed([10, 100, 300]);
-    const spans = [...listedWindows(fd, records, 'forward', new ScanBudget(emptyStats(), {}))].map((w) => w.first);
+    const batches = [...listedBatches(fd, records, 'forward', new ScanBudget(emptyStats(), {}))];
+    const spans = batches.flatMap((b) => b.windows.map((w) => w.first));
     expect(spans).toEqual([0, 1]);
   } finally {
     closeSync(fd);

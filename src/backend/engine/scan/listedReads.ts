@@ -23,32 +23,47 @@ export interface ListedRecords {
 const GAP_BYTES = 4 << 10;
 const WINDOW_BYTES = 64 << 10;
 
-/** Records `[first, last]` (indexes into the list), their bytes at `buf[offset[k] - base]`. */
+/**
+ * Windows are read back to back into one buffer of this size, handed out together: a batch of
+ * windows costs the consumer one step instead of one per window (most windows hold one or two
+ * records), and a consumer that is done with a batch when it asks for the next needs no copies.
+ * Small enough that a batch of single records (a few hundred reads) leaves the event loop free
+ * again within a couple of milliseconds.
+ */
+const BATCH_BYTES = 256 << 10;
+
+/** Records `[first, last]` (indexes into the list), their bytes at `buf[at + offset[k] - base]`. */
 export interface ListedWindow {
-  buf: Buffer;
+  at: number;
   base: number;
   first: number;
   last: number;
 }
 
-/**
- * The windows of `records`, in scan direction; one buffer is reused for every window (records
- * must copy what they keep). Ends early when the budget runs out, and at a read that comes back
- * short: the file shrank, and the records after that point are no longer what the index saw.
- */
-export function* listedWindows(
-  fd: number,
-  records: ListedRecords,
-  direction: Direction,
-  budget: ScanBudget
-): Generator<ListedWindow> {
+/** Windows read into one buffer, which the next batch reuses (records must copy what they keep). */
+export interface ListedBatch {
+  buf: Buffer;
+  /** The windows' bytes are `buf[0, bytes)`, back to back. */
+  bytes: number;
+  windows: ListedWindow[];
+}
+
+/** A window's records and bytes, before it is read. */
+interface WindowSpan {
+  first: number;
+  last: number;
+  base: number;
+  bytes: number;
+}
+
+/** The windows of `records`, in scan direction. */
+function* windowSpans(records: ListedRecords, direction: Direction): Generator<WindowSpan> {
   const { offset, length } = records;
   const endOf = (k: number) => offset[k] + length[k];
   const joins = (k: number, from: number, to: number) =>
     offset[k] - endOf(k - 1) <= GAP_BYTES && endOf(to) - offset[from] <= WINDOW_BYTES;
-  let buf = Buffer.allocUnsafe(WINDOW_BYTES);
   const n = offset.length;
-  for (let k = direction === 'forward' ? 0 : n - 1; k >= 0 && k < n && budget.ok();) {
+  for (let k = direction === 'forward' ? 0 : n - 1; k >= 0 && k < n;) {
     let first = k;
     let last = k;
     if (direction === 'forward') {
@@ -62,16 +77,46 @@ export function* listedWindows(
       }
       k = first - 1;
     }
-    const base = offset[first];
-    const want = endOf(last) - base;
-    if (want > buf.length) {
-      buf = Buffer.allocUnsafe(want); // a record longer than a window (up to MAX_LINE_BYTES)
+    yield { first, last, base: offset[first], bytes: endOf(last) - offset[first] };
+  }
+}
+
+/**
+ * The windows of `records` in batches, in scan direction; one buffer is reused for every batch.
+ * Ends early when the budget runs out, and at a read that comes back short: the file shrank, and
+ * the records after that point are no longer what the index saw.
+ */
+export function* listedBatches(
+  fd: number,
+  records: ListedRecords,
+  direction: Direction,
+  budget: ScanBudget,
+  batchBytes = BATCH_BYTES
+): Generator<ListedBatch> {
+  let buf = Buffer.allocUnsafe(batchBytes);
+  let windows: ListedWindow[] = [];
+  let used = 0;
+  for (const span of windowSpans(records, direction)) {
+    if (!budget.ok()) {
+      break;
     }
-    const bytesRead = readSync(fd, buf, 0, want, base);
+    if (used + span.bytes > buf.length && windows.length > 0) {
+      yield { buf, bytes: used, windows };
+      windows = [];
+      used = 0;
+    }
+    if (span.bytes > buf.length) {
+      buf = Buffer.allocUnsafe(span.bytes); // a record longer than a batch (up to MAX_LINE_BYTES)
+    }
+    const bytesRead = readSync(fd, buf, used, span.bytes, span.base);
     budget.add(bytesRead);
-    if (bytesRead < want) {
-      return;
+    if (bytesRead < span.bytes) {
+      break;
     }
-    yield { buf, base, first, last };
+    windows.push({ at: used, base: span.base, first: span.first, last: span.last });
+    used += span.bytes;
+  }
+  if (windows.length > 0) {
+    yield { buf, bytes: used, windows };
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Merging per-file record streams into one stream ordered by time in the scan direction. Each
- * input is already (nearly) ordered; one input is passed through untouched.
+ * input is already (nearly) ordered; one input is passed through untouched. An input is asked for
+ * its next batch only after the consumer asked for the next merged one, so inputs that reuse
+ * their batches' memory stay correct (`FileScanPlan.transient`).
  */
 import type { Direction, LogRecord } from '../model';
 
@@ -56,10 +58,15 @@ export async function* mergeByTime(
     }
     const head = heads[best];
     out.push(head.batch[head.i++]);
-    if (head.i === head.batch.length && !(await advance(head))) {
-      heads.splice(best, 1);
-    }
-    if (out.length >= batchSize || (head.i === 0 && out.length > 0)) {
+    if (head.i === head.batch.length) {
+      // The records handed out so far go before this input is asked for more: an input may
+      // reuse a batch's memory once asked for the next (transient scans).
+      yield out;
+      out = [];
+      if (!(await advance(head))) {
+        heads.splice(best, 1);
+      }
+    } else if (out.length >= batchSize) {
       yield out;
       out = [];
     }

@@ -30,8 +30,15 @@ export function recordAccept(matchers: LabelMatcher[]): (record: LogRecord) => b
   if (perRecord.length === 0) {
     return () => true;
   }
-  return (record) =>
-    perRecord.every((t) => t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : ''));
+  // A loop, not every(): a callback over the record would be a function made per record.
+  return (record) => {
+    for (const t of perRecord) {
+      if (!t.test(t.name === 'service_name' ? (record.label('service_name') ?? '') : '')) {
+        return false;
+      }
+    }
+    return true;
+  };
 }
 
 /** The first look for a timed line: most lines are far shorter. */

@@ -131,13 +131,14 @@ export async function evaluateRange(
   const presence = newAccumulator();
   const series = new Map<string, SeriesState>();
 
-  const stateOf = (key: string, labels: () => Labels): SeriesState => {
+  /** A key's series, created with its labels (or what computes them) when it is new. */
+  const stateOf = (key: string, labels: Labels | (() => Labels)): SeriesState => {
     let state = series.get(key);
     if (!state) {
       if (series.size >= seriesCap) {
         throw new SeriesLimitError(seriesCap);
       }
-      state = { id: ctx.table.get(labels(), key), acc: newAccumulator() };
+      state = { id: ctx.table.get(typeof labels === 'function' ? labels() : labels, key), acc: newAccumulator() };
       series.set(key, state);
     }
     return state;
@@ -170,9 +171,13 @@ export async function evaluateRange(
     direction: 'forward',
     ...scanHints(expr.log),
     columnLabels: columnLabels?.all,
+    // addRecords keeps nothing of a batch's records but their labels' text.
+    transient: true,
     signal: ctx.signal,
     limits: ctx.limits,
   };
+  /** The series labels of the sample just extracted (one function, not one made per record). */
+  const extractedSeriesLabels = () => labeling.labels(extracted.labels);
   const addRecords = (batch: LogRecord[]) => {
     throwIfAborted(ctx.signal);
     for (const record of batch) {
@@ -191,7 +196,7 @@ export async function evaluateRange(
         presence.add(cell, record.ts, value);
         continue;
       }
-      stateOf(labeling.key(extracted.labels), () => labeling.labels(extracted.labels)).acc.add(cell, record.ts, value);
+      stateOf(labeling.key(extracted.labels), extractedSeriesLabels).acc.add(cell, record.ts, value);
     }
   };
   /**
@@ -218,9 +223,7 @@ export async function evaluateRange(
         },
         series: (record): RangeAccumulator => {
           sample(record, extracted);
-          return absent
-            ? presence
-            : stateOf(labeling.key(extracted.labels), () => labeling.labels(extracted.labels)).acc;
+          return absent ? presence : stateOf(labeling.key(extracted.labels), extractedSeriesLabels).acc;
         },
         add: (acc, cell, ts, value) => acc.add(cell, ts, value),
         checkAborted: () => throwIfAborted(ctx.signal),
@@ -241,18 +244,21 @@ export async function evaluateRange(
       let state = states[index];
       if (state === undefined) {
         const { key, labels } = keys[index];
-        state = states[index] = stateOf(key, () => labels);
+        state = states[index] = stateOf(key, labels);
       }
       state.acc.add(cell, batch.ts[i], batch.value[i]);
     }
-    batch.cellCounts?.forEach((counts, index) => {
+    // Loops, not forEach: a callback per series counted when a grouping has tens of thousands.
+    const cellCounts = batch.cellCounts ?? [];
+    for (let index = 0; index < cellCounts.length; index++) {
       const { key, labels } = keys[index];
-      const acc = absent ? presence : (states[index] ??= stateOf(key, () => labels)).acc;
+      const acc = absent ? presence : (states[index] ??= stateOf(key, labels)).acc;
       const { values } = denseCellsOf(acc, true);
-      counts.forEach((count, cell) => {
-        values[cell] += count;
-      });
-    });
+      const counts = cellCounts[index];
+      for (let cell = 0; cell < counts.length; cell++) {
+        values[cell] += counts[cell];
+      }
+    }
     if (batch.error) {
       throw new PipelineError(batch.error);
     }
@@ -281,7 +287,7 @@ export async function evaluateRange(
           // Counting ops count lines into counters; byte ops add each row's bytes as one sample
           // to sums (a summed cell also counts its samples).
           cells: (target): DenseCells => {
-            target.state ??= stateOf(target.key, () => target.labels);
+            target.state ??= stateOf(target.key, target.labels);
             const cells = denseCellsOf(target.state.acc, countsLines);
             return { of: countsLines ? 'lines' : 'bytes', values: cells.values, rows: cells.samples };
           },
@@ -326,11 +332,7 @@ export async function evaluateRange(
 
   const absentSeries = absent ? ctx.table.get(absentLabels(expr.log.matchers)) : undefined;
   if (absentSeries) {
-    return [
-      seriesPoints(absentSeries, new WindowScratch(layout.windowCount), (w) =>
-        presence.windowValue(w) === undefined ? 1 : undefined
-      ),
-    ];
+    return [absentPoints(absentSeries, presence, new WindowScratch(layout.windowCount))];
   }
   if (siblings && ctx.stats.truncated === undefined) {
     const kept: CollectedSeries[] = [...series].flatMap(([key, state]) => {
@@ -378,27 +380,40 @@ class WindowScratch {
   }
 }
 
-/** One series' accumulated value at each window that has one (all at once where it can). */
+/**
+ * One series' accumulated value at each window that has one (all at once where it can). Loops, not
+ * a callback per window: a function made per series counted when a grouping has 60 000 of them.
+ */
 function accumulatedPoints(id: SeriesId, acc: RangeAccumulator, scratch: WindowScratch): RangeSeries {
-  if (acc.windowValues === undefined) {
-    return seriesPoints(id, scratch, (w) => acc.windowValue(w));
-  }
-  const all = acc.windowValues(scratch.all);
-  return seriesPoints(id, scratch, (w) => (Number.isNaN(all[w]) ? undefined : all[w]));
-}
-
-/** One series' value at each window that has one. */
-function seriesPoints(id: SeriesId, scratch: WindowScratch, valueAt: (w: number) => number | undefined): RangeSeries {
+  const all = acc.windowValues?.(scratch.all);
   const { windows, values } = scratch;
   let n = 0;
   for (let w = 0; w < scratch.windowCount; w++) {
-    const value = valueAt(w);
+    const value = all === undefined ? acc.windowValue(w) : Number.isNaN(all[w]) ? undefined : all[w];
     if (value !== undefined) {
       windows[n] = w;
       values[n++] = value;
     }
   }
-  return { id, windows: windows.slice(0, n), values: values.slice(0, n) };
+  return keptPoints(id, scratch, n);
+}
+
+/** absent_over_time's series: 1 at each window where nothing was present. */
+function absentPoints(id: SeriesId, presence: RangeAccumulator, scratch: WindowScratch): RangeSeries {
+  const { windows, values } = scratch;
+  let n = 0;
+  for (let w = 0; w < scratch.windowCount; w++) {
+    if (presence.windowValue(w) === undefined) {
+      windows[n] = w;
+      values[n++] = 1;
+    }
+  }
+  return keptPoints(id, scratch, n);
+}
+
+/** The first `n` points written to the scratch arrays, copied for the series to keep. */
+function keptPoints(id: SeriesId, scratch: WindowScratch, n: number): RangeSeries {
+  return { id, windows: scratch.windows.slice(0, n), values: scratch.values.slice(0, n) };
 }
 
 /** The range aggregation's series as one vector per step (what the operations above it take). */

@@ -398,30 +398,39 @@ export function quantileReader(acc: RangeAccumulator): ((q: number) => RangeAccu
   return acc instanceof ValueListAccumulator ? (q) => acc.withFinish((values) => quantile(q, values)) : undefined;
 }
 
-/** A factory of per-series accumulators for one range aggregation. */
+/**
+ * A factory of per-series accumulators for one range aggregation. Each op's finishing function is
+ * made once here and shared: one made per accumulator counted when a grouping has 60 000 series.
+ */
 export function accumulatorFactory(spec: RangeOpSpec, layout: WindowLayout): () => RangeAccumulator {
   const seconds = spec.rangeMs / 1000;
+  const count = (finish: (n: number) => number) => () => new CountAccumulator(layout, finish);
+  const sum = (finish: (sum: number, count: number) => number) => () => new SumAccumulator(layout, finish);
   switch (spec.op) {
     case 'count_over_time':
     case 'absent_over_time':
-      return () => new CountAccumulator(layout, (n) => n);
+      return count((n) => n);
     case 'rate':
-      return spec.unwrapped
-        ? () => new SumAccumulator(layout, (sum) => sum / seconds)
-        : () => new CountAccumulator(layout, (n) => n / seconds);
+      return spec.unwrapped ? sum((total) => total / seconds) : count((n) => n / seconds);
     case 'bytes_over_time':
     case 'sum_over_time':
-      return () => new SumAccumulator(layout, (sum) => sum);
+      return sum((total) => total);
     case 'bytes_rate':
-      return () => new SumAccumulator(layout, (sum) => sum / seconds);
+      return sum((total) => total / seconds);
     case 'avg_over_time':
-      return () => new SumAccumulator(layout, (sum, count) => sum / count);
-    case 'max_over_time':
-      return () => new ExtremumAccumulator(layout, (candidate, current) => candidate > current);
-    case 'min_over_time':
-      return () => new ExtremumAccumulator(layout, (candidate, current) => candidate < current);
-    case 'stdvar_over_time':
-      return () => new MomentsAccumulator(layout, (variance) => variance);
+      return sum((total, n) => total / n);
+    case 'max_over_time': {
+      const better = (candidate: number, current: number) => candidate > current;
+      return () => new ExtremumAccumulator(layout, better);
+    }
+    case 'min_over_time': {
+      const better = (candidate: number, current: number) => candidate < current;
+      return () => new ExtremumAccumulator(layout, better);
+    }
+    case 'stdvar_over_time': {
+      const finish = (variance: number) => variance;
+      return () => new MomentsAccumulator(layout, finish);
+    }
     case 'stddev_over_time':
       return () => new MomentsAccumulator(layout, Math.sqrt);
     case 'first_over_time':
@@ -430,12 +439,13 @@ export function accumulatorFactory(spec: RangeOpSpec, layout: WindowLayout): () 
       return () => new EdgeAccumulator(layout, true);
     case 'quantile_over_time': {
       const q = spec.param ?? NaN;
-      return () => new ValueListAccumulator(layout, (values) => quantile(q, values));
+      const finish = (values: Float64Array) => quantile(q, values);
+      return () => new ValueListAccumulator(layout, finish);
     }
-    case 'rate_counter':
-      return () =>
-        new SampleListAccumulator(layout, (samples, w) =>
-          extrapolatedCounterRate(samples, spec.rangeMs, layout.windowEnd(w))
-        );
+    case 'rate_counter': {
+      const finish = (samples: Parameters<typeof extrapolatedCounterRate>[0], w: number) =>
+        extrapolatedCounterRate(samples, spec.rangeMs, layout.windowEnd(w));
+      return () => new SampleListAccumulator(layout, finish);
+    }
   }
 }

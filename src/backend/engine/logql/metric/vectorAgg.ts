@@ -61,6 +61,44 @@ function extremum(values: number[], better: (a: number, b: number) => boolean): 
   return result;
 }
 
+const LESS = (a: number, b: number) => a < b;
+const GREATER = (a: number, b: number) => a > b;
+
+/** A group's value for the ops that make one sample of a group. */
+function groupValue(op: VectorOp, values: number[]): number {
+  switch (op) {
+    case 'sum': {
+      let sum = 0;
+      for (const v of values) {
+        sum += v;
+      }
+      return sum;
+    }
+    case 'avg':
+      return mean(values);
+    case 'count':
+      return values.length;
+    case 'min':
+      return extremum(values, LESS);
+    case 'max':
+      return extremum(values, GREATER);
+    case 'stdvar':
+      return variance(values);
+    case 'stddev':
+      return Math.sqrt(variance(values));
+    default:
+      throw new Error(`${op} keeps samples, it makes no value of its own`);
+  }
+}
+
+function valuesOf(samples: Sample[]): number[] {
+  const values: number[] = [];
+  for (const sample of samples) {
+    values.push(sample.value);
+  }
+  return values;
+}
+
 /** Descending by value with NaN last (topk/sort_desc), or ascending with NaN last (bottomk/sort). */
 function byValue(descending: boolean): (a: Sample, b: Sample) => number {
   return (a, b) => {
@@ -99,40 +137,21 @@ export function aggregateVector(
     }
     group.samples.push(sample);
   }
+  // Per group, loops and no callbacks: a query grouping by a trace id has tens of thousands.
   const out: Sample[] = [];
+  const order = byValue(op === 'topk' || op === 'sort_desc');
   for (const group of groups.values()) {
-    const values = group.samples.map((s) => s.value);
-    const emit = (value: number) => out.push({ series: table.get(group.labels), value });
     switch (op) {
-      case 'sum':
-        emit(values.reduce((a, b) => a + b, 0));
-        break;
-      case 'avg':
-        emit(mean(values));
-        break;
-      case 'count':
-        emit(values.length);
-        break;
-      case 'min':
-        emit(extremum(values, (a, b) => a < b));
-        break;
-      case 'max':
-        emit(extremum(values, (a, b) => a > b));
-        break;
-      case 'stdvar':
-        emit(variance(values));
-        break;
-      case 'stddev':
-        emit(Math.sqrt(variance(values)));
-        break;
       case 'topk':
       case 'bottomk':
-        appendAll(out, [...group.samples].sort(byValue(op === 'topk')).slice(0, Math.floor(param ?? 0)));
+        appendAll(out, [...group.samples].sort(order).slice(0, Math.floor(param ?? 0)));
         break;
       case 'sort':
       case 'sort_desc':
-        appendAll(out, [...group.samples].sort(byValue(op === 'sort_desc')));
+        appendAll(out, [...group.samples].sort(order));
         break;
+      default:
+        out.push({ series: table.get(group.labels), value: groupValue(op, valuesOf(group.samples)) });
     }
   }
   return out;

@@ -52,8 +52,18 @@ export function lineFilterTest(stage: LineFilterStage): StringTest {
         return (line) => line.includes(v);
     }
   });
-  const any: StringTest = tests.length === 1 ? tests[0] : (line) => tests.some((t) => t(line));
+  const any: StringTest = tests.length === 1 ? tests[0] : (line) => passesAny(tests, line);
   return stage.op === '|=' || stage.op === '|~' || stage.op === '|>' ? any : (line) => !any(line);
+}
+
+/** Whether one of `tests` passes `line` (a loop: a callback would be a function made per line). */
+function passesAny(tests: readonly StringTest[], line: string): boolean {
+  for (const test of tests) {
+    if (test(line)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The label map a template sees: only the fields it reads, or every label plus the error labels. */
