@@ -73,6 +73,11 @@ export interface ScanRequest {
    */
   mustContain?: string[];
   /**
+   * Groups of literals: every returned line contains one literal of each group (line filters
+   * that allow a few, `|~ "a|b"`). Like `mustContain`, only a hint.
+   */
+  mustContainOneOf?: string[][];
+  /**
    * Label equalities every kept record satisfies (`record.label(name) === value`), derived from
    * label filters that run before any stage that could change labels. The store may turn values
    * it reads straight from line bytes into raw-byte literals; like `mustContain`, only a hint.
@@ -189,8 +194,9 @@ export interface ScanPart {
   holdTail: boolean;
   fromMs: number;
   toMs: number;
-  /** Raw-byte literals, longest first; the selector's matchers. */
+  /** Raw-byte literals, longest first, and groups of them (FileScanPlan); the selector's matchers. */
   literals: Uint8Array[];
+  literalGroups?: Uint8Array[][];
   matchers: LabelMatcher[];
   /** Time for untimed lines before the part's first timed line. */
   firstTs: number;

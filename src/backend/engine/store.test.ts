@@ -361,12 +361,27 @@ describe('seek and direction (property test)', () => {
         const a = min + rnd() * (max - min);
         const b = a + rnd() * (max - min) * (q % 2 ? 0.02 : 0.5);
         const mustContain = q % 3 === 0 ? ['needle'] : undefined;
-        const expected = full
-          .filter((r) => r.ts >= a && r.ts < b && (!mustContain || r.line.includes('needle')))
-          .map((r) => r.id);
-        const forward = await collect(store, { fromMs: a, toMs: b, mustContain });
+        // One of each group: the needle or the junk lines, and a quote (no junk line has one).
+        const mustContainOneOf =
+          q % 3 === 1
+            ? [
+                ['needle', 'junk'],
+                ['"', 'no such text'],
+              ]
+            : undefined;
+        const kept = (line: string) =>
+          (!mustContain || line.includes('needle')) &&
+          (!mustContainOneOf || ((line.includes('needle') || line.includes('junk')) && line.includes('"')));
+        const expected = full.filter((r) => r.ts >= a && r.ts < b && kept(r.line)).map((r) => r.id);
+        const forward = await collect(store, { fromMs: a, toMs: b, mustContain, mustContainOneOf });
         expect([seed, q, forward.map((r) => r.id).sort()]).toEqual([seed, q, [...expected].sort()]);
-        const backward = await collect(store, { fromMs: a, toMs: b, mustContain, direction: 'backward' });
+        const backward = await collect(store, {
+          fromMs: a,
+          toMs: b,
+          mustContain,
+          mustContainOneOf,
+          direction: 'backward',
+        });
         expect(backward.map((r) => r.id).sort()).toEqual([...expected].sort());
         for (let i = 1; i < forward.length; i++) {
           expect(forward[i].ts).toBeGreaterThanOrEqual(forward[i - 1].ts - DISORDER_TOLERANCE_MS);

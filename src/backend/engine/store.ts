@@ -272,17 +272,29 @@ function literalsFor(
   mustContain: string[] | undefined,
   labelEquals?: ScanRequest['labelEquals']
 ): Buffer[] {
-  // Literals with U+FFFD may match a decoded invalid sequence that the raw bytes do not contain;
-  // literals spanning lines can only match multi-line records. Neither can prefilter bytes.
-  const texts = (mustContain ?? []).filter(
-    (t) => t.length > 0 && !t.includes('\ufffd') && !(t.includes('\n') && !source.format.multiline)
-  );
+  const texts = (mustContain ?? []).filter((t) => prefiltersBytes(source, t));
   texts.push(...labelLiterals(source, labelEquals));
   const service = selection.serviceLiteral;
   if (service !== undefined && service !== source.defaultService) {
     texts.push(source.format.name === 'json' ? `"${service}"` : service);
   }
   return [...new Set(texts)].map((t) => Buffer.from(t, 'utf8')).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Whether a line's raw bytes contain `literal` whenever its text does. Literals with U+FFFD may
+ * match a decoded invalid sequence that the raw bytes do not contain; literals spanning lines can
+ * only match multi-line records.
+ */
+function prefiltersBytes(source: LogicalSource, literal: string): boolean {
+  return literal.length > 0 && !literal.includes('\ufffd') && !(literal.includes('\n') && !source.format.multiline);
+}
+
+/** The raw-byte groups for one source (`ScanRequest.mustContainOneOf`) whose every literal prefilters bytes. */
+function literalGroupsFor(source: LogicalSource, groups: string[][] | undefined): Buffer[][] {
+  return (groups ?? [])
+    .filter((group) => group.every((t) => prefiltersBytes(source, t)))
+    .map((group) => group.map((t) => Buffer.from(t, 'utf8')));
 }
 
 /** Adds what planning counted and noticed (index counters, unreadable files) in `from` to `into`. */
@@ -673,9 +685,12 @@ class FileStore implements FileLogStore {
     for (const source of selection.sources) {
       const files = await this.openFiles(source, stats.notices);
       opened.push(...files);
-      const literals = literalsFor(source, selection, request.mustContain, request.labelEquals);
+      const prefilter = {
+        literals: literalsFor(source, selection, request.mustContain, request.labelEquals),
+        literalGroups: literalGroupsFor(source, request.mustContainOneOf),
+      };
       for (let i = 0; i < files.length; i++) {
-        const plan = await this.plan(source, files, i, request, literals, selection.accept);
+        const plan = await this.plan(source, files, i, request, prefilter, selection.accept);
         if (plan !== undefined) {
           plans.push(...(await this.useIndex(plan, files[i], request, stats, target)));
         }
@@ -795,7 +810,7 @@ class FileStore implements FileLogStore {
     files: OpenedFile[],
     i: number,
     request: Pick<ScanRequest, 'fromMs' | 'toMs' | 'direction'>,
-    literals: Buffer[],
+    prefilter: Pick<FileScanPlan, 'literals' | 'literalGroups'>,
     accept: (r: LogRecord) => boolean
   ): Promise<FileScanPlan | undefined> {
     const { file, fh, index } = files[i];
@@ -825,7 +840,7 @@ class FileStore implements FileLogStore {
       direction: request.direction,
       fromMs,
       toMs,
-      literals,
+      ...prefilter,
       accept,
       firstTs: Number.isNaN(index.firstTs) ? file.mtimeMs : index.firstTs,
       onComplete: file.gzip && index.gzipSpan === undefined ? (span) => (index.gzipSpan = span) : undefined,
@@ -912,7 +927,14 @@ class FileStore implements FileLogStore {
       const files = await this.openFiles(source, []);
       try {
         for (let i = 0; i < files.length; i++) {
-          const plan = await this.plan(source, files, i, { fromMs, toMs, direction: 'forward' }, [], selection.accept);
+          const plan = await this.plan(
+            source,
+            files,
+            i,
+            { fromMs, toMs, direction: 'forward' },
+            { literals: [] },
+            selection.accept
+          );
           if (plan !== undefined) {
             const { file, index } = files[i];
             reads.push({

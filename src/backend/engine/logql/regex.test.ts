@@ -5,6 +5,7 @@ import {
   RegexError,
   regexLiteral,
   regexRequiredLiteral,
+  topLevelAlternatives,
   unanchoredTest,
 } from './regex';
 
@@ -54,6 +55,13 @@ describe('literal fast paths', () => {
     expect(regexRequiredLiteral('a|b')).toBeUndefined();
     expect(regexRequiredLiteral('(?i)abc')).toBeUndefined();
     expect(regexRequiredLiteral('[abc]+(def)?gh')).toBe('gh');
+  });
+
+  it('splits a pattern at its top-level alternation only', () => {
+    expect(topLevelAlternatives('a|b(c|d)|[|]|e\\|f')).toEqual(['a', 'b(c|d)', '[|]', 'e\\|f']);
+    expect(topLevelAlternatives('(?i)a|b')).toEqual(['(?i)a|b']);
+    expect(topLevelAlternatives('a|')).toEqual(['a', '']);
+    expect(topLevelAlternatives('(a|b')).toEqual(['(a|b']);
   });
 
   it('fast paths agree with the regex engine', () => {

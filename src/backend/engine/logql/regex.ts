@@ -161,6 +161,35 @@ export function regexRequiredLiteral(pattern: string): string | undefined {
   return best || undefined;
 }
 
+/**
+ * A pattern's top-level alternatives (`a|b(c|d)` → `a`, `b(c|d)`): split at the `|` outside groups,
+ * classes and escapes. A pattern with flags (`(?i)...`) is one alternative: its flags apply to all.
+ */
+export function topLevelAlternatives(pattern: string): string[] {
+  if (pattern.startsWith('(?')) {
+    return [pattern];
+  }
+  const alternatives: string[] = [];
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+    } else if (c === '(' || c === '[') {
+      const end = skipBracketed(pattern, i);
+      if (end < 0) {
+        return [pattern];
+      }
+      i = end - 1;
+    } else if (c === '|') {
+      alternatives.push(pattern.slice(start, i));
+      start = i + 1;
+    }
+  }
+  alternatives.push(pattern.slice(start));
+  return alternatives;
+}
+
 /** Index just past the group or class opening at `start`, honouring escapes; -1 if unclosed. */
 function skipBracketed(pattern: string, start: number): number {
   let depth = 0;

@@ -44,6 +44,8 @@ export interface FileScanPlan {
   toMs: number;
   /** Byte strings every returned line must contain (checked on raw bytes before decoding). */
   literals: Buffer[];
+  /** Groups of byte strings: every returned line contains one of each group (checked likewise). */
+  literalGroups?: Buffer[][];
   /** Per-record stream-label check (matchers that depend on record content). */
   accept: (record: LogRecord) => boolean;
   /** Time given to untimed lines before the first timed line. */
@@ -78,6 +80,7 @@ export interface FileScanPlan {
  * process (a light query, a health check, a cancellation) until it ends.
  */
 const YIELD_EVERY_MS = 2;
+const NO_GROUPS: Buffer[][] = [];
 /** Copied listed records per batch. */
 const LISTED_BATCH = 1024;
 let lastYield = performance.now();
@@ -892,6 +895,12 @@ export class FileScanner {
         return;
       }
     }
+    // Before the record is made: a line filter's alternatives rule out most lines of a scan.
+    for (const group of plan.literalGroups ?? NO_GROUPS) {
+      if (!containsOne(buf, group, s, end)) {
+        return;
+      }
+    }
     const stats = this.budget.stats;
     if (invalid && (utf8Checked || !isUtf8(buf.subarray(s, end)))) {
       flags |= FLAG_INVALID_UTF8;
@@ -975,6 +984,16 @@ function contains(buf: Buffer, needle: Buffer, s: number, e: number): boolean {
     return true;
   }
   return buf.subarray(s, e).indexOf(needle) >= 0;
+}
+
+function containsOne(buf: Buffer, needles: Buffer[], s: number, e: number): boolean {
+  const line = buf.subarray(s, e);
+  for (const needle of needles) {
+    if (line.indexOf(needle) >= 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The time of the first timed line that starts at or after `pos` in this chunk (bounded look-ahead). */

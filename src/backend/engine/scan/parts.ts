@@ -151,9 +151,15 @@ function partOf(
     fromMs: plan.fromMs,
     toMs: plan.toMs,
     literals: plan.literals.map((l) => new Uint8Array(l)),
+    literalGroups: plan.literalGroups?.map((group) => group.map((l) => new Uint8Array(l))),
     matchers,
     firstTs: range.firstTs,
   };
+}
+
+/** A view of posted bytes as a Buffer (a worker receives them as a plain Uint8Array). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -177,7 +183,8 @@ export function partScanner(
     direction: part.direction,
     fromMs: part.fromMs,
     toMs: part.toMs,
-    literals: part.literals.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength)),
+    literals: part.literals.map(asBuffer),
+    literalGroups: part.literalGroups?.map((group) => group.map(asBuffer)),
     accept: recordAccept(part.matchers),
     firstTs: part.firstTs,
     ...options,

@@ -12,7 +12,7 @@
 import type { Grouping, LabelFilterExpr, LogExpr, Stage, Unwrap } from '../ast';
 import type { Labels, LogRecord, ScanRequest } from '../../model';
 import { DETECTED_LEVELS } from '../../readers/level';
-import { matcherTest } from '../regex';
+import { matcherTest, regexRequiredLiteral, topLevelAlternatives } from '../regex';
 import { compileLabelFilter, VALUE_CONVERSIONS } from './labelFilter';
 import type { StageFn } from './parsers';
 import { compileStage } from './stages';
@@ -158,21 +158,57 @@ export function compileSampleExtractor(
 }
 
 /**
- * Literal substrings every raw line matching the query must contain: the values of `|=` filters
- * with a single non-empty value, up to the first stage that rewrites the line (line_format,
- * decolorize, unpack). For the storage layer's raw-byte prefilter (`ScanRequest.mustContain`).
+ * Literal substrings every raw line matching the query must contain: per line filter up to the
+ * first stage that rewrites the line (line_format, decolorize, unpack), the literals one of which
+ * a line it keeps contains (`filterLiterals`), where that is a single one. For the storage
+ * layer's raw-byte prefilter (`ScanRequest.mustContain`).
  */
 export function requiredLiterals(expr: LogExpr): string[] {
-  const out: string[] = [];
+  return [...new Set(lineFilterLiterals(expr).flatMap((group) => (group.length === 1 ? group : [])))];
+}
+
+/**
+ * The groups of several literals one of which every raw line matching the query contains (`|= "a"
+ * or "b"`, `|~ "a|b[0-9]"`), as `requiredLiterals` reads them (`ScanRequest.mustContainOneOf`).
+ */
+export function requiredAlternatives(expr: LogExpr): string[][] {
+  return lineFilterLiterals(expr).filter((group) => group.length > 1);
+}
+
+function lineFilterLiterals(expr: LogExpr): string[][] {
+  const groups: string[][] = [];
   for (const stage of expr.stages) {
     if (stage.kind === 'lineFormat' || stage.kind === 'decolorize' || stage.kind === 'unpack') {
       break;
     }
-    if (stage.kind === 'lineFilter' && stage.op === '|=' && stage.values.length === 1 && stage.values[0] !== '') {
-      out.push(stage.values[0]);
+    const group = stage.kind === 'lineFilter' ? filterLiterals(stage) : undefined;
+    if (group !== undefined) {
+      groups.push([...new Set(group)]);
     }
   }
-  return [...new Set(out)];
+  return groups;
+}
+
+/**
+ * Literals one of which every line a line filter keeps contains, when it can tell: a `|=` value,
+ * or a `|~` pattern's alternatives' required literals (each alternative must have one), for each
+ * of its `or` values. Undefined for the other operators and for a value that passes any line.
+ */
+function filterLiterals(stage: Extract<Stage, { kind: 'lineFilter' }>): string[] | undefined {
+  if (stage.op !== '|=' && stage.op !== '|~') {
+    return undefined;
+  }
+  const literals: string[] = [];
+  for (const value of stage.values) {
+    for (const alternative of stage.op === '|=' ? [value] : topLevelAlternatives(value)) {
+      const literal = stage.op === '|=' ? alternative : regexRequiredLiteral(alternative);
+      if (!literal) {
+        return undefined;
+      }
+      literals.push(literal);
+    }
+  }
+  return literals;
 }
 
 /**
@@ -244,6 +280,13 @@ function intersect(a: string[] | undefined, b: string[] | undefined): string[] |
 }
 
 /** What the store may use to read less for a log expression (see `ScanRequest`). */
-export function scanHints(expr: LogExpr): Pick<ScanRequest, 'mustContain' | 'labelEquals' | 'levels'> {
-  return { mustContain: requiredLiterals(expr), labelEquals: requiredLabelValues(expr), levels: requiredLevels(expr) };
+export function scanHints(
+  expr: LogExpr
+): Pick<ScanRequest, 'mustContain' | 'mustContainOneOf' | 'labelEquals' | 'levels'> {
+  return {
+    mustContain: requiredLiterals(expr),
+    mustContainOneOf: requiredAlternatives(expr),
+    labelEquals: requiredLabelValues(expr),
+    levels: requiredLevels(expr),
+  };
 }

@@ -8,6 +8,7 @@ import { parseLogQL } from '../parser';
 import {
   compilePipeline,
   compileSampleExtractor,
+  requiredAlternatives,
   requiredLabelValues,
   requiredLevels,
   requiredLiterals,
@@ -559,15 +560,29 @@ describe('fast path', () => {
   });
 });
 
-describe('requiredLiterals', () => {
-  it('collects single-valued |= filters before the line is rewritten', () => {
-    expect(
-      requiredLiterals(
-        logQuery('{a="b"} |= "x" |= "y" or "z" != "w" |~ "r" | json |= "x" |= "v" | line_format "{{.a}}" |= "q"')
-      )
-    ).toEqual(['x', 'v']);
+describe('requiredLiterals and requiredAlternatives', () => {
+  it('collect what the line filters before the line is rewritten require, one literal or one of a few', () => {
+    const query = logQuery(
+      '{a="b"} |= "x" |= "y" or "z" != "w" |~ "r" | json |= "x" |= "v" | line_format "{{.a}}" |= "q" |~ "s|t"'
+    );
+    expect(requiredLiterals(query)).toEqual(['x', 'r', 'v']);
+    expect(requiredAlternatives(query)).toEqual([['y', 'z']]);
     expect(requiredLiterals(logQuery('{a="b"} | decolorize |= "x"'))).toEqual([]);
     expect(requiredLiterals(logQuery('{a="b"} |= ""'))).toEqual([]);
+  });
+
+  it('read a regex line filter’s alternatives, each of which must require a literal', () => {
+    const alternatives = (q: string) => requiredAlternatives(logQuery(`{a="b"} ${q}`));
+    expect(alternatives('|~ "restarting container|retrying"')).toEqual([['restarting container', 'retrying']]);
+    expect(alternatives('|~ "starting service|kamiwazad [0-9.]+ starting"')).toEqual([
+      ['starting service', 'kamiwazad '],
+    ]);
+    expect(alternatives('|~ "a(b|c)d|e" or "f"')).toEqual([['a', 'e', 'f']]);
+    expect(requiredLiterals(logQuery('{a="b"} |~ `status=4\\d\\d`'))).toEqual(['status=4']);
+    // An alternative without a literal, flags, or an empty alternative: every line may pass.
+    for (const q of ['|~ "a|[0-9]+"', '|~ "(?i)a|b"', '|~ "a|"', '!~ "a|b"', '|> "<_> a"']) {
+      expect([q, alternatives(q), requiredLiterals(logQuery(`{a="b"} ${q}`))]).toEqual([q, [], []]);
+    }
   });
 });
 
