@@ -107,6 +107,7 @@ const metricQuery = fc
       ' | detected_level=~"error|warn"',
       ' | detected_level!="info"',
       ' |= "model"',
+      ' |~ "model|serving"',
       ' | DownstreamStatus=~"4..|5.."'
     ),
     range: fc.constantFrom('1m', '5m', '1h', '90s'),
@@ -160,7 +161,8 @@ const levelQuery = fc
       ' | detected_level="fatal" or detected_level=~"crit.*"',
       ' | detected_level=~"warn|error" | level!="ERROR"',
       ' |= "e" | detected_level!="info" | detected_level!="debug" | detected_level!="unknown" | detected_level!="trace"',
-      ' | detected_level=~"info|error"'
+      ' | detected_level=~"info|error"',
+      ' | detected_level=~"error|warn" |~ "rror|arn" |= "e" or "a"'
     ),
     // Around count_over_time: a grouping the summaries do not have (scanned), and one they have.
     metric: fc.constantFrom(undefined, ['topk(5, sum by (trace_id) (', '))'], ['sum by (filename) (', ')']),

@@ -1,13 +1,16 @@
 /**
  * A transient scan (index builds, metric queries) reads each chunk into the memory of the one
- * before: what it returns must not depend on it.
+ * before: what it returns must not depend on it, nor on the checks that remember a buffer.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyStats, type ScanPart } from '../model';
+import { FORMATS } from '../readers/formats';
 import { ScanBudget } from './budget';
 import { CHUNK_BYTES } from './chunks';
+import { FileScanner } from './fileScan';
+import type { ListedRecords } from './listedReads';
 import { partScanner } from './parts';
 
 const T0 = Date.UTC(2026, 10, 19);
@@ -70,4 +73,57 @@ it('returns the same whole multi-line records when chunk memory is reused as whe
   // Each record whole: its last line names its own request.
   expect(failures.filter(([, line]) => !line.endsWith(`RuntimeError: ${/request \d+/.exec(line)?.[0]}`))).toEqual([]);
   expect(await scan(true)).toEqual(kept);
+});
+
+it('reads listed records batch after batch into reused memory, each checked for one literal of a group', async () => {
+  // 20 000 JSON lines of about 200 bytes; every other one listed (a level list), so that windows
+  // join records and batches of windows follow one another in one reused buffer.
+  const path = join(dir, 'application.jsonl');
+  const lines = Array.from({ length: 20_000 }, (_, i) => {
+    const word = i % 97 === 0 ? 'needle-a' : i % 89 === 0 ? 'needle-b' : 'hay';
+    return JSON.stringify({
+      timestamp: new Date(T0 + i * 1000).toISOString(),
+      message: `request ${i} ${word}`,
+      pad: 'p'.repeat(150),
+    });
+  });
+  writeFileSync(path, lines.map((l) => l + '\n').join(''));
+  const starts: number[] = [];
+  lines.reduce((at, line) => (starts.push(at), at + Buffer.byteLength(line) + 1), 0);
+  const chosen = lines.map((_, i) => i).filter((i) => i % 2 === 0);
+  const listed: ListedRecords = {
+    offset: Float64Array.from(chosen, (i) => starts[i]),
+    length: Uint32Array.from(chosen, (i) => Buffer.byteLength(lines[i])),
+    time: Float64Array.from(chosen, (i) => T0 + i * 1000),
+    cut: new Uint8Array(chosen.length),
+  };
+  const scan = async (transient: boolean) => {
+    const plan = {
+      path,
+      gzip: false,
+      format: FORMATS.json,
+      ctx: { source: 'application', filename: path, defaultService: 'kamiwaza', fileKey: 'k' },
+      start: 0,
+      end: statSync(path).size,
+      holdTail: false,
+      direction: 'forward' as const,
+      fromMs: T0 - 1000,
+      toMs: T0 + 86_400_000,
+      literals: [],
+      literalGroups: [[Buffer.from('needle-a'), Buffer.from('needle-b')]],
+      accept: () => true,
+      firstTs: T0,
+      listed,
+      transient,
+    };
+    const seen: string[] = [];
+    for await (const batch of new FileScanner(plan, new ScanBudget(emptyStats())).records()) {
+      seen.push(...batch.map((r) => /request \d+/.exec(r.line)![0]));
+    }
+    return seen;
+  };
+  const expected = chosen.filter((i) => i % 97 === 0 || i % 89 === 0).map((i) => `request ${i}`);
+  expect(expected.length).toBeGreaterThan(100);
+  expect(await scan(false)).toEqual(expected);
+  expect(await scan(true)).toEqual(expected);
 });

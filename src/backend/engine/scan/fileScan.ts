@@ -28,6 +28,7 @@ import {
   type LineChunk,
 } from './chunks';
 import { listedBatches, type ListedRecords } from './listedReads';
+import { LiteralGroups } from './literalGroups';
 
 export interface FileScanPlan {
   path: string;
@@ -80,7 +81,6 @@ export interface FileScanPlan {
  * process (a light query, a health check, a cancellation) until it ends.
  */
 const YIELD_EVERY_MS = 2;
-const NO_GROUPS: Buffer[][] = [];
 /** Copied listed records per batch. */
 const LISTED_BATCH = 1024;
 let lastYield = performance.now();
@@ -132,6 +132,7 @@ export class FileScanner {
 
   /** The literal chunks are searched for, when the scan searches (see `searchNeedle`). */
   private readonly needle: Buffer | undefined;
+  private readonly otherLiterals: LiteralGroups | undefined;
   /** Chunk memory is reused: records and open groups must not keep views into it. */
   private copyRecords = false;
 
@@ -140,6 +141,10 @@ export class FileScanner {
     private readonly budget: ScanBudget
   ) {
     this.needle = searchNeedle(plan);
+    // The first literal is the one searched for (candidate lines contain it): the others, as
+    // groups of one, and the line filters' groups are checked per line.
+    const others = [...plan.literals.slice(1).map((literal) => [literal]), ...(plan.literalGroups ?? [])];
+    this.otherLiterals = others.length > 0 ? new LiteralGroups(others) : undefined;
   }
 
   async *records(): AsyncGenerator<LogRecord[]> {
@@ -273,9 +278,13 @@ export class FileScanner {
     // before it asks for the next batch. Copied records go out in larger batches (each one handed
     // out cost a tenth of a listed read's time, measured).
     const copy = this.plan.transient !== true;
-    for (const { buf, bytes, windows } of listedBatches(fd, listed, this.plan.direction, this.budget)) {
+    for (const batch of listedBatches(fd, listed, this.plan.direction, this.budget)) {
+      // A view per batch: the batch's buffer is reused, and checks that remember a buffer's
+      // contents (LiteralGroups) must not take the next batch for it.
+      const buf = batch.buf.subarray(0, batch.bytes);
+      const windows = batch.windows;
       // Windows start and end at line ends: when all of a batch is UTF-8, so is each record.
-      const invalid = !isUtf8(buf.subarray(0, bytes));
+      const invalid = !isUtf8(buf);
       for (const { at, base, first, last } of windows) {
         for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
           this.emitListed(buf, at + listed.offset[k] - base, listed, k, invalid, copy);
@@ -889,17 +898,12 @@ export class FileScanner {
       end = s + MAX_LINE_BYTES;
       flags |= FLAG_CUT;
     }
-    const literals = plan.literals;
-    for (let i = checkLiterals ? 0 : 1; i < literals.length; i++) {
-      if (!contains(buf, literals[i], s, end)) {
-        return;
-      }
+    if (checkLiterals && plan.literals.length > 0 && !contains(buf, plan.literals[0], s, end)) {
+      return;
     }
-    // Before the record is made: a line filter's alternatives rule out most lines of a scan.
-    for (const group of plan.literalGroups ?? NO_GROUPS) {
-      if (!containsOne(buf, group, s, end)) {
-        return;
-      }
+    // The other literals, and one of each group, before the record is made.
+    if (this.otherLiterals?.passes(buf, s, end) === false) {
+      return;
     }
     const stats = this.budget.stats;
     if (invalid && (utf8Checked || !isUtf8(buf.subarray(s, end)))) {
@@ -984,16 +988,6 @@ function contains(buf: Buffer, needle: Buffer, s: number, e: number): boolean {
     return true;
   }
   return buf.subarray(s, e).indexOf(needle) >= 0;
-}
-
-function containsOne(buf: Buffer, needles: Buffer[], s: number, e: number): boolean {
-  const line = buf.subarray(s, e);
-  for (const needle of needles) {
-    if (line.indexOf(needle) >= 0) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** The time of the first timed line that starts at or after `pos` in this chunk (bounded look-ahead). */
