@@ -9,9 +9,12 @@
  */
 import type { LogRecord, QueryLimits, ScanPart, ScanStats } from '../../model';
 import { addPartStats, ScanBudget, summarise } from '../../scan/budget';
-import { partScanner } from '../../scan/parts';
-import { newWorker } from '../../scan/workers';
+import { PARALLEL_PARTS, partScanner } from '../../scan/parts';
+import { SpareWorkers } from '../../scan/workers';
 import { collectPart, type PartJob, type PartMessage, type SampleBatch, type SampleSpec } from './samples';
+
+/** How long an idle part worker waits for the next split scan before it ends. */
+const PART_WORKER_IDLE_MS = 2000;
 
 interface PartResult {
   batches: SampleBatch[];
@@ -49,44 +52,77 @@ async function inThread(job: PartJob, signal?: AbortSignal): Promise<PartResult>
   return end;
 }
 
+/**
+ * Idle part workers, kept a moment for the next split scan: a dashboard's panels run several in a
+ * row, and each fresh worker loaded and compiled its code and set up a runtime of its own.
+ */
+const partWorkers = new SpareWorkers(
+  'engine/logql/metric/samples.worker.ts',
+  new URL('./samples.worker.ts', import.meta.url),
+  PARALLEL_PARTS - 1,
+  PART_WORKER_IDLE_MS
+);
+
 function startPart(job: PartJob, signal?: AbortSignal): RunningPart {
-  const worker = newWorker('engine/logql/metric/samples.worker.ts', new URL('./samples.worker.ts', import.meta.url));
+  const worker = partWorkers.take();
   if (worker === undefined) {
     return { result: () => inThread(job, signal), stop: () => {} };
   }
+  worker.ref(); // a waiting worker does not keep the process alive; one at work does (the CLI)
   const batches: SampleBatch[] = [];
   let received = false;
   let settled = false;
+  let onMessage: (m: PartMessage) => void = () => {};
+  let onError: (e: Error) => void = () => {};
+  let onExit: (code: number) => void = () => {};
+  const release = (reusable: boolean) => {
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    worker.off('exit', onExit);
+    if (reusable) {
+      partWorkers.keep(worker);
+    } else {
+      void worker.terminate();
+    }
+  };
   const promise = new Promise<PartResult>((resolve, reject) => {
-    const settle = (f: () => void) => {
+    const settle = (reusable: boolean, f: () => void) => {
       if (!settled) {
         settled = true;
+        release(reusable);
         f();
       }
     };
-    worker.on('message', (m: PartMessage) => {
+    onMessage = (m: PartMessage) => {
       received = true;
       if (m.kind === 'batch') {
         batches.push(m.batch);
       } else if (m.kind === 'done') {
-        settle(() => resolve({ batches, stats: m.stats, stopped: m.stopped }));
+        settle(true, () => resolve({ batches, stats: m.stats, stopped: m.stopped }));
       } else {
-        settle(() => reject(new Error(m.message)));
+        settle(false, () => reject(new Error(m.message)));
       }
-    });
-    worker.on('error', (e) => {
+    };
+    onError = (e) => {
       // A worker that could not even load: scan its part here instead.
-      settle(() => (received ? reject(e) : inThread(job, signal).then(resolve, reject)));
-    });
-    worker.on('exit', (code) => settle(() => reject(new Error(`scan worker exited with code ${code}`))));
+      settle(false, () => (received ? reject(e) : inThread(job, signal).then(resolve, reject)));
+    };
+    onExit = (code) => settle(false, () => reject(new Error(`scan worker exited with code ${code}`)));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
   });
   // The caller may stop before awaiting this part (an earlier part stopped or failed).
   promise.catch(() => {});
   worker.postMessage(job);
   return {
     result: () => promise,
+    // A worker still scanning is ended; one that answered is already waiting for the next part.
     stop: () => {
-      void worker.terminate();
+      if (!settled) {
+        settled = true;
+        release(false);
+      }
     },
   };
 }

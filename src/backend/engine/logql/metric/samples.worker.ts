@@ -1,13 +1,14 @@
 /**
- * Worker thread entry: scans one part of a file and posts its samples (see `parallel.ts`).
- * Receives one PartJob; posts `batch` messages (their arrays transferred), then `done` or `failed`.
+ * Worker thread entry: scans parts of files and posts their samples (see `parallel.ts`). For each
+ * PartJob it receives (one at a time: the next comes once this one answered), it posts `batch`
+ * messages (their arrays transferred), then `done` or `failed`.
  */
 import { parentPort } from 'node:worker_threads';
 import { collectPart, type PartJob, type PartMessage } from './samples';
 
 const port = parentPort;
 if (port) {
-  port.once('message', (job: PartJob) => {
+  port.on('message', (job: PartJob) => {
     const send = (message: PartMessage) => {
       if (message.kind === 'batch') {
         const { ts, value, cell, series, cellCounts = [] } = message.batch;
