@@ -5,7 +5,7 @@
  * behind each time.
  */
 import { PARALLEL_PARTS } from '../scan/parts';
-import { SpareWorkers } from '../scan/workers';
+import { listenTo, SpareWorkers } from '../scan/workers';
 import type { Segment, SegmentJob } from './segment';
 
 const IDLE_MS = 2000;
@@ -24,24 +24,18 @@ export function buildInWorker(job: SegmentJob): Promise<Segment> | undefined {
     return undefined;
   }
   return new Promise<Segment>((resolve, reject) => {
+    let unlisten = () => {};
     const settle = (reusable: boolean, answer: () => void) => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      if (reusable) {
-        buildWorkers.keep(worker);
-      } else {
-        void worker.terminate();
-      }
+      unlisten();
+      buildWorkers.release(worker, reusable);
       answer();
     };
-    const onMessage = (m: { kind: 'done'; segment: Segment } | { kind: 'failed'; message: string }) =>
-      m.kind === 'done' ? settle(true, () => resolve(m.segment)) : settle(false, () => reject(new Error(m.message)));
-    const onError = (e: Error) => settle(false, () => reject(e));
-    const onExit = (code: number) => settle(false, () => reject(new Error(`index worker exited with code ${code}`)));
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
+    unlisten = listenTo(worker, {
+      message: (m: { kind: 'done'; segment: Segment } | { kind: 'failed'; message: string }) =>
+        m.kind === 'done' ? settle(true, () => resolve(m.segment)) : settle(false, () => reject(new Error(m.message))),
+      error: (e) => settle(false, () => reject(e)),
+      exit: (code) => settle(false, () => reject(new Error(`index worker exited with code ${code}`))),
+    });
     worker.unref();
     worker.postMessage(job);
   });

@@ -57,6 +57,25 @@ interface Spare {
   timer?: NodeJS.Timeout;
 }
 
+/** The listeners of one use of a worker. */
+export interface WorkerListeners<M> {
+  message: (message: M) => void;
+  error: (error: Error) => void;
+  exit: (code: number) => void;
+}
+
+/** Listens to `worker` for one use; the returned function removes those listeners. */
+export function listenTo<M>(worker: Worker, listeners: WorkerListeners<M>): () => void {
+  worker.on('message', listeners.message);
+  worker.on('error', listeners.error);
+  worker.on('exit', listeners.exit);
+  return () => {
+    worker.off('message', listeners.message);
+    worker.off('error', listeners.error);
+    worker.off('exit', listeners.exit);
+  };
+}
+
 /**
  * Idle workers of one entry, kept for their next use instead of ended: a worker's start-up (its
  * module loaded and compiled) costs tens of milliseconds of CPU, and its code only warms up as it
@@ -81,6 +100,15 @@ export class SpareWorkers {
     }
     clearTimeout(spare.timer);
     return spare.worker;
+  }
+
+  /** After a use: a worker that answered waits for its next use (`keep`), any other ends. */
+  release(worker: Worker, reusable: boolean): void {
+    if (reusable) {
+      this.keep(worker);
+    } else {
+      void worker.terminate();
+    }
   }
 
   /** `worker` waits for its next use, or ends when `max` already wait. */

@@ -10,7 +10,7 @@
 import type { LogRecord, QueryLimits, ScanPart, ScanStats } from '../../model';
 import { addPartStats, ScanBudget, summarise } from '../../scan/budget';
 import { PARALLEL_PARTS, partScanner } from '../../scan/parts';
-import { SpareWorkers } from '../../scan/workers';
+import { listenTo, SpareWorkers } from '../../scan/workers';
 import { collectPart, type PartJob, type PartMessage, type SampleBatch, type SampleSpec } from './samples';
 
 /** How long an idle part worker waits for the next split scan before it ends. */
@@ -72,18 +72,10 @@ function startPart(job: PartJob, signal?: AbortSignal): RunningPart {
   const batches: SampleBatch[] = [];
   let received = false;
   let settled = false;
-  let onMessage: (m: PartMessage) => void = () => {};
-  let onError: (e: Error) => void = () => {};
-  let onExit: (code: number) => void = () => {};
+  let unlisten = () => {};
   const release = (reusable: boolean) => {
-    worker.off('message', onMessage);
-    worker.off('error', onError);
-    worker.off('exit', onExit);
-    if (reusable) {
-      partWorkers.keep(worker);
-    } else {
-      void worker.terminate();
-    }
+    unlisten();
+    partWorkers.release(worker, reusable);
   };
   const promise = new Promise<PartResult>((resolve, reject) => {
     const settle = (reusable: boolean, f: () => void) => {
@@ -93,24 +85,21 @@ function startPart(job: PartJob, signal?: AbortSignal): RunningPart {
         f();
       }
     };
-    onMessage = (m: PartMessage) => {
-      received = true;
-      if (m.kind === 'batch') {
-        batches.push(m.batch);
-      } else if (m.kind === 'done') {
-        settle(true, () => resolve({ batches, stats: m.stats, stopped: m.stopped }));
-      } else {
-        settle(false, () => reject(new Error(m.message)));
-      }
-    };
-    onError = (e) => {
+    unlisten = listenTo(worker, {
+      message: (m: PartMessage) => {
+        received = true;
+        if (m.kind === 'batch') {
+          batches.push(m.batch);
+        } else if (m.kind === 'done') {
+          settle(true, () => resolve({ batches, stats: m.stats, stopped: m.stopped }));
+        } else {
+          settle(false, () => reject(new Error(m.message)));
+        }
+      },
       // A worker that could not even load: scan its part here instead.
-      settle(false, () => (received ? reject(e) : inThread(job, signal).then(resolve, reject)));
-    };
-    onExit = (code) => settle(false, () => reject(new Error(`scan worker exited with code ${code}`)));
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
+      error: (e) => settle(false, () => (received ? reject(e) : inThread(job, signal).then(resolve, reject))),
+      exit: (code) => settle(false, () => reject(new Error(`scan worker exited with code ${code}`))),
+    });
   });
   // The caller may stop before awaiting this part (an earlier part stopped or failed).
   promise.catch(() => {});
