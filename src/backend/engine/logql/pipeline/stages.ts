@@ -174,11 +174,18 @@ function keep(stage: KeepStage): StageFn {
     name: item.name,
     test: item.matcher ? matcherTest(item.matcher) : undefined,
   }));
+  // A loop in one function made here, not a callback made per label of every record.
+  const keeps = (name: string, value: string): boolean => {
+    for (const item of items) {
+      if (item.name === name && (!item.test || item.test(value))) {
+        return true;
+      }
+    }
+    return false;
+  };
   return (s) => {
     for (const name of s.names()) {
-      const value = s.get(name) ?? '';
-      const kept = items.some((item) => item.name === name && (!item.test || item.test(value)));
-      if (!kept) {
+      if (!keeps(name, s.get(name) ?? '')) {
         s.delete(name);
       }
     }
