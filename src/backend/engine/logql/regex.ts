@@ -66,21 +66,15 @@ export function regexLiteral(pattern: string): string | undefined {
 
 /** `a|b|c` with literal alternatives (no groups), else undefined. */
 function literalAlternatives(pattern: string): string[] | undefined {
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = 0; i <= pattern.length; i++) {
-    if (pattern[i] === '\\') {
-      i++;
-    } else if (i === pattern.length || pattern[i] === '|') {
-      const literal = regexLiteral(pattern.slice(start, i));
-      if (literal === undefined) {
-        return undefined;
-      }
-      parts.push(literal);
-      start = i + 1;
+  const literals: string[] = [];
+  for (const alternative of topLevelAlternatives(pattern)) {
+    const literal = regexLiteral(alternative);
+    if (literal === undefined) {
+      return undefined;
     }
+    literals.push(literal);
   }
-  return parts;
+  return literals;
 }
 
 const CASE_INSENSITIVE_PREFIX = '(?i)';

@@ -131,14 +131,14 @@ export async function evaluateRange(
   const presence = newAccumulator();
   const series = new Map<string, SeriesState>();
 
-  /** A key's series, created with its labels (or what computes them) when it is new. */
-  const stateOf = (key: string, labels: Labels | (() => Labels)): SeriesState => {
+  /** A key's series, created when it is new: with `labels`, else those of the sample just extracted. */
+  const stateOf = (key: string, labels?: Labels): SeriesState => {
     let state = series.get(key);
     if (!state) {
       if (series.size >= seriesCap) {
         throw new SeriesLimitError(seriesCap);
       }
-      state = { id: ctx.table.get(typeof labels === 'function' ? labels() : labels, key), acc: newAccumulator() };
+      state = { id: ctx.table.get(labels ?? labeling.labels(extracted.labels), key), acc: newAccumulator() };
       series.set(key, state);
     }
     return state;
@@ -176,8 +176,6 @@ export async function evaluateRange(
     signal: ctx.signal,
     limits: ctx.limits,
   };
-  /** The series labels of the sample just extracted (one function, not one made per record). */
-  const extractedSeriesLabels = () => labeling.labels(extracted.labels);
   const addRecords = (batch: LogRecord[]) => {
     throwIfAborted(ctx.signal);
     for (const record of batch) {
@@ -196,7 +194,7 @@ export async function evaluateRange(
         presence.add(cell, record.ts, value);
         continue;
       }
-      stateOf(labeling.key(extracted.labels), extractedSeriesLabels).acc.add(cell, record.ts, value);
+      stateOf(labeling.key(extracted.labels)).acc.add(cell, record.ts, value);
     }
   };
   /**
@@ -223,7 +221,7 @@ export async function evaluateRange(
         },
         series: (record): RangeAccumulator => {
           sample(record, extracted);
-          return absent ? presence : stateOf(labeling.key(extracted.labels), extractedSeriesLabels).acc;
+          return absent ? presence : stateOf(labeling.key(extracted.labels)).acc;
         },
         add: (acc, cell, ts, value) => acc.add(cell, ts, value),
         checkAborted: () => throwIfAborted(ctx.signal),

@@ -398,39 +398,39 @@ export function quantileReader(acc: RangeAccumulator): ((q: number) => RangeAccu
   return acc instanceof ValueListAccumulator ? (q) => acc.withFinish((values) => quantile(q, values)) : undefined;
 }
 
+const unchanged = (value: number) => value;
+const average = (sum: number, count: number) => sum / count;
+const larger = (candidate: number, current: number) => candidate > current;
+const smaller = (candidate: number, current: number) => candidate < current;
+
 /**
  * A factory of per-series accumulators for one range aggregation. Each op's finishing function is
- * made once here and shared: one made per accumulator counted when a grouping has 60 000 series.
+ * made once, not once per accumulator: a grouping by trace id makes 60 000 of them.
  */
 export function accumulatorFactory(spec: RangeOpSpec, layout: WindowLayout): () => RangeAccumulator {
   const seconds = spec.rangeMs / 1000;
-  const count = (finish: (n: number) => number) => () => new CountAccumulator(layout, finish);
-  const sum = (finish: (sum: number, count: number) => number) => () => new SumAccumulator(layout, finish);
+  const perSecond = (value: number) => value / seconds;
   switch (spec.op) {
     case 'count_over_time':
     case 'absent_over_time':
-      return count((n) => n);
+      return () => new CountAccumulator(layout, unchanged);
     case 'rate':
-      return spec.unwrapped ? sum((total) => total / seconds) : count((n) => n / seconds);
+      return spec.unwrapped
+        ? () => new SumAccumulator(layout, perSecond)
+        : () => new CountAccumulator(layout, perSecond);
     case 'bytes_over_time':
     case 'sum_over_time':
-      return sum((total) => total);
+      return () => new SumAccumulator(layout, unchanged);
     case 'bytes_rate':
-      return sum((total) => total / seconds);
+      return () => new SumAccumulator(layout, perSecond);
     case 'avg_over_time':
-      return sum((total, n) => total / n);
-    case 'max_over_time': {
-      const better = (candidate: number, current: number) => candidate > current;
-      return () => new ExtremumAccumulator(layout, better);
-    }
-    case 'min_over_time': {
-      const better = (candidate: number, current: number) => candidate < current;
-      return () => new ExtremumAccumulator(layout, better);
-    }
-    case 'stdvar_over_time': {
-      const finish = (variance: number) => variance;
-      return () => new MomentsAccumulator(layout, finish);
-    }
+      return () => new SumAccumulator(layout, average);
+    case 'max_over_time':
+      return () => new ExtremumAccumulator(layout, larger);
+    case 'min_over_time':
+      return () => new ExtremumAccumulator(layout, smaller);
+    case 'stdvar_over_time':
+      return () => new MomentsAccumulator(layout, unchanged);
     case 'stddev_over_time':
       return () => new MomentsAccumulator(layout, Math.sqrt);
     case 'first_over_time':
@@ -439,13 +439,13 @@ export function accumulatorFactory(spec: RangeOpSpec, layout: WindowLayout): () 
       return () => new EdgeAccumulator(layout, true);
     case 'quantile_over_time': {
       const q = spec.param ?? NaN;
-      const finish = (values: Float64Array) => quantile(q, values);
-      return () => new ValueListAccumulator(layout, finish);
+      const ofValues = (values: Float64Array) => quantile(q, values);
+      return () => new ValueListAccumulator(layout, ofValues);
     }
     case 'rate_counter': {
-      const finish = (samples: Parameters<typeof extrapolatedCounterRate>[0], w: number) =>
+      const ofSamples = (samples: Array<[number, number]>, w: number) =>
         extrapolatedCounterRate(samples, spec.rangeMs, layout.windowEnd(w));
-      return () => new SampleListAccumulator(layout, finish);
+      return () => new SampleListAccumulator(layout, ofSamples);
     }
   }
 }

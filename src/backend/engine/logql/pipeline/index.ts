@@ -164,7 +164,7 @@ export function compileSampleExtractor(
  * layer's raw-byte prefilter (`ScanRequest.mustContain`).
  */
 export function requiredLiterals(expr: LogExpr): string[] {
-  return [...new Set(lineFilterLiterals(expr).flatMap((group) => (group.length === 1 ? group : [])))];
+  return literalHints(expr).mustContain;
 }
 
 /**
@@ -172,7 +172,15 @@ export function requiredLiterals(expr: LogExpr): string[] {
  * or "b"`, `|~ "a|b[0-9]"`), as `requiredLiterals` reads them (`ScanRequest.mustContainOneOf`).
  */
 export function requiredAlternatives(expr: LogExpr): string[][] {
-  return lineFilterLiterals(expr).filter((group) => group.length > 1);
+  return literalHints(expr).mustContainOneOf;
+}
+
+function literalHints(expr: LogExpr): Required<Pick<ScanRequest, 'mustContain' | 'mustContainOneOf'>> {
+  const groups = lineFilterLiterals(expr);
+  return {
+    mustContain: [...new Set(groups.flatMap((group) => (group.length === 1 ? group : [])))],
+    mustContainOneOf: groups.filter((group) => group.length > 1),
+  };
 }
 
 function lineFilterLiterals(expr: LogExpr): string[][] {
@@ -198,17 +206,11 @@ function filterLiterals(stage: Extract<Stage, { kind: 'lineFilter' }>): string[]
   if (stage.op !== '|=' && stage.op !== '|~') {
     return undefined;
   }
-  const literals: string[] = [];
-  for (const value of stage.values) {
-    for (const alternative of stage.op === '|=' ? [value] : topLevelAlternatives(value)) {
-      const literal = stage.op === '|=' ? alternative : regexRequiredLiteral(alternative);
-      if (!literal) {
-        return undefined;
-      }
-      literals.push(literal);
-    }
-  }
-  return literals;
+  const literals =
+    stage.op === '|='
+      ? stage.values
+      : stage.values.flatMap((pattern) => topLevelAlternatives(pattern).map(regexRequiredLiteral));
+  return literals.every((literal) => literal) ? (literals as string[]) : undefined;
 }
 
 /**
@@ -283,10 +285,5 @@ function intersect(a: string[] | undefined, b: string[] | undefined): string[] |
 export function scanHints(
   expr: LogExpr
 ): Pick<ScanRequest, 'mustContain' | 'mustContainOneOf' | 'labelEquals' | 'levels'> {
-  return {
-    mustContain: requiredLiterals(expr),
-    mustContainOneOf: requiredAlternatives(expr),
-    labelEquals: requiredLabelValues(expr),
-    levels: requiredLevels(expr),
-  };
+  return { ...literalHints(expr), labelEquals: requiredLabelValues(expr), levels: requiredLevels(expr) };
 }
