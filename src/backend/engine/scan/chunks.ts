@@ -162,6 +162,8 @@ const INFLATE_AT_ONCE_OUTPUT = 64 << 20;
 /** zlib ends a stream only with room left in its output: the chunk has a little more than the data. */
 const MIN_CHUNK_SLACK = 64;
 const MIN_INFLATE_CHUNK = 4 << 10;
+/** Log text inflates about tenfold: beyond this, the trailer's size is not believed for the chunk. */
+const MAX_EXPECTED_RATIO = 32;
 
 /** Siblings this thread inflated, while still in memory (scans that run together share them). */
 const inflatedSiblings = new InflatedSiblings();
@@ -191,9 +193,13 @@ function inflateAtOnce(path: string, budget: ScanBudget): InflatedSibling | unde
     const bytesRead = readSync(fd, compressed, 0, size, 0);
     // Inflated into one chunk of the size the trailer gives (the last member's, exact for the
     // usual single member): a fixed 1 MiB chunk is what every small sibling kept (18.9 MB for
-    // the bench corpus's 8.2 MB of siblings). A wrong size only costs more chunks.
+    // the bench corpus's 8.2 MB of siblings). A wrong size only costs more chunks; a file cut
+    // short has no trailer, and what its last bytes read as is bounded by its compressed size.
     const inflatedSize = trailer.length === 8 ? trailer.readUInt32LE(4) : 0;
-    const chunkSize = Math.min(Math.max(inflatedSize + MIN_CHUNK_SLACK, MIN_INFLATE_CHUNK), INFLATE_AT_ONCE_OUTPUT);
+    const chunkSize = Math.max(
+      Math.min(inflatedSize + MIN_CHUNK_SLACK, bytesRead * MAX_EXPECTED_RATIO, INFLATE_AT_ONCE_OUTPUT),
+      MIN_INFLATE_CHUNK
+    );
     const options = { maxOutputLength: INFLATE_AT_ONCE_OUTPUT, chunkSize };
     const data = compressed.subarray(0, bytesRead);
     let whole: InflatedSibling;
