@@ -29,6 +29,7 @@ import {
 } from './chunks';
 import { listedBatches, type ListedRecords } from './listedReads';
 import { LiteralGroups } from './literalGroups';
+import { NeedleSearch } from './needleSearch';
 
 export interface FileScanPlan {
   path: string;
@@ -131,7 +132,7 @@ export class FileScanner {
   private pending: PendingLine[] = [];
 
   /** The literal chunks are searched for, when the scan searches (see `searchNeedle`). */
-  private readonly needle: Buffer | undefined;
+  private readonly needle: NeedleSearch | undefined;
   private readonly otherLiterals: LiteralGroups | undefined;
   /** Chunk memory is reused: records and open groups must not keep views into it. */
   private copyRecords = false;
@@ -140,7 +141,8 @@ export class FileScanner {
     private readonly plan: FileScanPlan,
     private readonly budget: ScanBudget
   ) {
-    this.needle = searchNeedle(plan);
+    const needle = searchNeedle(plan);
+    this.needle = needle === undefined ? undefined : new NeedleSearch(needle);
     // The first literal is the one searched for (candidate lines contain it): the others, as
     // groups of one, and the line filters' groups are checked per line.
     const others = [...plan.literals.slice(1).map((literal) => [literal]), ...(plan.literalGroups ?? [])];
@@ -456,12 +458,12 @@ export class FileScanner {
     }
   }
 
-  private forwardCandidates(chunk: LineChunk, needle: Buffer): void {
+  private forwardCandidates(chunk: LineChunk, needle: NeedleSearch): void {
     const invalid = true; // each candidate line's UTF-8 is checked on its own
     const { buf } = chunk;
     let pos = 0;
     while (pos < buf.length) {
-      const hit = buf.indexOf(needle, pos);
+      const hit = needle.indexIn(buf, pos);
       if (hit < 0) {
         break;
       }
@@ -520,12 +522,12 @@ export class FileScanner {
    * At the chunk's end the record still open (from the chunk's last header) is read, so the next
    * chunk continues it as a full scan would.
    */
-  private forwardRecordCandidates(chunk: LineChunk, needle: Buffer): void {
+  private forwardRecordCandidates(chunk: LineChunk, needle: NeedleSearch): void {
     const { buf } = chunk;
     this.copyRecords = chunk.recycle !== undefined;
     let pos = this.group === undefined ? 0 : this.readToNextHeader(chunk, 0);
     while (pos < buf.length && !this.stopped) {
-      const hit = buf.indexOf(needle, pos);
+      const hit = needle.indexIn(buf, pos);
       if (hit < 0) {
         break;
       }
@@ -634,7 +636,7 @@ export class FileScanner {
     this.emit(buf, s, e, offset, ts, ts, cut, invalid, true);
   }
 
-  private backwardCandidates(chunk: LineChunk, needle: Buffer): void {
+  private backwardCandidates(chunk: LineChunk, needle: NeedleSearch): void {
     const invalid = true; // each candidate line's UTF-8 is checked on its own
     const { buf } = chunk;
     const copy = chunk.recycle !== undefined;
@@ -712,7 +714,7 @@ export class FileScanner {
    * start, the lines above its first header are read, as they end a record begun in the next
    * (earlier) chunk.
    */
-  private backwardRecordCandidates(chunk: LineChunk, needle: Buffer): void {
+  private backwardRecordCandidates(chunk: LineChunk, needle: NeedleSearch): void {
     const { buf } = chunk;
     this.copyRecords = chunk.recycle !== undefined;
     let pos = this.group === undefined ? buf.length : this.readToOwnHeader(chunk, buf.length);
@@ -955,10 +957,10 @@ function lineEnd(buf: Buffer, s: number, nl: number): number {
 }
 
 /** The start of each line of `buf` that holds `needle`, in order. */
-function hitLineStarts(buf: Buffer, needle: Buffer): number[] {
+function hitLineStarts(buf: Buffer, needle: NeedleSearch): number[] {
   const starts: number[] = [];
   for (let from = 0; from < buf.length;) {
-    const hit = buf.indexOf(needle, from);
+    const hit = needle.indexIn(buf, from);
     if (hit < 0) {
       break;
     }
