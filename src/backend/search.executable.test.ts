@@ -107,19 +107,6 @@ describe('built executable: literal searches on two threads', () => {
       .map((thread) => thread.tid)
       .sort((a, b) => a - b);
 
-  it("leaves the runtime's compiler threads the cores' idle moments (nice 19), its other threads at 0", async () => {
-    // The runtime starts its compiler threads with its first compilation: by the second search,
-    // whenever that was, they have been found.
-    await search(traceIds[0]);
-    await search(traceIds[1]);
-    const threads = threadsOf(plugin.child.pid!);
-    const compilers = threads.filter((thread) => thread.name === 'JITWorker');
-    expect(compilers.length).toBeGreaterThan(0);
-    expect(compilers.map((thread) => thread.nice)).toEqual(compilers.map(() => 19));
-    expect(threads.find((thread) => thread.tid === plugin.child.pid)?.nice).toBe(0);
-    expect(threads.filter((thread) => thread.name === 'Worker').map((thread) => thread.nice)).toContain(0);
-  });
-
   it('answers searches one after the other, each id twice, with exactly the lines holding it, in one worker', async () => {
     let threads: number[] | undefined;
     for (const id of [...traceIds, ...traceIds]) {

@@ -17,7 +17,7 @@ import { FORMATS } from '../readers/formats';
 import { addPartStats, ScanBudget } from './budget';
 import { JobClaims } from './jobClaims';
 import { partScanner } from './parts';
-import { lowerCompilerPriority, SpareWorkers } from './workers';
+import { SpareWorkers } from './workers';
 
 const MAX_COLLECTED_BYTES = 32 << 20;
 /**
@@ -141,10 +141,9 @@ const searchWorkers = new SpareWorkers(
   1
 );
 
-/** Starts the spare search worker, if there is none, and lowers the compiler threads (when the search service starts). */
+/** Starts the spare search worker, if there is none (when the search service starts). */
 export function prestartSearchWorker(): void {
   searchWorkers.prestart();
-  lowerCompilerPriority();
 }
 
 function takeSearchWorker(): Worker | undefined {
@@ -175,7 +174,6 @@ export interface RunningSearches {
  * otherwise.
  */
 export function startSearches(jobs: SearchJob[]): RunningSearches {
-  lowerCompilerPriority();
   const worker = jobs.length === 0 ? undefined : takeSearchWorker();
   if (worker === undefined) {
     return { result: () => Promise.resolve(undefined), takeBack: () => false, stop: () => {} };

@@ -2,7 +2,7 @@
  * Starting the engine's worker threads, from sources (bun) or inside a built executable, keeping
  * idle ones for their next use, and lowering the priority of those that do background work.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism, setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,35 +49,6 @@ export async function lowerThreadPriority(): Promise<void> {
     }
   } catch {
     // No /proc (not Linux), or not allowed: the thread keeps its priority.
-  }
-}
-
-/** JavaScriptCore's compiler threads (named so by the runtime), once found. */
-const COMPILER_THREAD = 'JITWorker';
-let compilersLowered = false;
-
-/**
- * Makes JavaScriptCore's compiler threads the scheduler's last choice (nice 19, as background
- * work). On two cores they otherwise take turns with the threads scanning for a query: a trace
- * search in a fresh process, while the runtime compiles its hot code, took 230 ms against 173 ms
- * for the next one (medians of eight); at nice 19 it took 219 ms, its code compiled in the cores'
- * idle moments instead (dashboards and index builds took as long as before). The runtime starts
- * them with its first compilation: called again until they are found. Elsewhere than Linux it
- * does nothing.
- */
-export function lowerCompilerPriority(): void {
-  if (compilersLowered) {
-    return;
-  }
-  try {
-    for (const task of readdirSync('/proc/self/task')) {
-      if (readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() === COMPILER_THREAD) {
-        setPriority(Number(task), 19);
-        compilersLowered = true;
-      }
-    }
-  } catch {
-    compilersLowered = true; // no /proc (not Linux), or not allowed: nothing to try again
   }
 }
 
