@@ -17,7 +17,7 @@ import { FORMATS } from '../readers/formats';
 import { addPartStats, ScanBudget } from './budget';
 import { JobClaims } from './jobClaims';
 import { partScanner } from './parts';
-import { SpareWorkers } from './workers';
+import { listenTo, SpareWorkers } from './workers';
 
 const MAX_COLLECTED_BYTES = 32 << 20;
 /**
@@ -202,9 +202,7 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
   };
   const onExit = (code: number) =>
     pending.forEach((p) => p.reject(new Error(`search worker exited with code ${code}`)));
-  worker.on('message', onMessage);
-  worker.on('error', onError);
-  worker.on('exit', onExit);
+  const unlisten = listenTo(worker, { message: onMessage, error: onError, exit: onExit });
   worker.postMessage({ jobs, claims: claims.buffer } satisfies SearchBatch);
   return {
     result: (index) => {
@@ -223,13 +221,10 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
     stop: () => {
       const failed = ended;
       ended = true;
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      if (settled === jobs.length && !failed) {
-        searchWorkers.keep(worker);
-      } else {
-        void worker.terminate();
+      unlisten();
+      const reusable = settled === jobs.length && !failed;
+      searchWorkers.release(worker, reusable);
+      if (!reusable) {
         searchWorkers.prestart();
       }
     },
