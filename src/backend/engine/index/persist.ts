@@ -39,11 +39,11 @@ const ALIGN = 8;
 const padLength = (length: number) => (ALIGN - (length % ALIGN)) % ALIGN;
 const PADDING = Buffer.alloc(ALIGN);
 /**
- * The file is written through a buffer of this size: the index of a 6.6 GB log file is about
- * 30 MB, and one buffer of the whole file cost that much fresh memory (and its page faults) on
- * the main thread at every save.
+ * The file is written, and a mapped one checked, through a buffer of this size: the index of a
+ * 6.6 GB log file is about 30 MB, and one buffer of the whole file cost that much fresh memory
+ * (and its page faults) on the main thread at every save.
  */
-const WRITE_CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 interface SegmentHeader {
   start: number;
@@ -90,8 +90,14 @@ interface ColumnsFileHeader extends Owner {
  * block without trace ids) passes zlib a null pointer, and zlib then returns 0, dropping the
  * sum of everything before it; a load would never match it.
  */
-function checksum(fields: Owner, body: Uint8Array[]): number {
-  return body.reduce((crc, part) => (part.length === 0 ? crc : crc32(part, crc)), crc32(JSON.stringify(fields)));
+function checksum(fields: Owner, body: Iterable<Uint8Array>): number {
+  let crc = crc32(JSON.stringify(fields));
+  for (const part of body) {
+    if (part.length > 0) {
+      crc = crc32(part, crc);
+    }
+  }
+  return crc;
 }
 
 /** A temporary file this old was left by a process that died while saving. */
@@ -172,7 +178,7 @@ function writeCache(target: string, fields: Owner, arrays: ArrayBufferView[]): s
     // JSON may end in spaces: they pad the line so that the arrays start aligned.
     const headLength = Buffer.byteLength(text, 'utf8') + 1;
     const head = Buffer.from(text + ' '.repeat(padLength(headLength)) + '\n', 'utf8');
-    writeParts(temporary, [head, ...body], WRITE_CHUNK_BYTES);
+    writeParts(temporary, [head, ...body], CHUNK_BYTES);
     renameSync(temporary, target);
     return undefined;
   } catch (e) {
@@ -313,17 +319,43 @@ const runtime = globalThis as { Bun?: { mmap(path: string, options: { shared: bo
  * and renames it over the old one, a removal unlinks it, and a mapped file stays whole through
  * both (only truncating a mapped file, which nothing here does, would fault on its lost pages).
  * The mapping is private: writes to the views would stay in this process.
+ * `body(from)`: the bytes from `from` on, for the checksum. A mapped file's are read through a
+ * small buffer, not through the mapping: a page touched there stays in the process's memory for
+ * as long as the mapping, and queries read only some of the arrays (after the five dashboards,
+ * 14 MB of the access log's 19 MB of columns were in memory, against all 19 MB checked through
+ * the mapping; measured).
  */
-function cacheBytes(file: string): Buffer {
+function cacheBytes(file: string): { data: Buffer; body: (from: number) => Iterable<Uint8Array> } {
   if (runtime.Bun !== undefined) {
     try {
       const mapped = runtime.Bun.mmap(file, { shared: false });
-      return Buffer.from(mapped.buffer, mapped.byteOffset, mapped.byteLength);
+      return {
+        data: Buffer.from(mapped.buffer, mapped.byteOffset, mapped.byteLength),
+        body: (from) => fileChunks(file, from),
+      };
     } catch {
       // Not mapped (an empty file, a file system or platform without mappings): read instead.
     }
   }
-  return readFileSync(file);
+  const data = readFileSync(file);
+  return { data, body: (from) => [data.subarray(from)] };
+}
+
+/**
+ * `file`'s bytes from `from` to its end, in chunks of one reused buffer. If a save renamed a new
+ * file over it since it was mapped, these bytes are the new file's: its checksum then does not
+ * match the header read from the mapping, and the cache is ignored (never misread).
+ */
+function* fileChunks(file: string, from: number): Generator<Uint8Array> {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (let at = from, n; (n = readSync(fd, chunk, 0, chunk.length, at)) > 0; at += n) {
+      yield chunk.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -336,8 +368,9 @@ function readCache<H extends Owner>(
   identity: string
 ): { header: H; take: Take } | undefined {
   let data: Buffer;
+  let body: (from: number) => Iterable<Uint8Array>;
   try {
-    data = cacheBytes(file);
+    ({ data, body } = cacheBytes(file));
   } catch {
     return undefined;
   }
@@ -347,7 +380,7 @@ function readCache<H extends Owner>(
     header.version !== VERSION ||
     header.path !== path ||
     header.identity !== identity ||
-    saved !== checksum(header, [data.subarray(nl + 1)])
+    saved !== checksum(header, body(nl + 1))
   ) {
     return undefined;
   }
