@@ -139,6 +139,29 @@ describe('range aggregations', () => {
     expect(windows('quantile_over_time', shared, { range: 15_000, param: 0 })).toEqual([1, 1]);
   });
 
+  it('quantile of cells holding many values (several chunks each) ranks them all, once joined and once copied', () => {
+    // A shuffled permutation of first..first+n-1 at times inside (from, to]: its φ-quantile is
+    // first + φ·(n−1) exactly (consecutive integers interpolate linearly).
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const permutation = (first: number, n: number, from: number, to: number): Array<[number, number]> => {
+      const values = Array.from({ length: n }, (_, i) => first + i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [values[i], values[j]] = [values[j], values[i]];
+      }
+      return values.map((v, i) => [from + ((i + 1) / (n + 1)) * (to - from), v]);
+    };
+    // Range 15s: window 0 = (-5s, 10s] has values in (5s, 10s] only; window 1 = (5s, 20s] adds (10s, 20s].
+    const many = [...permutation(0, 20_000, 5, 10), ...permutation(20_000, 9_000, 10, 20)];
+    const [median0, median1] = windows('quantile_over_time', many, { range: 15_000, param: 0.5 }) as number[];
+    expect(median0).toBe(9_999.5);
+    expect(median1).toBe(14_499.5);
+    const [high0, high1] = windows('quantile_over_time', many, { range: 15_000, param: 0.9 }) as number[];
+    expect(high0).toBeCloseTo(0.9 * 19_999, 6);
+    expect(high1).toBeCloseTo(0.9 * 28_999, 6);
+  });
+
   it('overlapping windows share samples', () => {
     // range 15s: windows (-5s, 10s] and (5s, 20s]; the sample at exactly 5s is not in the second.
     expect(windows('count_over_time', SAMPLES, { range: 15_000 })).toEqual([3, 3]);
