@@ -284,12 +284,14 @@ export class FileScanner {
       // A view per batch: the batch's buffer is reused, and checks that remember a buffer's
       // contents (LiteralGroups) must not take the next batch for it.
       const buf = batch.buf.subarray(0, batch.bytes);
-      const windows = batch.windows;
       // Windows start and end at line ends: when all of a batch is UTF-8, so is each record.
       const invalid = !isUtf8(buf);
-      for (const { at, base, first, last } of windows) {
+      for (let w = 0; w < batch.count; w++) {
+        const first = batch.first[w];
+        const last = batch.last[w];
+        const at = batch.at[w] - listed.offset[first];
         for (let k = forward ? first : last; k >= first && k <= last; k += forward ? 1 : -1) {
-          this.emitListed(buf, at + listed.offset[k] - base, listed, k, invalid, copy);
+          this.emitListed(buf, at + listed.offset[k], listed, k, invalid, copy);
         }
       }
       if (this.out.length >= (copy ? LISTED_BATCH : 1)) {

@@ -44,14 +44,14 @@ function read(records: ListedRecords, direction: 'forward' | 'backward', batchBy
     const buffers = new Set<Buffer>();
     for (const batch of listedBatches(fd, records, direction, new ScanBudget(stats, {}), batchBytes)) {
       buffers.add(batch.buf);
-      batches.push(batch.windows.length);
-      for (const w of batch.windows) {
+      batches.push(batch.count);
+      for (let w = 0; w < batch.count; w++) {
         const texts: string[] = [];
-        for (let k = w.first; k <= w.last; k++) {
-          const s = w.at + records.offset[k] - w.base;
+        for (let k = batch.first[w]; k <= batch.last[w]; k++) {
+          const s = batch.at[w] + records.offset[k] - records.offset[batch.first[w]];
           texts.push(batch.buf.toString('latin1', s, s + records.length[k]));
         }
-        windows.push({ span: [w.first, w.last], texts });
+        windows.push({ span: [batch.first[w], batch.last[w]], texts });
       }
     }
     return { windows, batches, buffers: buffers.size, bytes: stats.bytesScanned };
@@ -81,7 +81,13 @@ it('goes from the end backward, and caps a window at 64 KiB', () => {
   expect(windows.flatMap((w) => w.texts)).toEqual([...lines.slice(35), ...lines.slice(0, 35)].map(lineText));
 });
 
-it('hands out windows in batches that reuse one buffer', () => {
+it('hands out windows in batches that reuse one buffer, and more windows than a batch first holds', () => {
+  // 66 records 5 KB apart (no two share a read) in one batch: past the window arrays' first length (64).
+  const far = Array.from({ length: 66 }, (_, k) => 6 * k);
+  const many = read(listed(far), 'forward', 400 * LINE);
+  expect(many.batches).toEqual([66]);
+  expect(many.windows.flatMap((w) => w.texts)).toEqual(far.map(lineText));
+
   // Six far-apart records, 1 000 bytes each: a 2 500-byte batch holds two of them.
   const lines = [0, 50, 100, 150, 200, 250];
   const { windows, batches, buffers } = read(listed(lines), 'forward', 2500);
@@ -109,8 +115,10 @@ it('stops at a read that comes back short: the file shrank under the index', () 
   const fd = openSync(copy, 'r');
   try {
     const records = listed([10, 100, 300]);
-    const batches = [...listedBatches(fd, records, 'forward', new ScanBudget(emptyStats(), {}))];
-    const spans = batches.flatMap((b) => b.windows.map((w) => w.first));
+    const spans: number[] = [];
+    for (const batch of listedBatches(fd, records, 'forward', new ScanBudget(emptyStats(), {}))) {
+      spans.push(...batch.first.subarray(0, batch.count));
+    }
     expect(spans).toEqual([0, 1]);
   } finally {
     closeSync(fd);

@@ -32,41 +32,69 @@ const WINDOW_BYTES = 64 << 10;
  */
 const BATCH_BYTES = 256 << 10;
 
-/** Records `[first, last]` (indexes into the list), their bytes at `buf[at + offset[k] - base]`. */
-export interface ListedWindow {
-  at: number;
-  base: number;
-  first: number;
-  last: number;
-}
-
-/** Windows read into one buffer, which the next batch reuses (records must copy what they keep). */
+/**
+ * Windows read into one buffer, handed out in one object that the next batch reuses with its
+ * buffer and arrays (records must copy what they keep). Window `w` holds records
+ * `[first[w], last[w]]` (indexes into the list); record `k`'s bytes start at
+ * `buf[at[w] + offset[k] - offset[first[w]]]`. Arrays, not an object per window: an error-lines
+ * query reads 60 000 records, nearly one window each.
+ */
 export interface ListedBatch {
   buf: Buffer;
   /** The windows' bytes are `buf[0, bytes)`, back to back. */
   bytes: number;
-  windows: ListedWindow[];
+  /** Windows in this batch (the arrays may be longer). */
+  count: number;
+  at: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
 }
 
-/** A window's records and bytes, before it is read. */
-interface WindowSpan {
-  first: number;
-  last: number;
-  base: number;
-  bytes: number;
+/** Adds a window to `batch`, growing its arrays when full. */
+function addWindow(batch: ListedBatch, first: number, last: number): void {
+  if (batch.count === batch.at.length) {
+    for (const name of ['at', 'first', 'last'] as const) {
+      const grown = new Int32Array(batch[name].length * 2);
+      grown.set(batch[name]);
+      batch[name] = grown;
+    }
+  }
+  batch.at[batch.count] = batch.bytes;
+  batch.first[batch.count] = first;
+  batch.last[batch.count] = last;
+  batch.count++;
 }
 
-/** The windows of `records`, in scan direction. */
-function* windowSpans(records: ListedRecords, direction: Direction): Generator<WindowSpan> {
+/**
+ * The windows of `records` in batches, in scan direction: a batch must be done with before the
+ * next is asked for. Ends early when the budget runs out, and at a read that comes back short: the
+ * file shrank, and the records after that point are no longer what the index saw.
+ */
+export function* listedBatches(
+  fd: number,
+  records: ListedRecords,
+  direction: Direction,
+  budget: ScanBudget,
+  batchBytes = BATCH_BYTES
+): Generator<ListedBatch> {
   const { offset, length } = records;
   const endOf = (k: number) => offset[k] + length[k];
   const joins = (k: number, from: number, to: number) =>
     offset[k] - endOf(k - 1) <= GAP_BYTES && endOf(to) - offset[from] <= WINDOW_BYTES;
   const n = offset.length;
-  for (let k = direction === 'forward' ? 0 : n - 1; k >= 0 && k < n;) {
+  const forward = direction === 'forward';
+  const batch: ListedBatch = {
+    buf: Buffer.allocUnsafe(batchBytes),
+    bytes: 0,
+    count: 0,
+    at: new Int32Array(64),
+    first: new Int32Array(64),
+    last: new Int32Array(64),
+  };
+  for (let k = forward ? 0 : n - 1; k >= 0 && k < n && budget.ok();) {
     let first = k;
     let last = k;
-    if (direction === 'forward') {
+    if (forward) {
       while (last + 1 < n && joins(last + 1, first, last + 1)) {
         last++;
       }
@@ -77,46 +105,24 @@ function* windowSpans(records: ListedRecords, direction: Direction): Generator<W
       }
       k = first - 1;
     }
-    yield { first, last, base: offset[first], bytes: endOf(last) - offset[first] };
-  }
-}
-
-/**
- * The windows of `records` in batches, in scan direction; one buffer is reused for every batch.
- * Ends early when the budget runs out, and at a read that comes back short: the file shrank, and
- * the records after that point are no longer what the index saw.
- */
-export function* listedBatches(
-  fd: number,
-  records: ListedRecords,
-  direction: Direction,
-  budget: ScanBudget,
-  batchBytes = BATCH_BYTES
-): Generator<ListedBatch> {
-  let buf = Buffer.allocUnsafe(batchBytes);
-  let windows: ListedWindow[] = [];
-  let used = 0;
-  for (const span of windowSpans(records, direction)) {
-    if (!budget.ok()) {
-      break;
+    const bytes = endOf(last) - offset[first];
+    if (batch.bytes + bytes > batch.buf.length && batch.count > 0) {
+      yield batch;
+      batch.bytes = 0;
+      batch.count = 0;
     }
-    if (used + span.bytes > buf.length && windows.length > 0) {
-      yield { buf, bytes: used, windows };
-      windows = [];
-      used = 0;
+    if (bytes > batch.buf.length) {
+      batch.buf = Buffer.allocUnsafe(bytes); // a record longer than a batch (up to MAX_LINE_BYTES)
     }
-    if (span.bytes > buf.length) {
-      buf = Buffer.allocUnsafe(span.bytes); // a record longer than a batch (up to MAX_LINE_BYTES)
-    }
-    const bytesRead = readSync(fd, buf, used, span.bytes, span.base);
+    const bytesRead = readSync(fd, batch.buf, batch.bytes, bytes, offset[first]);
     budget.add(bytesRead);
-    if (bytesRead < span.bytes) {
+    if (bytesRead < bytes) {
       break;
     }
-    windows.push({ at: used, base: span.base, first: span.first, last: span.last });
-    used += span.bytes;
+    addWindow(batch, first, last);
+    batch.bytes += bytes;
   }
-  if (windows.length > 0) {
-    yield { buf, bytes: used, windows };
+  if (batch.count > 0) {
+    yield batch;
   }
 }
