@@ -325,8 +325,8 @@ class CellValues {
 
   /** Copies `cell`'s values into `into` from `at`; returns where they end. */
   copy(cell: number, into: Float64Array, at: number): number {
-    const chunks = this.chunks[cell] ?? [];
-    for (let i = 0; i < chunks.length; i++) {
+    const chunks = this.chunks[cell];
+    for (let i = 0; chunks !== undefined && i < chunks.length; i++) {
       const chunk = i === chunks.length - 1 ? chunks[i].subarray(0, this.fill[cell]) : chunks[i];
       into.set(chunk, at);
       at += chunk.length;
@@ -339,9 +339,9 @@ class CellValues {
    * reorders the cell's own values, which windows and siblings later read whole.
    */
   joined(cell: number): Float64Array {
-    const chunks = this.chunks[cell] ?? [];
+    const chunks = this.chunks[cell];
     const n = this.counts[cell];
-    if (chunks.length === 1) {
+    if (chunks?.length === 1) {
       return chunks[0].subarray(0, n);
     }
     const values = new Float64Array(n);
