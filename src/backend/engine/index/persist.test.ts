@@ -131,7 +131,12 @@ async function loaded<T>(how: 'read' | 'mapped', run: () => Promise<T>): Promise
 it('answers from a mapped cache file, whose checksum is read from the file', async () => {
   const { cacheDir } = await savedIndex('mapped');
   const expected = await runQuery(createFileLogStore({ roots: [logs] }), volume);
-  const answer = await loaded('mapped', () => runQuery(indexedStore(cacheDir), volume));
+  const answer = await loaded('mapped', async () => {
+    const restarted = indexedStore(cacheDir);
+    const result = await runQuery(restarted, volume);
+    await restarted.indexIdle();
+    return result;
+  });
   expect(answer.stats.summaryLines).toBeGreaterThan(0);
   expect(series(answer)).toEqual(series(expected));
 });
