@@ -10,6 +10,7 @@
 import type { Labels, LogRecord } from '../model';
 import { FLAG_CUT, type FileContext } from './context';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, LINE_TRUNCATED_LABEL } from './labels';
+import { grown } from '../typedArrays';
 
 export interface RecordColumns {
   /** The labels coded, in order: `service_name`, then the format's `columnLabels` (minus dropped ones). */
@@ -175,22 +176,10 @@ export class ColumnsBuilder {
   }
 
   private grow(size: number): void {
-    const grown = <T extends Float64Array | Uint32Array | Uint8Array | Uint16Array>(
-      a: T,
-      make: (n: number) => T
-    ): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.offset = grown(this.offset, (n) => new Uint32Array(n));
-    this.time = grown(this.time, (n) => new Float64Array(n));
-    this.flags = grown(this.flags, (n) => new Uint8Array(n));
-    this.codes.forEach(
-      (c, i) =>
-        (this.codes[i] =
-          c instanceof Uint8Array ? grown(c, (n) => new Uint8Array(n)) : grown(c, (n) => new Uint16Array(n)))
-    );
+    this.offset = grown(this.offset, size);
+    this.time = grown(this.time, size);
+    this.flags = grown(this.flags, size);
+    this.codes.forEach((c, i) => (this.codes[i] = grown(c, size)));
   }
 }
 

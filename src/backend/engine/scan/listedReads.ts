@@ -5,6 +5,7 @@
 import { readSync } from 'node:fs';
 import type { Direction } from '../model';
 import type { ScanBudget } from './budget';
+import { grown } from '../typedArrays';
 
 /** Records of a file, in file order, by offset and byte length; as a scan would emit them. */
 export interface ListedRecords {
@@ -53,11 +54,10 @@ export interface ListedBatch {
 /** Adds a window to `batch`, growing its arrays when full. */
 function addWindow(batch: ListedBatch, first: number, last: number): void {
   if (batch.count === batch.at.length) {
-    for (const name of ['at', 'first', 'last'] as const) {
-      const grown = new Int32Array(batch[name].length * 2);
-      grown.set(batch[name]);
-      batch[name] = grown;
-    }
+    const length = batch.at.length * 2;
+    batch.at = grown(batch.at, length);
+    batch.first = grown(batch.first, length);
+    batch.last = grown(batch.last, length);
   }
   batch.at[batch.count] = batch.bytes;
   batch.first[batch.count] = first;

@@ -9,6 +9,7 @@
 import type { RangeOp } from '../ast';
 import type { WindowLayout } from './windows';
 import { quantile } from './quantile';
+import { grown } from '../../typedArrays';
 
 export interface RangeAccumulator {
   add(cell: number, ts: number, value: number): void;
@@ -309,9 +310,7 @@ class CellValues {
     let at = this.fill[cell];
     if (at === last.length) {
       if (last.length < CHUNK_VALUES) {
-        const grown = new Float64Array(last.length * 2);
-        grown.set(last);
-        last = chunks[chunks.length - 1] = grown;
+        last = chunks[chunks.length - 1] = grown(last, last.length * 2);
       } else {
         last = new Float64Array(CHUNK_VALUES);
         chunks.push(last);
