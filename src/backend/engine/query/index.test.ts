@@ -454,6 +454,49 @@ describe('vector aggregations and binary operators', () => {
     // Inside an aggregation the series of a range aggregation are not the result's.
     await expect(query(store, 'sum(count_over_time({source="application"}[10s]))', req)).resolves.toBeDefined();
   });
+
+  it('topk and bottomk of one step choose as they would from every group, ties to the group seen first', async () => {
+    // Groups by `user` with counts a:3, b:1, c:2, d:2, e:1, f:3 (first seen in that order), and one
+    // line without the label (its own group, the empty label set).
+    const users = ['a', 'b', 'c', 'a', 'd', 'c', 'e', 'f', 'd', 'a', 'f', 'f', ''];
+    const store = createMemoryLogStore(users.map((u, i) => rec(i + 1, u ? `user=${u}` : 'none', API)));
+    const grouped = 'sum by (user) (count_over_time({source="application"} | logfmt [30s]))';
+    // `+ 0` keeps the values but takes the general path (every group made into a sample).
+    for (const op of ['topk', 'bottomk']) {
+      for (const k of [1, 2, 3, 4, 7, 10]) {
+        const chosen = vector((await instant(store, `${op}(${k}, ${grouped})`, 30)) as VectorResult);
+        const all = vector((await instant(store, `${op}(${k}, ${grouped} + 0)`, 30)) as VectorResult);
+        expect(chosen).toEqual(all);
+      }
+    }
+    expect(vector((await instant(store, `topk(3, ${grouped})`, 30)) as VectorResult)).toEqual([
+      [{ user: 'a' }, 3],
+      [{ user: 'c' }, 2],
+      [{ user: 'f' }, 3],
+    ]);
+    // Three groups count 1: b and e come before the line without a user.
+    expect(vector((await instant(store, `bottomk(2, ${grouped})`, 30)) as VectorResult)).toEqual([
+      [{ user: 'b' }, 1],
+      [{ user: 'e' }, 1],
+    ]);
+  });
+
+  it('topk of one step over more groups than an aggregation may hold (Loki limits only the result)', async () => {
+    // 60 000 trace ids, one line each, and three more lines for t7 and one for t42.
+    const ids = Array.from({ length: 60_000 }, (_, i) => `t${i}`);
+    const store = createMemoryLogStore(
+      [...ids, 't7', 't7', 't42', 't7'].map((id, i) => rec(i / 10_000, 'x', API, { trace_id: id }))
+    );
+    const top = 'topk(2, sum by (trace_id) (count_over_time({source="application"}[30s])))';
+    expect(vector((await instant(store, top, 30)) as VectorResult)).toEqual([
+      [{ trace_id: 't42' }, 2],
+      [{ trace_id: 't7' }, 4],
+    ]);
+    // Without a topk the groups are an aggregation's, still bounded.
+    await expect(
+      instant(store, 'count(sum by (trace_id) (count_over_time({source="application"}[30s])))', 30)
+    ).rejects.toThrow('maximum number of series (50000) reached');
+  });
 });
 
 describe('grouping by stream labels, structured metadata and parsed labels together', () => {

@@ -5,7 +5,13 @@
 import type { MetricExpr, RangeAggregationExpr, RangeOp, VectorAggregationExpr, VectorOp } from '../ast';
 import { applyOperator, isComparison, isSetOperator, vectorScalar, vectorVector } from './binary';
 import type { Sample } from './labels';
-import { evaluateRange, stepVectors, type RangeEvalContext, type RangeSeries } from './rangeEval';
+import {
+  evaluateRange,
+  stepVectors,
+  type RangeEvalContext,
+  type RangeEvalOptions,
+  type RangeSeries,
+} from './rangeEval';
 import { aggregateVector } from './vectorAgg';
 
 export type MetricContext = RangeEvalContext;
@@ -34,7 +40,27 @@ function pushdownTarget(expr: VectorAggregationExpr): RangeAggregationExpr | und
   return PUSHDOWN[expr.op]?.has(inner.op) ? inner : undefined;
 }
 
+/**
+ * `topk`/`bottomk` of one step over a pushed-down aggregation: the range aggregation need only
+ * return the series that can be chosen (its others may be far more than a query may return).
+ */
+function topOfOneStep(expr: VectorAggregationExpr, ctx: MetricContext): RangeEvalOptions['top'] {
+  const chooses = expr.op === 'topk' || expr.op === 'bottomk';
+  if (!chooses || expr.grouping !== undefined || ctx.steps.times.length !== 1) {
+    return undefined;
+  }
+  return { k: expr.param ?? 0, descending: expr.op === 'topk' };
+}
+
 async function evaluateVectorAggregation(expr: VectorAggregationExpr, ctx: MetricContext): Promise<Evaluated> {
+  const innerTarget = expr.inner.kind === 'vector' ? pushdownTarget(expr.inner) : undefined;
+  const top = innerTarget && topOfOneStep(expr, ctx);
+  if (top && innerTarget && expr.inner.kind === 'vector') {
+    const pushdownBy = expr.inner.grouping?.labels ?? [];
+    const series = await evaluateRange(innerTarget, ctx, { pushdownBy, top });
+    const samples = stepVectors(series, ctx.steps.times.length)[0];
+    return { kind: 'vectors', steps: [aggregateVector(expr.op, expr.param, expr.grouping, samples, ctx.table)] };
+  }
   const target = pushdownTarget(expr);
   if (target) {
     const series = await evaluateRange(target, ctx, { pushdownBy: expr.grouping?.labels ?? [] });
