@@ -459,14 +459,17 @@ describe('vector aggregations and binary operators', () => {
     // Groups by `user` with counts a:3, b:1, c:2, d:2, e:1, f:3 (first seen in that order), and one
     // line without the label (its own group, the empty label set).
     const users = ['a', 'b', 'c', 'a', 'd', 'c', 'e', 'f', 'd', 'a', 'f', 'f', ''];
-    const store = createMemoryLogStore(users.map((u, i) => rec(i + 1, u ? `user=${u}` : 'none', API)));
+    const store = createMemoryLogStore(users.map((u, i) => rec(i + 1, u ? `user=${u} n=${i % 4}` : 'none n=1', API)));
     const grouped = 'sum by (user) (count_over_time({source="application"} | logfmt [30s]))';
+    const ranged = 'max_over_time({source="application"} | logfmt | unwrap n [30s]) by (user)';
     // `+ 0` keeps the values but takes the general path (every group made into a sample).
-    for (const op of ['topk', 'bottomk']) {
-      for (const k of [1, 2, 3, 4, 7, 10]) {
-        const chosen = vector((await instant(store, `${op}(${k}, ${grouped})`, 30)) as VectorResult);
-        const all = vector((await instant(store, `${op}(${k}, ${grouped} + 0)`, 30)) as VectorResult);
-        expect(chosen).toEqual(all);
+    for (const inner of [grouped, ranged]) {
+      for (const op of ['topk', 'bottomk']) {
+        for (const k of [1, 2, 3, 4, 7, 10]) {
+          const chosen = vector((await instant(store, `${op}(${k}, ${inner})`, 30)) as VectorResult);
+          const all = vector((await instant(store, `${op}(${k}, ${inner} + 0)`, 30)) as VectorResult);
+          expect(chosen).toEqual(all);
+        }
       }
     }
     expect(vector((await instant(store, `topk(3, ${grouped})`, 30)) as VectorResult)).toEqual([

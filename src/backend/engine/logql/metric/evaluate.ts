@@ -41,24 +41,33 @@ function pushdownTarget(expr: VectorAggregationExpr): RangeAggregationExpr | und
 }
 
 /**
- * `topk`/`bottomk` of one step over a pushed-down aggregation: the range aggregation need only
- * return the series that can be chosen (its others may be far more than a query may return).
+ * `topk`/`bottomk` of one step over a range aggregation, or over an aggregation pushed down into
+ * one: the range aggregation need only return the series that can be chosen (its others may be
+ * far more than a query may return). Undefined for any other aggregation.
  */
-function topOfOneStep(expr: VectorAggregationExpr, ctx: MetricContext): RangeEvalOptions['top'] {
+function chosenOfOneStep(
+  expr: VectorAggregationExpr,
+  ctx: MetricContext
+): { range: RangeAggregationExpr; options: RangeEvalOptions } | undefined {
   const chooses = expr.op === 'topk' || expr.op === 'bottomk';
   if (!chooses || expr.grouping !== undefined || ctx.steps.times.length !== 1) {
     return undefined;
   }
-  return { k: expr.param ?? 0, descending: expr.op === 'topk' };
+  const top = { k: expr.param ?? 0, descending: expr.op === 'topk' };
+  const inner = expr.inner;
+  if (inner.kind === 'range') {
+    return { range: inner, options: { top } };
+  }
+  const target = inner.kind === 'vector' ? pushdownTarget(inner) : undefined;
+  return target && inner.kind === 'vector'
+    ? { range: target, options: { pushdownBy: inner.grouping?.labels ?? [], top } }
+    : undefined;
 }
 
 async function evaluateVectorAggregation(expr: VectorAggregationExpr, ctx: MetricContext): Promise<Evaluated> {
-  const innerTarget = expr.inner.kind === 'vector' ? pushdownTarget(expr.inner) : undefined;
-  const top = innerTarget && topOfOneStep(expr, ctx);
-  if (top && innerTarget && expr.inner.kind === 'vector') {
-    const pushdownBy = expr.inner.grouping?.labels ?? [];
-    const series = await evaluateRange(innerTarget, ctx, { pushdownBy, top });
-    const samples = stepVectors(series, ctx.steps.times.length)[0];
+  const chosen = chosenOfOneStep(expr, ctx);
+  if (chosen) {
+    const samples = stepVectors(await evaluateRange(chosen.range, ctx, chosen.options), 1)[0];
     return { kind: 'vectors', steps: [aggregateVector(expr.op, expr.param, expr.grouping, samples, ctx.table)] };
   }
   const target = pushdownTarget(expr);
