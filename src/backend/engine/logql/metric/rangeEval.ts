@@ -53,16 +53,19 @@ export interface RangeEvalContext {
   maxSeries: number;
 }
 
+/** What an enclosing `topk`/`bottomk` of one step chooses: the `k` highest values (`descending`) or lowest. */
+export interface TopChoice {
+  k: number;
+  descending: boolean;
+}
+
 export interface RangeEvalOptions {
   /** Group samples by these labels right away (see `evaluateRange`). */
   pushdownBy?: string[];
   /** The range aggregation is the query's result: its series count is the result's. */
   isResult?: boolean;
-  /**
-   * Only the series an enclosing `topk`/`bottomk` of one step can return are wanted: the `k`
-   * with the highest (`descending`) or lowest value, ties to the series seen first.
-   */
-  top?: { k: number; descending: boolean };
+  /** Only the series an enclosing `topk`/`bottomk` of one step can choose are wanted. */
+  top?: TopChoice;
 }
 
 /**
@@ -371,7 +374,7 @@ export async function evaluateRange(
  * what `topk`/`bottomk` takes of all of them (`vectorAgg.ts`: a stable sort by value, NaN last,
  * so of equal values the one seen first).
  */
-function topStates(series: Map<string, SeriesState>, top: { k: number; descending: boolean }): SeriesState[] {
+function topStates(series: Map<string, SeriesState>, top: TopChoice): SeriesState[] {
   interface Ranked {
     state: SeriesState;
     value: number;
