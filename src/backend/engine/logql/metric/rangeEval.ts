@@ -77,8 +77,8 @@ const INTERMEDIATE_CELL_BUDGET = 4_000_000;
 const INTERMEDIATE_SERIES_LIMIT = 50_000;
 /**
  * Series of one window under a `topk`/`bottomk` (option `top`): only k of them are made into
- * points, so each costs its key, labels and accumulator while the scan runs. A week of error lines
- * grouped by trace id has about 190 000 in a 10 GB corpus; Loki limits only the result.
+ * points, so each costs its key, labels and accumulator while the scan runs. A 10.8 GB week has
+ * 167 032 trace ids on error lines and 78 629 request paths; Loki limits only the result.
  */
 const TOP_SERIES_LIMIT = 1_000_000;
 
