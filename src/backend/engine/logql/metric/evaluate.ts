@@ -58,10 +58,11 @@ function chosenOfOneStep(
   if (inner.kind === 'range') {
     return { range: inner, options: { top } };
   }
-  const target = inner.kind === 'vector' ? pushdownTarget(inner) : undefined;
-  return target && inner.kind === 'vector'
-    ? { range: target, options: { pushdownBy: inner.grouping?.labels ?? [], top } }
-    : undefined;
+  if (inner.kind !== 'vector') {
+    return undefined;
+  }
+  const target = pushdownTarget(inner);
+  return target && { range: target, options: { pushdownBy: inner.grouping?.labels ?? [], top } };
 }
 
 async function evaluateVectorAggregation(expr: VectorAggregationExpr, ctx: MetricContext): Promise<Evaluated> {

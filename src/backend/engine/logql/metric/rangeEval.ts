@@ -165,6 +165,12 @@ export async function evaluateRange(
     }
     return state;
   };
+  /** The points of the series the query wants: every one, or those an enclosing topk chooses. */
+  const seriesPoints = (states: Iterable<SeriesState>): RangeSeries[] => {
+    const scratch = new WindowScratch(layout.windowCount);
+    const kept = top !== undefined ? topStates(states, top) : states;
+    return [...kept].map((state) => accumulatedPoints(ctx.table.get(state.labels, state.key), state.acc, scratch));
+  };
   // A percentile's siblings (another φ of the same values) take the values it collected.
   const siblings =
     expr.op === 'quantile_over_time' && ctx.store.selectedFilesVersion !== undefined
@@ -178,9 +184,8 @@ export async function evaluateRange(
   if (collected) {
     addCollected(ctx.stats, collected);
     ctx.stats.siblingSeries = (ctx.stats.siblingSeries ?? 0) + collected.series.length;
-    const scratch = new WindowScratch(layout.windowCount);
-    return collected.series.map(({ key, labels, quantile }) =>
-      accumulatedPoints(ctx.table.get(labels, key), quantile(expr.param ?? NaN), scratch)
+    return seriesPoints(
+      collected.series.map(({ key, labels, quantile }) => ({ key, labels, acc: quantile(expr.param ?? NaN) }))
     );
   }
 
@@ -366,9 +371,7 @@ export async function evaluateRange(
       });
     }
   }
-  const scratch = new WindowScratch(layout.windowCount);
-  const kept = top !== undefined ? topStates(series, top) : series.values();
-  return [...kept].map((state) => accumulatedPoints(ctx.table.get(state.labels, state.key), state.acc, scratch));
+  return seriesPoints(series.values());
 }
 
 /**
@@ -376,7 +379,7 @@ export async function evaluateRange(
  * what `topk`/`bottomk` takes of all of them (`vectorAgg.ts`: a stable sort by value, NaN last,
  * so of equal values the one seen first).
  */
-function topStates(series: Map<string, SeriesState>, top: TopChoice): SeriesState[] {
+function topStates(states: Iterable<SeriesState>, top: TopChoice): SeriesState[] {
   interface Ranked {
     state: SeriesState;
     value: number;
@@ -388,7 +391,7 @@ function topStates(series: Map<string, SeriesState>, top: TopChoice): SeriesStat
     (a, b) => before(b.value, a.value) || (!before(a.value, b.value) && a.seen > b.seen)
   );
   let seen = 0;
-  for (const state of series.values()) {
+  for (const state of states) {
     const value = state.acc.windowValue(0);
     if (value === undefined) {
       continue;

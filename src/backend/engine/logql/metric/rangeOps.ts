@@ -352,8 +352,8 @@ class CellValues {
 }
 
 /**
- * Every sample value, per cell, for operations that need all values but not their order (a typed
- * array per cell, as pushing to a JS array cost more than anything else in a percentile over an
+ * Every sample value, per cell, for operations that need all values but not their order (typed
+ * arrays, `CellValues`: pushing to a JS array cost more than anything else in a percentile over an
  * access log's 600 000 durations). `finish` may reorder the values it is given: a window of one
  * cell (an instant query's, or a range query's whose range is its step) gives the cell's own
  * values, not a copy; later windows that share the cell still see the same values.

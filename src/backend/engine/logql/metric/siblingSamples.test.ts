@@ -41,6 +41,21 @@ describe('quantile siblings', () => {
     }
   });
 
+  it('a topk of one step over another φ takes the values and chooses as if asked alone', async () => {
+    const slowest = (q: number) =>
+      `topk(3, quantile_over_time(${q}, {source="access"} | Duration!="" | unwrap Duration | __error__="" [6h]) by (RequestPath))`;
+    const instant = (store: FileLogStore, query: string) =>
+      runQuery(store, { query, startMs: SAMPLE_END_MS, endMs: SAMPLE_END_MS, instant: true });
+    const vector = (result: QueryResult) => (result.resultType === 'vector' ? result.samples : []);
+    const store = createFileLogStore({ roots: [dir] });
+    expect((await instant(store, slowest(0.5))).stats.siblingSeries).toBe(0);
+    const sibling = await instant(store, slowest(0.99));
+    // Every path's values were taken; three were chosen.
+    expect(sibling.stats.siblingSeries).toBeGreaterThan(3);
+    expect(vector(sibling)).toHaveLength(3);
+    expect(vector(sibling)).toEqual(vector(await instant(createFileLogStore({ roots: [dir] }), slowest(0.99))));
+  });
+
   it('a query that differs in more than φ, or files that changed, collect their own values', async () => {
     const store = createFileLogStore({ roots: [dir] });
     await ask(store, percentile(0.5));
