@@ -299,7 +299,7 @@ async function dashboardLoads(plugin: Plugin, traceId: string, again: boolean): 
   }
   // Every query must answer; one that does not is reported, not allowed to end the run.
   rows.push({
-    name: `dashboard queries that failed${failed.length > 0 ? ` (first: ${failed[0].slice(0, 120)})` : ''}`,
+    name: `dashboard queries that failed${again ? ', again' : ''}${failed.length > 0 ? ` (first: ${failed[0].slice(0, 120)})` : ''}`,
     value: failed.length,
     unit: 'count',
     goalValue: 0,
