@@ -599,8 +599,10 @@ class FileStore implements FileLogStore {
           firstJob += workerParts[i].length;
         }
       }
-      yield* mergeByTime(streams, request.direction, BATCH_SIZE);
+      // Inputs read ahead of the merge unless they reuse their batches' memory.
+      yield* mergeByTime(streams, request.direction, BATCH_SIZE, request.transient !== true);
     } finally {
+      budget.end();
       searches.stop();
       await Promise.all(streams.map((s) => s.return(undefined)));
       if (closeAtEnd) {

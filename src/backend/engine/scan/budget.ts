@@ -7,6 +7,8 @@ import { FLAG_CUT, FLAG_INVALID_UTF8, FLAG_MALFORMED } from '../readers/context'
 
 export class ScanBudget {
   private readonly deadline: number;
+  /** The consumer has its answer: scans still reading ahead stop, and nothing is truncated. */
+  private ended = false;
 
   constructor(
     readonly stats: ScanStats,
@@ -21,9 +23,19 @@ export class ScanBudget {
     this.stats.bytesScanned += bytes;
   }
 
+  /** Scans reading ahead of their consumer stop at their next check, without a notice. */
+  end(): void {
+    this.ended = true;
+  }
+
+  /** Whether a limit or the consumer's end stopped the scans: what they read is not whole. */
+  get stopped(): boolean {
+    return this.ended || this.stats.truncated !== undefined;
+  }
+
   /** Whether the scan may go on reading. */
   ok(): boolean {
-    if (this.stats.truncated !== undefined) {
+    if (this.stopped) {
       return false;
     }
     if (this.signal?.aborted) {

@@ -174,7 +174,7 @@ export class FileScanner {
         });
         return;
       }
-      if (plan.onComplete && this.budget.stats.truncated === undefined && !this.stopped && this.span.lines > 0) {
+      if (plan.onComplete && !this.budget.stopped && !this.stopped && this.span.lines > 0) {
         plan.onComplete(this.span);
       }
       return;
@@ -788,7 +788,7 @@ export class FileScanner {
     if (this.plan.direction === 'backward') {
       // A group or untimed lines still open here precede the file's first timestamp, unless the
       // scan ended early (range or limits), in which case they are outside what was asked for.
-      if (this.stopped || this.budget.stats.truncated !== undefined) {
+      if (this.stopped || this.budget.stopped) {
         this.group = undefined;
         this.pending = [];
       } else {

@@ -44,3 +44,49 @@ it('merges newest first backward, and passes one input through', async () => {
   expect(await mergedTimes([a, b], 'backward', 2, 100)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
   expect(await mergedTimes([a], 'backward', 3, 100)).toEqual(a);
 });
+
+describe('reading ahead', () => {
+  const record = (ts: number) => ({ ts }) as unknown as LogRecord;
+
+  /**
+   * Input A's first batch comes only once input B was asked for its second (or, so that the test
+   * ends either way, when the consumer gives up on it); B has two batches.
+   */
+  function waitingInputs() {
+    const asked: string[] = [];
+    let bAskedTwice = () => {};
+    const released = new Promise<string>((resolve) => (bAskedTwice = () => resolve('B read on')));
+    let giveUp = () => {};
+    const gaveUp = new Promise<string>((resolve) => (giveUp = () => resolve('gave up')));
+    async function* a(): AsyncGenerator<LogRecord[]> {
+      asked.push(await Promise.race([released, gaveUp]));
+      yield [record(5)];
+    }
+    async function* b(): AsyncGenerator<LogRecord[]> {
+      yield [record(4)];
+      bAskedTwice();
+      yield [record(3)];
+    }
+    return { sources: [a(), b()], asked, giveUp };
+  }
+
+  async function merged(readAhead: boolean) {
+    const { sources, asked, giveUp } = waitingInputs();
+    // Without reading ahead nothing asks B again until A's first batch is in: give up after the
+    // other inputs' turns, so that the assertion, not a hang, tells.
+    setImmediate(giveUp);
+    const times: number[] = [];
+    for await (const batch of mergeByTime(sources, 'backward', 100, readAhead)) {
+      times.push(...batch.map((r) => r.ts));
+    }
+    return { times, asked };
+  }
+
+  it('asks an input for its next batch while the merge waits for another input', async () => {
+    expect(await merged(true)).toEqual({ times: [5, 4, 3], asked: ['B read on'] });
+  });
+
+  it('does not, for inputs that reuse their batches', async () => {
+    expect(await merged(false)).toEqual({ times: [5, 4, 3], asked: ['gave up'] });
+  });
+});

@@ -127,6 +127,37 @@ describe('split literal searches', () => {
     expect(await entries(split)).toEqual(expected);
   });
 
+  it('stop reading ahead, without a notice, when the limit ends the search', async () => {
+    const ahead = mkdtempSync(join(tmpdir(), 'kw-search-ahead-'));
+    try {
+      // The JSON log's newest hour mentions the needle on every line: it meets a limit of 10. The
+      // 33 MB text log, six hours older, only on its last line: its scan hands that line out at
+      // once, is asked ahead, and would then read on to the file's start for nothing.
+      const json = Array.from({ length: 2000 }, (_, i) =>
+        JSON.stringify({ timestamp: new Date(T0 + 11 * HOUR + i * 1000).toISOString(), trace_id: NEEDLE })
+      );
+      writeFileSync(join(ahead, 'application.jsonl'), json.join('\n') + '\n');
+      const count = 500_000;
+      const text = Array.from({ length: count }, (_, i) => {
+        const at = new Date(T0 + Math.floor((i / count) * 6 * HOUR)).toISOString().replace('T', ' ').replace('Z', '');
+        return `${at.replace('.', ',')} - kamiwaza.api - INFO - step ${i}${i === count - 1 ? ` ${NEEDLE}` : ''} ......`;
+      });
+      const textBytes = Buffer.byteLength(text.join('\n') + '\n');
+      writeFileSync(join(ahead, 'application.log'), text.join('\n') + '\n');
+      expect(textBytes).toBeGreaterThan(32e6);
+      const stores = splitAndSequentialStores(ahead);
+      const req: QueryRequest = { query: everyFile, startMs: T0 - HOUR, endMs: T0 + 13 * HOUR, limit: 10 };
+      for (const store of [stores.split, stores.sequential]) {
+        const { stats, notices, ...result } = await runQuery(store, req);
+        expect(result.resultType === 'streams' && result.streams.flatMap((s) => s.entries)).toHaveLength(10);
+        expect(notices).toEqual([]);
+        expect(stats.bytesScanned).toBeLessThan(textBytes / 2);
+      }
+    } finally {
+      rmSync(ahead, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ['JSON', 'application'],
     ['multi-line text', 'application-text'],

@@ -226,6 +226,9 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       searchWorkers.release(worker, reusable);
       if (!reusable) {
         searchWorkers.prestart();
+        // A scan reading ahead may wait for one of them: it gets the part back, and its ended
+        // budget stops it at once.
+        pending.forEach((p) => p.resolve(undefined));
       }
     },
   };
@@ -320,13 +323,16 @@ export async function* searchParts(file: FileParts, budget: ScanBudget): AsyncGe
   for (let k = 0; k < parts.length && !stopped; k++) {
     const result = searchedByWorker(parts[k], k) ? await searches.result(job++) : undefined;
     if (result === undefined) {
+      if (budget.stopped) {
+        return; // nothing more may be read (a part given back when the search ended)
+      }
       const scanner = partScanner(parts[k], budget, { onComplete });
       yield* local.track(scanner.records());
       if (counted) {
         budget.stats.filesRead--; // each scanner counts its file
       }
       counted = true;
-      stopped = scanner.stoppedEarly || budget.stats.truncated !== undefined;
+      stopped = scanner.stoppedEarly || budget.stopped;
       continue;
     }
     addPartStats(budget.stats, result.stats);
