@@ -352,7 +352,7 @@ class FileStore implements FileLogStore {
     private readonly options: FileStoreOptions
   ) {
     this.blocks = options.index === undefined ? undefined : new BlockIndexes(options.index);
-    this.warming = this.blocks === undefined ? Promise.resolve() : this.warmIndex().catch(() => undefined);
+    this.warming = this.blocks === undefined ? Promise.resolve() : this.warmIndex(this.blocks).catch(() => undefined);
   }
 
   private discover(): Discovery {
@@ -364,7 +364,14 @@ class FileStore implements FileLogStore {
     return discovery;
   }
 
-  private async warmIndex(): Promise<void> {
+  /**
+   * Opens every file once, so that their builds start without waiting for a query. After the
+   * queries of this turn: a store is made for the call that first names its data source, and
+   * that query opens the files it reads itself (builds start once it ends, see giveWay.ts).
+   */
+  private async warmIndex(blocks: BlockIndexes): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await blocks.queriesEnded();
     const notices: Notice[] = [];
     for (const source of this.discover().sources) {
       const files = await this.openFiles(source, notices);

@@ -150,6 +150,11 @@ export class BlockIndexes {
     this.pending.add(built);
   }
 
+  /** Resolves once no query runs (or after a while, see RunningQueries.ended). */
+  queriesEnded(): Promise<void> {
+    return this.queries.ended();
+  }
+
   /** A query started: builds give way until the returned function is called. */
   queryStarted(): () => void {
     return this.queries.started();
