@@ -141,6 +141,8 @@ function checkFormat(file: string, format: Format): void {
 const PLUGIN_RAM_MB = 256;
 /** How long mimalloc keeps freed memory before it returns it to the system (see the launcher). */
 const PURGE_DELAY_MS = 100;
+/** JavaScriptCore's count of runs before a function's optimized compile (see the launcher). */
+const OPTIMIZE_AFTER_WARM_UP = 10_000;
 
 /**
  * The launcher Grafana executes on Linux. It uses shell built-ins only (no PATH) and resolves
@@ -170,6 +172,15 @@ export BUN_JSC_forceRAMSize
 # sets MIMALLOC_PURGE_DELAY keeps its own.
 : "\${MIMALLOC_PURGE_DELAY:=${PURGE_DELAY_MS}}"
 export MIMALLOC_PURGE_DELAY
+# JavaScriptCore compiles a function's optimized code (its DFG tier) on compiler threads once it
+# has run about 1 000 times; those threads take turns with the query's two scanning threads on a
+# two-core host, and a fresh plugin's first search spent about 50 ms of CPU in them for code that
+# mostly waits on native search. After ${OPTIMIZE_AFTER_WARM_UP} runs the first trace search over
+# 1.8 GB took 172-175 ms instead of 190-194 ms; builds, dashboards and long scans, whose hot code
+# still gets there within milliseconds, took as long (measured, see docs/executable.md). An
+# environment that sets BUN_JSC_thresholdForOptimizeAfterWarmUp keeps its own.
+: "\${BUN_JSC_thresholdForOptimizeAfterWarmUp:=${OPTIMIZE_AFTER_WARM_UP}}"
+export BUN_JSC_thresholdForOptimizeAfterWarmUp
 if [ -e ${arch.glibcLoader} ]; then
   exec "$dir/${arch.glibc.file}" "$@"
 fi
