@@ -226,8 +226,8 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       searchWorkers.release(worker, reusable);
       if (!reusable) {
         searchWorkers.prestart();
-        // A scan reading ahead may wait for one of them: it gets the part back, and its ended
-        // budget stops it at once.
+        // A scan reading ahead may be waiting for a job left unanswered: it gets the part back,
+        // and its ended budget stops it at once.
         pending.forEach((p) => p.resolve(undefined));
       }
     },
