@@ -1,9 +1,9 @@
 /**
- * The BUILT Linux launcher (the file Grafana starts): it picks a build and sizes the JavaScript
- * heap for a plugin (BUN_JSC_forceRAMSize, see scripts/build-backend.ts), how long freed memory
- * is kept (MIMALLOC_PURGE_DELAY) and how soon code gets optimized
- * (BUN_JSC_thresholdForOptimizeAfterWarmUp) unless the environment already does. Run here against stand-in
- * builds that print what they were given. Fails (never skips) without `npm run build`.
+ * The BUILT Linux launcher (the file Grafana starts): it picks a build and sets, unless the
+ * environment already does, the JavaScript heap's size for a plugin (BUN_JSC_forceRAMSize, see
+ * scripts/build-backend.ts), how long freed memory is kept (MIMALLOC_PURGE_DELAY) and how soon
+ * code gets optimized (BUN_JSC_thresholdForOptimizeAfterWarmUp). Run here against stand-in builds
+ * that print what they were given. Fails (never skips) without `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
