@@ -179,8 +179,11 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
     return { result: () => Promise.resolve(undefined), takeBack: () => false, stop: () => {} };
   }
   // Each job's result settles once (later calls do nothing): by its reply, by this thread taking
-  // it back, or by the worker's failure to load (this thread then scans every part) or its exit.
+  // it back, by the worker's failure to load (this thread then scans every part) or its exit, or
+  // by the search's end (a scan still reading ahead gets its part back, and its ended budget
+  // stops it at once).
   const pending = jobs.map(() => deferred<SearchResult | undefined>());
+  const giveAllBack = () => pending.forEach((p) => p.resolve(undefined));
   const claims = new JobClaims(jobs.length);
   const awaited = new Uint8Array(jobs.length);
   // Jobs done with: answered by the worker, or taken back by this thread (the worker skips those
@@ -198,7 +201,7 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
   };
   const onError = () => {
     ended = true;
-    pending.forEach((p) => p.resolve(undefined));
+    giveAllBack();
   };
   const onExit = (code: number) =>
     pending.forEach((p) => p.reject(new Error(`search worker exited with code ${code}`)));
@@ -226,9 +229,7 @@ export function startSearches(jobs: SearchJob[]): RunningSearches {
       searchWorkers.release(worker, reusable);
       if (!reusable) {
         searchWorkers.prestart();
-        // A scan reading ahead may be waiting for a job left unanswered: it gets the part back,
-        // and its ended budget stops it at once.
-        pending.forEach((p) => p.resolve(undefined));
+        giveAllBack();
       }
     },
   };
